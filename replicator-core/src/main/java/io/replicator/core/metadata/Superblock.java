@@ -1,0 +1,65 @@
+package io.replicator.core.metadata;
+
+import java.util.List;
+
+/**
+ * The decoded metadata superblock of one volume: identity, layout, flags and generation ids.
+ *
+ * @param sequence      write counter; of two valid on-disk copies the one with the larger sequence is current
+ * @param deviceUuid    random id given at create-md, never changed
+ * @param nodeId        this node's id
+ * @param alExtents     the activity log's hot-set size when the metadata was written
+ * @param flags         {@link MetadataFlag} bits
+ * @param layout        where everything lies
+ * @param currentUuid   the current generation id (bit 0 = primary flag)
+ * @param peers         one entry per peer slot, {@code layout.maxPeers()} of them
+ * @param history       the history generation ids, newest first, at most {@link SuperblockDescriptor#HISTORY_SIZE}
+ */
+public record Superblock(
+    long sequence,
+    long deviceUuid,
+    int nodeId,
+    int alExtents,
+    int flags,
+    MetadataLayout layout,
+    long currentUuid,
+    List<PeerSlot> peers,
+    List<Long> history) {
+
+    public Superblock {
+        peers = List.copyOf(peers);
+        history = List.copyOf(history);
+        if (peers.size() != layout.maxPeers()) {
+            throw new IllegalArgumentException(peers.size() + " peer slots for max-peers " + layout.maxPeers());
+        }
+        if (history.size() > SuperblockDescriptor.HISTORY_SIZE) {
+            throw new IllegalArgumentException(history.size() + " history ids, at most "
+                + SuperblockDescriptor.HISTORY_SIZE);
+        }
+    }
+
+    /** This superblock with {@code newSequence}. */
+    public Superblock withSequence(long newSequence) {
+        return new Superblock(newSequence, deviceUuid, nodeId, alExtents, flags, layout, currentUuid, peers, history);
+    }
+
+    /** This superblock with {@code newFlags}. */
+    public Superblock withFlags(int newFlags) {
+        return new Superblock(sequence, deviceUuid, nodeId, alExtents, newFlags, layout, currentUuid, peers, history);
+    }
+
+    /** This superblock with {@code flag} set or cleared. */
+    public Superblock withFlag(MetadataFlag flag, boolean set) {
+        return withFlags(set ? flags | flag.mask() : flags & ~flag.mask());
+    }
+
+    /** Whether {@code flag} is set. */
+    public boolean has(MetadataFlag flag) {
+        return flag.isSet(flags);
+    }
+
+    /** This superblock with new generation ids. */
+    public Superblock withGenerationIds(long newCurrent, List<PeerSlot> newPeers, List<Long> newHistory) {
+        return new Superblock(sequence, deviceUuid, nodeId, alExtents, flags, layout, newCurrent, newPeers, newHistory);
+    }
+}

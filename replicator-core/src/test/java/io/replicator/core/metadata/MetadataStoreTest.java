@@ -1,0 +1,95 @@
+package io.replicator.core.metadata;
+
+import io.replicator.core.testing.HeapVolume;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Collections;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@Timeout(10)
+class MetadataStoreTest {
+    private static final MetadataLayout LAYOUT = MetadataLayout.external(1L << 30, 2, 32 * 1024);
+
+    static Superblock sample(long current) {
+        List<PeerSlot> peers = List.of(new PeerSlot(1, 0xABCDEFL, PeerFlag.NODE_EXISTS.mask()), PeerSlot.EMPTY);
+        return new Superblock(0, 0x1234_5678_9ABC_DEF0L, 0, 1237, MetadataFlag.CONSISTENT.mask(), LAYOUT, current,
+            peers, List.of(11L, 22L, 33L));
+    }
+
+    @Test
+    void shouldRoundTripEveryFieldThroughTheDescriptor() {
+        List<Long> history = new java.util.ArrayList<>();
+        for (long i = 1; i <= 32; i++) {
+            history.add(i * 0x1111_1111_1111L);
+        }
+        Superblock full = new Superblock(77, -5L, 31, 6000, 0x1FFFF, MetadataLayout.internalForDataSize(1L << 40, 32,
+            32 * 1024), Long.MIN_VALUE | 5, Collections.nCopies(32, new PeerSlot(7, -1L, 0x10010)), history);
+        assertThat(SuperblockDescriptor.decode(SuperblockDescriptor.encode(full))).contains(full);
+    }
+
+    @Test
+    void shouldRejectCopyWhenAnyByteIsCorrupt() {
+        ByteBuffer encoded = SuperblockDescriptor.encode(sample(99));
+        for (int at = 0; at < SuperblockDescriptor.SUPERBLOCK_BYTES; at += 97) {
+            ByteBuffer copy = ByteBuffer.allocate(encoded.capacity()).put(encoded.duplicate()).flip();
+            copy.put(at, (byte) (copy.get(at) ^ 1));
+            assertThat(SuperblockDescriptor.decode(copy)).as("flip at %d", at).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldReadBackLatestWriteAfterReopen() throws IOException {
+        HeapVolume volume = new HeapVolume(LAYOUT.metadataSizeBytes());
+        MetadataStore store = MetadataStore.format(volume, 0, sample(4));
+        store.write(sample(100));
+        store.write(sample(200));
+        Superblock reopened = MetadataStore.open(volume, 0).orElseThrow().current();
+        assertThat(reopened.currentUuid()).isEqualTo(200);
+        assertThat(reopened.sequence()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldFallBackToPreviousCopyWhenNewestIsTorn() throws IOException {
+        HeapVolume volume = new HeapVolume(LAYOUT.metadataSizeBytes());
+        MetadataStore store = MetadataStore.format(volume, 0, sample(4));
+        store.write(sample(100));   // sequence 2 -> copy B
+        store.write(sample(200));   // sequence 3 -> copy A
+        volume.corrupt(100);        // tear copy A
+        Superblock reopened = MetadataStore.open(volume, 0).orElseThrow().current();
+        assertThat(reopened.currentUuid()).isEqualTo(100);
+        assertThat(reopened.sequence()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldFindNoMetadataWhenBothCopiesAreInvalid() throws IOException {
+        HeapVolume volume = new HeapVolume(LAYOUT.metadataSizeBytes());
+        assertThat(MetadataStore.open(volume, 0)).isEmpty();
+        MetadataStore.format(volume, 0, sample(4));
+        assertThat(MetadataStore.exists(volume, 0)).isTrue();
+        volume.corrupt(10);
+        assertThat(MetadataStore.exists(volume, 0)).isFalse();
+    }
+
+    @Test
+    void shouldForgetOldMetadataWhenFormattedAgain() throws IOException {
+        HeapVolume volume = new HeapVolume(LAYOUT.metadataSizeBytes());
+        MetadataStore old = MetadataStore.format(volume, 0, sample(4));
+        for (int i = 0; i < 5; i++) {
+            old.write(sample(1000 + i));
+        }
+        MetadataStore.format(volume, 0, sample(4));
+        assertThat(MetadataStore.open(volume, 0).orElseThrow().current().currentUuid()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldDescribeFlagsByName() {
+        assertThat(MetadataFlag.describe(MetadataFlag.CONSISTENT.mask() | MetadataFlag.CRASHED_PRIMARY.mask()))
+            .isEqualTo("consistent|crashed-primary");
+        assertThat(PeerFlag.describe(0)).isEqualTo("none");
+    }
+}
