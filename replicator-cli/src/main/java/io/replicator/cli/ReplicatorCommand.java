@@ -1,0 +1,75 @@
+package io.replicator.cli;
+
+import io.replicator.cli.command.metadata.CreateMdCommand;
+import io.replicator.cli.command.metadata.DumpMdCommand;
+import io.replicator.cli.output.CommandFailure;
+import io.replicator.cli.output.ExitCode;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+
+/** The replicator program: a drbdadm-shaped command line. */
+@Command(name = "replicator", mixinStandardHelpOptions = true, versionProvider = ReplicatorCommand.Version.class,
+    description = "A DRBD-style replicated block device in pure Java.",
+    subcommands = {CreateMdCommand.class, DumpMdCommand.class, CommandLine.HelpCommand.class})
+public final class ReplicatorCommand implements Runnable {
+    @Mixin
+    GlobalOptions global;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs one command line, printing to {@code out} and {@code err}, and returns the exit status. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine commandLine = new CommandLine(new ReplicatorCommand());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExitCodeExceptionMapper(ReplicatorCommand::exitCodeOf);
+        commandLine.setParameterExceptionHandler((problem, arguments) -> {
+            err.println("replicator: " + problem.getMessage());
+            err.println("Try 'replicator " + problem.getCommandLine().getCommandName() + " --help' for usage.");
+            return ExitCode.FAILURE.status();
+        });
+        commandLine.setExecutionExceptionHandler((failure, line, parseResult) -> {
+            err.println("replicator: " + messageOf(failure));
+            return exitCodeOf(failure);
+        });
+        return commandLine.execute(args);
+    }
+
+    private static int exitCodeOf(Throwable failure) {
+        return failure instanceof CommandFailure known ? known.exitCode().status() : ExitCode.FAILURE.status();
+    }
+
+    private static String messageOf(Throwable failure) {
+        if (failure instanceof CommandFailure || failure instanceof IllegalArgumentException) {
+            return failure.getMessage();
+        }
+        if (failure instanceof IOException || failure instanceof UncheckedIOException) {
+            return "I/O error: " + failure.getMessage();
+        }
+        return failure.getMessage() == null ? failure.toString() : failure.getMessage();
+    }
+
+    /** The version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = ReplicatorCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"replicator " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.replicator.cli.command.metadata;
+
+import io.replicator.cli.GlobalOptions;
+import io.replicator.cli.output.CommandFailure;
+import io.replicator.cli.output.ExitCode;
+import io.replicator.cli.output.MetadataDump;
+import io.replicator.core.config.VolumeConfig;
+import io.replicator.core.metadata.BackingDisk;
+import io.replicator.core.metadata.VolumeStorage;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+
+/** {@code dump-md RES[/VOL]}: prints the metadata: generation ids, flags, layout and a bitmap summary. */
+@Command(name = "dump-md", description = "Print the metadata: generation ids, flags, bitmap summary.")
+public final class DumpMdCommand implements Runnable {
+    @Mixin
+    GlobalOptions global;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "RESOURCE[/VOLUME]", description = "The resource, or one of its volumes.")
+    String target;
+
+    @Override
+    public void run() {
+        GlobalOptions.Selection selection = global.select(target);
+        for (VolumeConfig volume : selection.volumes()) {
+            String name = selection.resource().name() + "/" + volume.number();
+            try (BackingDisk disk = VolumeStorage.open(volume)) {
+                MetadataDump.print(spec.commandLine().getOut(), name, volume, disk, new long[0]);
+            } catch (IOException failure) {
+                throw new CommandFailure(ExitCode.FAILURE, name + ": " + failure.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.replicator.core.config;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An {@code on HOST { }} section of a resource.
+ *
+ * @param name     the host (node) name
+ * @param nodeId   the node id (0..31)
+ * @param address  {@code address [af] IP:PORT}, if given
+ * @param volumes  the host's volumes, by ascending number
+ * @param location where the section starts
+ */
+public record HostConfig(String name, int nodeId, Optional<String> address, List<VolumeConfig> volumes,
+                         Location location) {
+    public HostConfig {
+        volumes = List.copyOf(volumes);
+    }
+
+    /** The volume numbered {@code number}, if this host has it. */
+    public Optional<VolumeConfig> volume(int number) {
+        return volumes.stream().filter(v -> v.number() == number).findFirst();
+    }
+}

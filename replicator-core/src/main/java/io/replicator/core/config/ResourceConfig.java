@@ -1,0 +1,35 @@
+package io.replicator.core.config;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * A resource: its hosts and their volumes.
+ *
+ * @param name     the resource name
+ * @param hosts    the {@code on} sections, in file order
+ * @param location where the resource starts
+ */
+public record ResourceConfig(String name, List<HostConfig> hosts, Location location) {
+    public ResourceConfig {
+        hosts = List.copyOf(hosts);
+    }
+
+    /** The host called {@code node}, if any. */
+    public Optional<HostConfig> host(String node) {
+        return hosts.stream().filter(h -> h.name().equals(node)).findFirst();
+    }
+
+    /** The host called {@code node}, or a {@link ConfigException} that lists the hosts there are. */
+    public HostConfig requireHost(String node) throws ConfigException {
+        return host(node).orElseThrow(() -> new ConfigException(location, "resource " + name + " has no 'on " + node
+            + "' section (hosts: " + hosts.stream().map(HostConfig::name).collect(Collectors.joining(", "))
+            + "); pick one with --node NAME"));
+    }
+
+    /** Every host but {@code node}. */
+    public List<HostConfig> peersOf(String node) {
+        return hosts.stream().filter(h -> !h.name().equals(node)).toList();
+    }
+}

@@ -1,0 +1,94 @@
+package io.replicator.core.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@Timeout(10)
+class ResourceConfigReaderTest {
+    private static Map<String, ResourceConfig> read(String text) throws ConfigException {
+        return ResourceConfigReader.read(ConfigParser.parse("t.res", text));
+    }
+
+    @Test
+    void shouldInheritDiskOptionsFromCommonResourceHostAndVolume() throws ConfigException {
+        ResourceConfig r0 = read("""
+            common { disk { al-extents 100; size 1G; } }
+            resource r0 {
+              disk { size 64M; }
+              device /dev/drbd0; meta-disk internal;
+              on alpha { node-id 3; address 127.0.0.1:7000; disk /a.img; }
+              on bravo { node-id 4; address 127.0.0.1:7001; disk /b.img; disk { al-extents 200; } }
+            }
+            """).get("r0");
+        assertThat(r0.hosts()).extracting(HostConfig::name, HostConfig::nodeId)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("alpha", 3), org.assertj.core.groups.Tuple.tuple("bravo", 4));
+        VolumeConfig alpha = r0.host("alpha").orElseThrow().volume(0).orElseThrow();
+        assertThat(alpha.disk()).isEqualTo("/a.img");
+        assertThat(alpha.device()).isEqualTo("/dev/drbd0");
+        assertThat(alpha.sizeBytes()).isEqualTo(64L << 20);
+        assertThat(alpha.alExtents()).isEqualTo(100);
+        assertThat(alpha.metaDisk().internal()).isTrue();
+        assertThat(r0.host("bravo").orElseThrow().volume(0).orElseThrow().alExtents()).isEqualTo(200);
+        assertThat(r0.peersOf("alpha")).extracting(HostConfig::name).containsExactly("bravo");
+    }
+
+    @Test
+    void shouldReadExplicitVolumesWithExternalMetaDisk() throws ConfigException {
+        ResourceConfig r1 = read("""
+            resource r1 {
+              volume 0 { device /dev/drbd1; disk /d0; meta-disk /m0; }
+              volume 1 { device /dev/drbd2; disk /d1; meta-disk internal; }
+              on alpha { node-id 0; address 127.0.0.1:7000; }
+              on bravo { node-id 1; address 127.0.0.1:7001; volume 1 { disk /other; } }
+            }
+            """).get("r1");
+        HostConfig alpha = r1.host("alpha").orElseThrow();
+        assertThat(alpha.volumes()).extracting(VolumeConfig::number).containsExactly(0, 1);
+        assertThat(alpha.volume(0).orElseThrow().metaDisk()).isEqualTo(new MetaDisk(Optional.of("/m0")));
+        assertThat(r1.host("bravo").orElseThrow().volume(1).orElseThrow().disk()).isEqualTo("/other");
+    }
+
+    @Test
+    void shouldDeriveNodeIdsOfTwoHostResourceWithoutThem() throws ConfigException {
+        ResourceConfig r = read("resource r { disk /x; on a { address 1.1.1.1:1; } on b { address 1.1.1.2:1; } }")
+            .get("r");
+        assertThat(r.hosts()).extracting(HostConfig::nodeId).containsExactly(0, 1);
+    }
+
+    @Test
+    void shouldReportEveryModelErrorWithLocation() {
+        assertThatThrownBy(() -> read("""
+            resource r {
+              on a { node-id 0; disk /x; disk { size 3T; } }
+              on b { node-id 0; disk /y; }
+              on c { disk /z; }
+              on d { node-id 40; }
+            }
+            resource r { }
+            """))
+            .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).extracting(Object::toString)
+                .containsExactlyInAnyOrder(
+                    "t.res:2:28: size: '3T' has an invalid unit 'T' (allowed: s, k, K, m, M, g, G)",
+                    "t.res:4:3: node-id missing in 'on c': every host needs 'node-id N;' (0..31)",
+                    "t.res:5:10: node-id 40 => 40 out of range [0..31]",
+                    "t.res:5:3: volume 0 has no 'disk' (a path, or 'none')",
+                    "t.res:3:3: node-id 0 is used by a and b; node ids must be unique",
+                    "t.res:7:1: resource r is defined twice (first at t.res:1:1)"));
+    }
+
+    @Test
+    void shouldNameTheKnownResourcesAndHostsWhenSelectionFails() throws ConfigException {
+        var nodes = ConfigParser.parse("t.res", "resource r0 { on alpha { node-id 0; disk /x; } }");
+        assertThatThrownBy(() -> ResourceConfigReader.read(nodes, "r9", new Location("t.res", 0, 0)))
+            .hasMessageContaining("no resource 'r9' is defined (resources: r0)");
+        ResourceConfig r0 = ResourceConfigReader.read(nodes, "r0", new Location("t.res", 0, 0));
+        assertThatThrownBy(() -> r0.requireHost("zulu")).hasMessageContaining("no 'on zulu' section (hosts: alpha)")
+            .hasMessageContaining("--node");
+    }
+}
