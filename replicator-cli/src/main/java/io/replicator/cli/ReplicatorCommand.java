@@ -23,6 +23,11 @@ public final class ReplicatorCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The options every command shares. */
+    public GlobalOptions global() {
+        return global;
+    }
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
@@ -40,7 +45,7 @@ public final class ReplicatorCommand implements Runnable {
         commandLine.setExitCodeExceptionMapper(ReplicatorCommand::exitCodeOf);
         commandLine.setParameterExceptionHandler((problem, arguments) -> {
             err.println("replicator: " + problem.getMessage());
-            err.println("Try 'replicator " + problem.getCommandLine().getCommandName() + " --help' for usage.");
+            err.println("Try '" + problem.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
             return ExitCode.FAILURE.status();
         });
         commandLine.setExecutionExceptionHandler((failure, line, parseResult) -> {

@@ -1,6 +1,7 @@
 package io.replicator.cli.command.metadata;
 
 import io.replicator.cli.GlobalOptions;
+import io.replicator.cli.ReplicatorCommand;
 import io.replicator.cli.output.CommandFailure;
 import io.replicator.cli.output.ExitCode;
 import io.replicator.core.config.HostConfig;
@@ -9,7 +10,7 @@ import io.replicator.core.metadata.BackingDisk;
 import io.replicator.core.metadata.MetadataLayout;
 import io.replicator.core.metadata.VolumeStorage;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -23,8 +24,8 @@ import java.util.List;
 /** {@code create-md RES[/VOL]}: writes fresh metadata, creating a file-backed disk of the configured size if missing. */
 @Command(name = "create-md", description = "Write fresh metadata (creates a missing file-backed disk of 'disk { size }').")
 public final class CreateMdCommand implements Runnable {
-    @Mixin
-    GlobalOptions global;
+    @ParentCommand
+    ReplicatorCommand root;
 
     @Spec
     CommandSpec spec;
@@ -41,7 +42,7 @@ public final class CreateMdCommand implements Runnable {
 
     @Override
     public void run() {
-        GlobalOptions.Selection selection = global.select(target);
+        GlobalOptions.Selection selection = root.global().select(target);
         HostConfig host = selection.host();
         List<Integer> peerIds = selection.resource().peersOf(host.name()).stream().map(HostConfig::nodeId).toList();
         int slots = maxPeers != null ? maxPeers : Math.max(1, peerIds.size());

@@ -1,6 +1,7 @@
 package io.replicator.cli.command.metadata;
 
 import io.replicator.cli.GlobalOptions;
+import io.replicator.cli.ReplicatorCommand;
 import io.replicator.cli.output.CommandFailure;
 import io.replicator.cli.output.ExitCode;
 import io.replicator.cli.output.MetadataDump;
@@ -8,7 +9,7 @@ import io.replicator.core.config.VolumeConfig;
 import io.replicator.core.metadata.BackingDisk;
 import io.replicator.core.metadata.VolumeStorage;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,8 +19,8 @@ import java.io.IOException;
 /** {@code dump-md RES[/VOL]}: prints the metadata: generation ids, flags, layout and a bitmap summary. */
 @Command(name = "dump-md", description = "Print the metadata: generation ids, flags, bitmap summary.")
 public final class DumpMdCommand implements Runnable {
-    @Mixin
-    GlobalOptions global;
+    @ParentCommand
+    ReplicatorCommand root;
 
     @Spec
     CommandSpec spec;
@@ -29,7 +30,7 @@ public final class DumpMdCommand implements Runnable {
 
     @Override
     public void run() {
-        GlobalOptions.Selection selection = global.select(target);
+        GlobalOptions.Selection selection = root.global().select(target);
         for (VolumeConfig volume : selection.volumes()) {
             String name = selection.resource().name() + "/" + volume.number();
             try (BackingDisk disk = VolumeStorage.open(volume)) {
