@@ -17,7 +17,7 @@ package io.replicator.core.metadata;
  *
  * @param internal           whether the metadata shares the backing storage with the data
  * @param dataSizeBytes      size of the replicated data area, a multiple of 4 KiB
- * @param maxPeers           number of peer slots (1..32)
+ * @param maxPeers           number of peer slots (1..31)
  * @param metadataStartBytes offset of the metadata area in the volume that holds it (backing or external)
  * @param metadataSizeBytes  size of the metadata area
  * @param superblockOffsetBytes offset of superblock copy A inside the metadata area (B follows it)
@@ -46,8 +46,8 @@ public record MetadataLayout(
     public static final long DEFAULT_AL_SIZE_BYTES = 32 * 1024;
     /** The largest volume we address: 1 PiB, as DRBD on 64-bit hosts. */
     public static final long MAX_DATA_SIZE_BYTES = 1L << 50;
-    /** Peer slots at most, as DRBD_PEERS_MAX. */
-    public static final int MAX_PEERS = 32;
+    /** Peer slots at most: 32 nodes (DRBD_PEERS_MAX) less this one, as drbdmeta's --max-peers. */
+    public static final int MAX_PEERS = 31;
 
     private static final int PAGE = 4096;
 

@@ -52,12 +52,12 @@ class MetadataLayoutTest {
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not fit");
         assertThatThrownBy(() -> MetadataLayout.internalForBackingSize(20_000, 1, AL))
             .hasMessageContaining("too small");
-        assertThatThrownBy(() -> MetadataLayout.internalForDataSize(GIB, 33, AL)).hasMessageContaining("max-peers");
+        assertThatThrownBy(() -> MetadataLayout.internalForDataSize(GIB, 32, AL)).hasMessageContaining("max-peers");
     }
 
     @Property(tries = 300)
     void shouldFillBackingStoreExactlyWhenSizedFromBacking(
-        @ForAll @LongRange(min = 1L << 20, max = 1L << 44) long backing, @ForAll @IntRange(min = 1, max = 32) int peers) {
+        @ForAll @LongRange(min = 1L << 20, max = 1L << 44) long backing, @ForAll @IntRange(min = 1, max = 31) int peers) {
         MetadataLayout layout = MetadataLayout.internalForBackingSize(backing, peers, AL);
         long md = layout.metadataSizeBytes();
         assertThat(layout.dataSizeBytes() + md).isLessThanOrEqualTo(backing);

@@ -27,8 +27,8 @@ class MetadataStoreTest {
         for (long i = 1; i <= 32; i++) {
             history.add(i * 0x1111_1111_1111L);
         }
-        Superblock full = new Superblock(77, -5L, 31, 6000, 0x1FFFF, MetadataLayout.internalForDataSize(1L << 40, 32,
-            32 * 1024), Long.MIN_VALUE | 5, Collections.nCopies(32, new PeerSlot(7, -1L, 0x10010)), history);
+        Superblock full = new Superblock(77, -5L, 31, 6000, 0x1FFFF, MetadataLayout.internalForDataSize(1L << 40, 31,
+            32 * 1024), Long.MIN_VALUE | 5, Collections.nCopies(31, new PeerSlot(7, -1L, 0x10010)), history);
         assertThat(SuperblockDescriptor.decode(SuperblockDescriptor.encode(full))).contains(full);
     }
 
