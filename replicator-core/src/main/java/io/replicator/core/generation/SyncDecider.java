@@ -25,8 +25,8 @@ import java.util.Optional;
  * (which no real history produces) would make both sides target. Here the bitmap rules are tried as three levels
  * of mirror pairs (bitmap-peer/bitmap-self, bitmap-peer-other/bitmap-self-other,
  * sync-target-missed-start/sync-source-missed-start): a level where exactly one side of the pair fires decides; a
- * level where both fire is contradictory, carries no evidence and is skipped. On every input real DRBD histories
- * produce, this gives DRBD's answer.
+ * level where both fire is contradictory, carries no evidence and is skipped. The answer differs from DRBD's only
+ * where a target rule and a source rule fire together, which is where DRBD's two sides would disagree.
  */
 public final class SyncDecider {
     private SyncDecider() {
