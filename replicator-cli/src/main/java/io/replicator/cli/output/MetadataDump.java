@@ -7,6 +7,7 @@ import io.replicator.core.metadata.MetadataLayout;
 import io.replicator.core.metadata.PeerFlag;
 import io.replicator.core.metadata.PeerSlot;
 import io.replicator.core.metadata.Superblock;
+import io.replicator.core.generation.GenerationIds;
 import io.replicator.core.metadata.SuperblockDescriptor;
 
 import java.io.PrintWriter;
@@ -63,7 +64,7 @@ public final class MetadataDump {
     }
 
     private static String describeUuid(long uuid) {
-        if (uuid == SuperblockDescriptor.UUID_JUST_CREATED) {
+        if (uuid == GenerationIds.UUID_JUST_CREATED) {
             return " # just created";
         }
         return (uuid & 1) == 1 ? " # primary" : "";

@@ -1,5 +1,6 @@
 package io.replicator.core.metadata;
 
+import io.replicator.core.generation.GenerationIds;
 import io.replicator.core.volume.Volume;
 import io.replicator.core.volume.VolumeSlice;
 
@@ -91,7 +92,7 @@ public final class BackingDisk implements AutoCloseable {
         }
         meta.discard(layout.metadataStartBytes(), layout.metadataSizeBytes());
         Superblock initial = new Superblock(0, format.deviceUuid(), format.nodeId(), format.alExtents(), 0, layout,
-            SuperblockDescriptor.UUID_JUST_CREATED, peers, List.of());
+            GenerationIds.UUID_JUST_CREATED, peers, List.of());
         MetadataStore store = MetadataStore.format(meta, superblockOffset(layout), initial);
         return new BackingDisk(backing, meta, store);
     }

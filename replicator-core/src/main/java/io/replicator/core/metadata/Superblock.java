@@ -1,5 +1,9 @@
 package io.replicator.core.metadata;
 
+import io.replicator.core.generation.GenerationIds;
+
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -61,5 +65,24 @@ public record Superblock(
     /** This superblock with new generation ids. */
     public Superblock withGenerationIds(long newCurrent, List<PeerSlot> newPeers, List<Long> newHistory) {
         return new Superblock(sequence, deviceUuid, nodeId, alExtents, flags, layout, newCurrent, newPeers, newHistory);
+    }
+
+    /** The generation ids: current, one bitmap id per peer slot, history. */
+    public GenerationIds generationIds() {
+        long[] bitmaps = peers.stream().mapToLong(PeerSlot::bitmapUuid).toArray();
+        return GenerationIds.of(currentUuid, bitmaps, history.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    /** This superblock with {@code ids} as its generation ids (one bitmap id per peer slot). */
+    public Superblock withGenerationIds(GenerationIds ids) {
+        if (ids.peerSlots() != peers.size()) {
+            throw new IllegalArgumentException(ids.peerSlots() + " bitmap ids for " + peers.size() + " peer slots");
+        }
+        List<PeerSlot> newPeers = new ArrayList<>(peers.size());
+        for (int slot = 0; slot < peers.size(); slot++) {
+            newPeers.add(peers.get(slot).withBitmapUuid(ids.bitmap(slot)));
+        }
+        List<Long> newHistory = Arrays.stream(ids.history()).filter(id -> id != 0).boxed().toList();
+        return withGenerationIds(ids.current(), newPeers, newHistory);
     }
 }

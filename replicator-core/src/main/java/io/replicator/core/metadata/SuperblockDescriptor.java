@@ -52,8 +52,6 @@ public final class SuperblockDescriptor {
     public static final int VERSION = 1;
     /** History ids kept, as DRBD 9. */
     public static final int HISTORY_SIZE = 32;
-    /** The current id of metadata that was just created, as DRBD's UUID_JUST_CREATED. */
-    public static final long UUID_JUST_CREATED = 4;
     /** Peer slot records stored (the format always has room for 32). */
     public static final int PEER_SLOT_RECORDS = 32;
 
