@@ -1,0 +1,453 @@
+package io.replicator.core.bitmap;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The out-of-sync bitmap of one peer slot: one bit per 4 KiB block, where 1 means the block may differ from the peer
+ * and needs resync. Volumes up to 1 PiB (2^38 blocks) are supported, so block numbers are {@code long}.
+ *
+ * <p>Implementation notes and invariants:
+ * <ul>
+ *   <li>The words live in {@code long[]} chunks of {@code 2^chunkWordsShift} words (128 MiB by default, the bitmap of
+ *       a 4 TiB volume), because one Java array cannot hold the 2^32 words of a 1 PiB bitmap. Memory is the words
+ *       plus one array header per chunk and the page-dirty set: 32 MiB and a few hundred bytes per TiB.</li>
+ *   <li>Bits at or past {@link #blockCount()} in the last word are always 0; every mutator masks them off. Scans rely
+ *       on this and never look at the end.</li>
+ *   <li>Every change of a word is one atomic read-modify-write ({@code getAndBitwiseOr/And}), so concurrent writers
+ *       never lose each other's bits. A change that is already true (setting a set bit, clearing a clear bit) is
+ *       skipped after a cheap opaque read, which keeps the hot path of repeated writes to a dirty block CAS-free.</li>
+ *   <li>{@link #cardinality()} is changed only by the thread whose atomic op flipped the bits, by exactly the number
+ *       of bits it flipped, so it is exact whenever the bitmap is quiescent.</li>
+ *   <li>A word change marks its 4 KiB page dirty <em>after</em> the word op, with a volatile check-then-or. A
+ *       writeout claims a page (atomic clear of its bit) <em>before</em> reading the words with volatile reads, so
+ *       it either sees the change or leaves the page-dirty bit set for the next round: no change is ever lost.</li>
+ *   <li>Scans ({@link #nextSetBit}, {@link #nextClearBit}) use plain reads: they race with writers by nature and
+ *       report some state each word had during the scan. Callers that need a happens-before get it elsewhere (the
+ *       resync and the activity log synchronize on their own).</li>
+ * </ul>
+ * No method allocates.
+ */
+public final class DirtyBitmap {
+    /** log2 of the bytes covered by one bit. */
+    public static final int BLOCK_SHIFT = 12;
+    /** Bytes covered by one bit. */
+    public static final long BLOCK_BYTES = 1L << BLOCK_SHIFT;
+    /** Largest supported bitmap: a 1 PiB volume. */
+    public static final long MAX_BLOCKS = 1L << (50 - BLOCK_SHIFT);
+    /** Words in one persisted 4 KiB page. */
+    public static final int WORDS_PER_PAGE = 512;
+    /** Bits in one persisted 4 KiB page. */
+    public static final int BLOCKS_PER_PAGE = WORDS_PER_PAGE * Long.SIZE;
+    /** Bytes in one persisted page. */
+    public static final int PAGE_BYTES = WORDS_PER_PAGE * Long.BYTES;
+
+    static final int DEFAULT_CHUNK_WORDS_SHIFT = 24;
+    private static final int WORDS_PER_PAGE_SHIFT = 9;
+
+    private static final VarHandle WORD = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle CARDINALITY;
+
+    static {
+        try {
+            CARDINALITY = MethodHandles.lookup().findVarHandle(DirtyBitmap.class, "cardinality", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final long blockCount;
+    private final long wordCount;
+    private final long pageCount;
+    private final int chunkWordsShift;
+    private final int chunkWordsMask;
+    private final long[][] chunks;
+    /** One bit per page; 1 = the page changed since it was last claimed for writeout. */
+    private final long[] dirtyPages;
+    @SuppressWarnings("unused") // accessed through CARDINALITY
+    private volatile long cardinality;
+
+    /** An all-clean bitmap for a volume of {@code blockCount} 4 KiB blocks. */
+    public DirtyBitmap(long blockCount) {
+        this(blockCount, DEFAULT_CHUNK_WORDS_SHIFT);
+    }
+
+    /** Tests use small chunks to exercise chunk boundaries without gigabytes of heap. */
+    DirtyBitmap(long blockCount, int chunkWordsShift) {
+        if (blockCount < 0 || blockCount > MAX_BLOCKS) {
+            throw new IllegalArgumentException("blockCount " + blockCount + " outside [0, " + MAX_BLOCKS + "]");
+        }
+        if (chunkWordsShift < 1 || chunkWordsShift > 30) {
+            throw new IllegalArgumentException("chunkWordsShift " + chunkWordsShift + " outside [1, 30]");
+        }
+        this.blockCount = blockCount;
+        this.wordCount = (blockCount + Long.SIZE - 1) >>> 6;
+        this.pageCount = (wordCount + WORDS_PER_PAGE - 1) >>> WORDS_PER_PAGE_SHIFT;
+        this.chunkWordsShift = chunkWordsShift;
+        this.chunkWordsMask = (1 << chunkWordsShift) - 1;
+        long chunkWords = 1L << chunkWordsShift;
+        int chunkCount = (int) ((wordCount + chunkWords - 1) >>> chunkWordsShift);
+        this.chunks = new long[chunkCount][];
+        for (int c = 0; c < chunkCount; c++) {
+            chunks[c] = new long[(int) Math.min(chunkWords, wordCount - ((long) c << chunkWordsShift))];
+        }
+        this.dirtyPages = new long[(int) ((pageCount + Long.SIZE - 1) >>> 6)];
+    }
+
+    /** Blocks of {@code BLOCK_BYTES} needed to cover {@code sizeBytes}. */
+    public static long blocksFor(long sizeBytes) {
+        return (sizeBytes + BLOCK_BYTES - 1) >>> BLOCK_SHIFT;
+    }
+
+    /** The block holding byte {@code offsetBytes}. */
+    public static long blockOf(long offsetBytes) {
+        return offsetBytes >>> BLOCK_SHIFT;
+    }
+
+    /** First byte of {@code block}. */
+    public static long offsetBytesOf(long block) {
+        return block << BLOCK_SHIFT;
+    }
+
+    /** Number of bits, one per block of the volume. */
+    public long blockCount() {
+        return blockCount;
+    }
+
+    /** Number of 4 KiB pages the bitmap is persisted in. */
+    public long pageCount() {
+        return pageCount;
+    }
+
+    /** Number of dirty blocks; exact whenever no mutator is running. */
+    public long cardinality() {
+        return (long) CARDINALITY.getVolatile(this);
+    }
+
+    /** Whether {@code block} is dirty. */
+    public boolean get(long block) {
+        checkBlock(block);
+        long word = block >>> 6;
+        return ((long) WORD.getAcquire(chunks[chunkOf(word)], indexOf(word)) & (1L << block)) != 0;
+    }
+
+    /** Marks {@code block} dirty. Safe from any number of threads; no CAS when it is dirty already. */
+    public void set(long block) {
+        checkBlock(block);
+        long word = block >>> 6;
+        if (orWord(word, 1L << block) != 0) {
+            CARDINALITY.getAndAdd(this, 1L);
+        }
+    }
+
+    /** Marks {@code block} clean. Safe from any number of threads. */
+    public void clear(long block) {
+        checkBlock(block);
+        long word = block >>> 6;
+        if (andNotWord(word, 1L << block) != 0) {
+            CARDINALITY.getAndAdd(this, -1L);
+        }
+    }
+
+    /** Marks {@code [fromBlock, toBlockExclusive)} dirty; an empty range does nothing. */
+    public void setRange(long fromBlock, long toBlockExclusive) {
+        checkRange(fromBlock, toBlockExclusive);
+        if (fromBlock == toBlockExclusive) {
+            return;
+        }
+        long firstWord = fromBlock >>> 6;
+        long lastWord = (toBlockExclusive - 1) >>> 6;
+        long flipped = 0;
+        for (long word = firstWord; word <= lastWord; word++) {
+            flipped += orWord(word, rangeMask(word, firstWord, lastWord, fromBlock, toBlockExclusive));
+        }
+        if (flipped != 0) {
+            CARDINALITY.getAndAdd(this, flipped);
+        }
+    }
+
+    /** Marks {@code [fromBlock, toBlockExclusive)} clean; an empty range does nothing. */
+    public void clearRange(long fromBlock, long toBlockExclusive) {
+        checkRange(fromBlock, toBlockExclusive);
+        if (fromBlock == toBlockExclusive) {
+            return;
+        }
+        long firstWord = fromBlock >>> 6;
+        long lastWord = (toBlockExclusive - 1) >>> 6;
+        long flipped = 0;
+        for (long word = firstWord; word <= lastWord; word++) {
+            flipped += andNotWord(word, rangeMask(word, firstWord, lastWord, fromBlock, toBlockExclusive));
+        }
+        if (flipped != 0) {
+            CARDINALITY.getAndAdd(this, -flipped);
+        }
+    }
+
+    /** Marks every block that a write of {@code lengthBytes} at {@code offsetBytes} touches dirty. */
+    public void setBytes(long offsetBytes, long lengthBytes) {
+        setRange(blockOf(offsetBytes), blocksFor(offsetBytes + lengthBytes));
+    }
+
+    /** Marks the whole volume dirty (full sync). */
+    public void setAll() {
+        setRange(0, blockCount);
+    }
+
+    /** Marks the whole volume clean. */
+    public void clearAll() {
+        clearRange(0, blockCount);
+    }
+
+    /** The first dirty block at or after {@code fromBlock}, or -1 when there is none. */
+    public long nextSetBit(long fromBlock) {
+        if (fromBlock < 0) {
+            throw new IndexOutOfBoundsException("fromBlock < 0: " + fromBlock);
+        }
+        if (fromBlock >= blockCount) {
+            return -1;
+        }
+        long word = fromBlock >>> 6;
+        int c = chunkOf(word);
+        int i = indexOf(word);
+        long[] chunk = chunks[c];
+        long bits = chunk[i] & (-1L << fromBlock);
+        while (bits == 0) {
+            // The hot loop of a scan: plain reads of one flat array, as tight as BitSet's.
+            int length = chunk.length;
+            while (++i < length) {
+                bits = chunk[i];
+                if (bits != 0) {
+                    return blockAt(c, i, bits);
+                }
+            }
+            if (++c == chunks.length) {
+                return -1;
+            }
+            chunk = chunks[c];
+            i = 0;
+            bits = chunk[0];
+        }
+        return blockAt(c, i, bits);
+    }
+
+    /** The first clean block at or after {@code fromBlock}, or {@link #blockCount()} when there is none. */
+    public long nextClearBit(long fromBlock) {
+        if (fromBlock < 0) {
+            throw new IndexOutOfBoundsException("fromBlock < 0: " + fromBlock);
+        }
+        if (fromBlock >= blockCount) {
+            return blockCount;
+        }
+        long word = fromBlock >>> 6;
+        int c = chunkOf(word);
+        int i = indexOf(word);
+        long[] chunk = chunks[c];
+        long bits = ~chunk[i] & (-1L << fromBlock);
+        while (bits == 0) {
+            int length = chunk.length;
+            while (++i < length) {
+                bits = ~chunk[i];
+                if (bits != 0) {
+                    return Math.min(blockAt(c, i, bits), blockCount);
+                }
+            }
+            if (++c == chunks.length) {
+                return blockCount;
+            }
+            chunk = chunks[c];
+            i = 0;
+            bits = ~chunk[0];
+        }
+        // The padding past blockCount reads as clean, hence the clamp.
+        return Math.min(blockAt(c, i, bits), blockCount);
+    }
+
+    /** Calls {@code consumer} once per maximal run of dirty blocks, in ascending order. */
+    public void forEachRun(RunConsumer consumer) {
+        long start = nextSetBit(0);
+        while (start >= 0) {
+            long end = nextClearBit(start);
+            consumer.accept(start, end);
+            start = nextSetBit(end);
+        }
+    }
+
+    // ---- page-dirty tracking for lazy writeout ----
+
+    /** Whether {@code page} changed since it was last claimed. */
+    public boolean isPageDirty(long page) {
+        checkPage(page);
+        return ((long) WORD.getVolatile(dirtyPages, (int) (page >>> 6)) & (1L << page)) != 0;
+    }
+
+    /** The first dirty page at or after {@code fromPage}, or -1 when there is none. */
+    public long nextDirtyPage(long fromPage) {
+        if (fromPage < 0) {
+            throw new IndexOutOfBoundsException("fromPage < 0: " + fromPage);
+        }
+        if (fromPage >= pageCount) {
+            return -1;
+        }
+        int i = (int) (fromPage >>> 6);
+        long bits = (long) WORD.getVolatile(dirtyPages, i) & (-1L << fromPage);
+        while (bits == 0) {
+            if (++i == dirtyPages.length) {
+                return -1;
+            }
+            bits = (long) WORD.getVolatile(dirtyPages, i);
+        }
+        return ((long) i << 6) + Long.numberOfTrailingZeros(bits);
+    }
+
+    /**
+     * Atomically marks {@code page} clean and reports whether it was dirty. A caller that gets {@code true} owns the
+     * writeout of that page and must read its words only after this call ({@link #copyPageTo}); if the writeout
+     * fails it must {@link #markPageDirty} again.
+     */
+    public boolean claimPage(long page) {
+        checkPage(page);
+        long bit = 1L << page;
+        int i = (int) (page >>> 6);
+        if (((long) WORD.getVolatile(dirtyPages, i) & bit) == 0) {
+            return false;
+        }
+        return ((long) WORD.getAndBitwiseAnd(dirtyPages, i, ~bit) & bit) != 0;
+    }
+
+    /** Marks {@code page} as needing writeout, e.g. after a failed write or to force a full writeout. */
+    public void markPageDirty(long page) {
+        checkPage(page);
+        markPage(page);
+    }
+
+    /**
+     * Puts the {@value #PAGE_BYTES} bytes of {@code page} into {@code dst} as little-endian words; words past the
+     * end of the bitmap are written as zeros.
+     */
+    public void copyPageTo(long page, ByteBuffer dst) {
+        checkPage(page);
+        checkLittleEndian(dst);
+        long firstWord = page << WORDS_PER_PAGE_SHIFT;
+        for (int k = 0; k < WORDS_PER_PAGE; k++) {
+            long word = firstWord + k;
+            dst.putLong(word < wordCount ? (long) WORD.getVolatile(chunks[chunkOf(word)], indexOf(word)) : 0L);
+        }
+    }
+
+    /**
+     * Replaces the words of {@code page} with {@value #PAGE_BYTES} little-endian bytes from {@code src}, as read
+     * from disk. Bits past the end of the bitmap are ignored. Does not mark the page dirty: memory now equals disk.
+     */
+    public void loadPage(long page, ByteBuffer src) {
+        checkPage(page);
+        checkLittleEndian(src);
+        long firstWord = page << WORDS_PER_PAGE_SHIFT;
+        long delta = 0;
+        for (int k = 0; k < WORDS_PER_PAGE; k++) {
+            long word = firstWord + k;
+            long value = src.getLong();
+            if (word >= wordCount) {
+                continue;
+            }
+            if (word == wordCount - 1) {
+                value &= -1L >>> -blockCount;
+            }
+            long old = (long) WORD.getAndSet(chunks[chunkOf(word)], indexOf(word), value);
+            delta += Long.bitCount(value) - Long.bitCount(old);
+        }
+        if (delta != 0) {
+            CARDINALITY.getAndAdd(this, delta);
+        }
+    }
+
+    // ---- internals ----
+
+    /** ORs {@code mask} into a word; returns the number of bits that went from 0 to 1. */
+    private int orWord(long word, long mask) {
+        long[] chunk = chunks[chunkOf(word)];
+        int i = indexOf(word);
+        if (((long) WORD.getOpaque(chunk, i) & mask) == mask) {
+            return 0;
+        }
+        long old = (long) WORD.getAndBitwiseOr(chunk, i, mask);
+        int flipped = Long.bitCount(~old & mask);
+        if (flipped != 0) {
+            markPage(word >>> WORDS_PER_PAGE_SHIFT);
+        }
+        return flipped;
+    }
+
+    /** Clears {@code mask} in a word; returns the number of bits that went from 1 to 0. */
+    private int andNotWord(long word, long mask) {
+        long[] chunk = chunks[chunkOf(word)];
+        int i = indexOf(word);
+        if (((long) WORD.getOpaque(chunk, i) & mask) == 0) {
+            return 0;
+        }
+        long old = (long) WORD.getAndBitwiseAnd(chunk, i, ~mask);
+        int flipped = Long.bitCount(old & mask);
+        if (flipped != 0) {
+            markPage(word >>> WORDS_PER_PAGE_SHIFT);
+        }
+        return flipped;
+    }
+
+    private void markPage(long page) {
+        long bit = 1L << page;
+        int i = (int) (page >>> 6);
+        // Volatile read, not opaque: it must come after the word op in the synchronization order (see class notes).
+        if (((long) WORD.getVolatile(dirtyPages, i) & bit) == 0) {
+            WORD.getAndBitwiseOr(dirtyPages, i, bit);
+        }
+    }
+
+    private static long rangeMask(long word, long firstWord, long lastWord, long fromBlock, long toBlockExclusive) {
+        long mask = -1L;
+        if (word == firstWord) {
+            mask &= -1L << fromBlock;
+        }
+        if (word == lastWord) {
+            mask &= -1L >>> -toBlockExclusive;
+        }
+        return mask;
+    }
+
+    private long blockAt(int chunk, int index, long bits) {
+        return ((((long) chunk << chunkWordsShift) + index) << 6) + Long.numberOfTrailingZeros(bits);
+    }
+
+    private int chunkOf(long word) {
+        return (int) (word >>> chunkWordsShift);
+    }
+
+    private int indexOf(long word) {
+        return (int) word & chunkWordsMask;
+    }
+
+    private void checkBlock(long block) {
+        if (block < 0 || block >= blockCount) {
+            throw new IndexOutOfBoundsException("block " + block + " outside [0, " + blockCount + ")");
+        }
+    }
+
+    private void checkRange(long fromBlock, long toBlockExclusive) {
+        if (fromBlock < 0 || fromBlock > toBlockExclusive || toBlockExclusive > blockCount) {
+            throw new IndexOutOfBoundsException(
+                "range [" + fromBlock + ", " + toBlockExclusive + ") outside [0, " + blockCount + ")");
+        }
+    }
+
+    private void checkPage(long page) {
+        if (page < 0 || page >= pageCount) {
+            throw new IndexOutOfBoundsException("page " + page + " outside [0, " + pageCount + ")");
+        }
+    }
+
+    private static void checkLittleEndian(ByteBuffer buffer) {
+        if (buffer.order() != ByteOrder.LITTLE_ENDIAN) {
+            throw new IllegalArgumentException("bitmap pages are little-endian; set the buffer's order");
+        }
+    }
+}
