@@ -34,7 +34,7 @@ class ConfigParserTest {
         ConfigNode.Section net = (ConfigNode.Section) resource.body().get(0);
         assertThat(net.body()).containsExactly(
             new ConfigNode.Parameter("protocol", List.of("C"), new Location("t.res", 3, 9)),
-            new ConfigNode.Parameter("shared-secret", List.of("a b;{c}"), new Location("t.res", 3, 22)));
+            new ConfigNode.Parameter("shared-secret", List.of("a b;{c}"), new Location("t.res", 3, 21)));
     }
 
     @Test

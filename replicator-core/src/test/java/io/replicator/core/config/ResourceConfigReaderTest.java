@@ -74,7 +74,7 @@ class ResourceConfigReaderTest {
             """))
             .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).extracting(Object::toString)
                 .containsExactlyInAnyOrder(
-                    "t.res:2:28: size: '3T' has an invalid unit 'T' (allowed: s, k, K, m, M, g, G)",
+                    "t.res:2:37: size: '3T' has an invalid unit 'T' (allowed: s, k, K, m, M, g, G)",
                     "t.res:4:3: node-id missing in 'on c': every host needs 'node-id N;' (0..31)",
                     "t.res:5:10: node-id 40 => 40 out of range [0..31]",
                     "t.res:5:3: volume 0 has no 'disk' (a path, or 'none')",
