@@ -1,5 +1,6 @@
 package io.replicator.cli.output;
 
+import io.replicator.core.activitylog.AlReplay;
 import io.replicator.core.config.VolumeConfig;
 import io.replicator.core.metadata.BackingDisk;
 import io.replicator.core.metadata.MetadataFlag;
@@ -21,8 +22,12 @@ public final class MetadataDump {
     private MetadataDump() {
     }
 
-    /** Prints {@code disk}'s metadata; {@code outOfSyncBlocks[slot]} is the number of bits set for that slot. */
-    public static void print(PrintWriter out, String name, VolumeConfig volume, BackingDisk disk, long[] outOfSyncBlocks) {
+    /**
+     * Prints {@code disk}'s metadata; {@code outOfSyncBlocks[slot]} is the number of bits set on disk for that slot,
+     * {@code activityLog} what a replay of the ring finds.
+     */
+    public static void print(PrintWriter out, String name, VolumeConfig volume, BackingDisk disk,
+                             long[] outOfSyncBlocks, AlReplay activityLog) {
         Superblock superblock = disk.metadata().current();
         MetadataLayout layout = superblock.layout();
         out.printf("# replicator metadata of %s (disk %s, meta-disk %s)%n", name, volume.disk(), volume.metaDisk());
@@ -56,6 +61,10 @@ public final class MetadataDump {
         out.printf("# meta-data %s: %d bytes at offset %d; activity log %d bytes at +%d; bitmap %d bytes per peer at +%d%n",
             layout.internal() ? "internal" : "external", layout.metadataSizeBytes(), layout.metadataStartBytes(),
             layout.alSizeBytes(), layout.alOffsetBytes(), layout.bitmapSlotBytes(), layout.bitmapOffsetBytes());
+        long[] active = activityLog.activeExtents();
+        out.printf("# activity log: %d active extent(s) of 4 MiB in %d transaction(s)%s%n", active.length,
+            activityLog.transactions(), superblock.has(MetadataFlag.AL_CLEAN) ? ", shut down cleanly"
+                : active.length == 0 ? "" : "; attach will mark them out of sync");
         out.printf("# superblock sequence %d%n", superblock.sequence());
     }
 

@@ -5,8 +5,12 @@ import io.replicator.cli.ReplicatorCommand;
 import io.replicator.cli.output.CommandFailure;
 import io.replicator.cli.output.ExitCode;
 import io.replicator.cli.output.MetadataDump;
+import io.replicator.core.activitylog.ActivityLog;
+import io.replicator.core.activitylog.AlReplay;
+import io.replicator.core.bitmap.BitmapStore;
 import io.replicator.core.config.VolumeConfig;
 import io.replicator.core.metadata.BackingDisk;
+import io.replicator.core.metadata.MetadataLayout;
 import io.replicator.core.metadata.VolumeStorage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -34,7 +38,15 @@ public final class DumpMdCommand implements Runnable {
         for (VolumeConfig volume : selection.volumes()) {
             String name = selection.resource().name() + "/" + volume.number();
             try (BackingDisk disk = VolumeStorage.open(volume)) {
-                MetadataDump.print(spec.commandLine().getOut(), name, volume, disk, new long[0]);
+                MetadataLayout layout = disk.layout();
+                BitmapStore bitmaps = new BitmapStore(disk.bitmapArea(), layout.dataSizeBytes(), layout.maxPeers());
+                bitmaps.load();
+                long[] outOfSync = new long[layout.maxPeers()];
+                for (int slot = 0; slot < outOfSync.length; slot++) {
+                    outOfSync[slot] = bitmaps.bitmap(slot).cardinality();
+                }
+                AlReplay replay = ActivityLog.replay(disk.activityLogArea());
+                MetadataDump.print(spec.commandLine().getOut(), name, volume, disk, outOfSync, replay);
             } catch (IOException failure) {
                 throw new CommandFailure(ExitCode.FAILURE, name + ": " + failure.getMessage());
             }
