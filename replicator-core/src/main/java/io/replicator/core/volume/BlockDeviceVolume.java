@@ -20,19 +20,15 @@ import java.nio.file.StandardOpenOption;
  * <p>{@link #discard} writes zeros, like {@link FileVolume}: {@code BLKDISCARD} / {@code BLKZEROOUT} are ioctls that
  * Java cannot issue. Durability and closing behave as in {@link FileVolume}.
  */
-public final class BlockDeviceVolume implements Volume {
+public final class BlockDeviceVolume extends ChannelVolume {
     /** {@code S_IFMT} and {@code S_IFBLK} from {@code <sys/stat.h>}: the file-type bits of {@code st_mode}. */
     private static final int FILE_TYPE_MASK = 0170000;
     private static final int BLOCK_DEVICE_TYPE = 0060000;
     /** The unit of {@code /sys/class/block/<name>/size}, whatever the device's logical block size. */
     private static final int SYSFS_SECTOR_BYTES = 512;
 
-    private final Path path;
-    private final PositionalChannel io;
-
     private BlockDeviceVolume(Path path, PositionalChannel io) {
-        this.path = path;
-        this.io = io;
+        super(path, io);
     }
 
     /** Opens the block device at {@code path} for reading and writing. */
@@ -85,48 +81,5 @@ public final class BlockDeviceVolume implements Volume {
         } catch (NumberFormatException | ArithmeticException e) {
             throw new IOException(sizeFile + " holds '" + sectors + "', not a sector count", e);
         }
-    }
-
-    public Path path() {
-        return path;
-    }
-
-    public Durability durability() {
-        return io.durability();
-    }
-
-    @Override
-    public long sizeBytes() {
-        return io.sizeBytes();
-    }
-
-    @Override
-    public void read(ByteBuffer dst, long offsetBytes) throws IOException {
-        io.read(dst, offsetBytes);
-    }
-
-    @Override
-    public void write(ByteBuffer src, long offsetBytes) throws IOException {
-        io.write(src, offsetBytes);
-    }
-
-    @Override
-    public void flush() throws IOException {
-        io.flush();
-    }
-
-    @Override
-    public void discard(long offsetBytes, long lengthBytes) throws IOException {
-        io.discard(offsetBytes, lengthBytes);
-    }
-
-    @Override
-    public void close() throws IOException {
-        io.close();
-    }
-
-    @Override
-    public String toString() {
-        return "BlockDeviceVolume[" + path + ", " + sizeBytes() + " bytes, " + durability() + "]";
     }
 }

@@ -25,13 +25,9 @@ import java.util.List;
  * is open. After {@link #close()} every call except {@code close} throws
  * {@link java.nio.channels.ClosedChannelException}.
  */
-public final class FileVolume implements Volume {
-    private final Path path;
-    private final PositionalChannel io;
-
+public final class FileVolume extends ChannelVolume {
     private FileVolume(Path path, PositionalChannel io) {
-        this.path = path;
-        this.io = io;
+        super(path, io);
     }
 
     /**
@@ -104,48 +100,5 @@ public final class FileVolume implements Volume {
                 channel.force(true);
             }
         }
-    }
-
-    public Path path() {
-        return path;
-    }
-
-    public Durability durability() {
-        return io.durability();
-    }
-
-    @Override
-    public long sizeBytes() {
-        return io.sizeBytes();
-    }
-
-    @Override
-    public void read(ByteBuffer dst, long offsetBytes) throws IOException {
-        io.read(dst, offsetBytes);
-    }
-
-    @Override
-    public void write(ByteBuffer src, long offsetBytes) throws IOException {
-        io.write(src, offsetBytes);
-    }
-
-    @Override
-    public void flush() throws IOException {
-        io.flush();
-    }
-
-    @Override
-    public void discard(long offsetBytes, long lengthBytes) throws IOException {
-        io.discard(offsetBytes, lengthBytes);
-    }
-
-    @Override
-    public void close() throws IOException {
-        io.close();
-    }
-
-    @Override
-    public String toString() {
-        return "FileVolume[" + path + ", " + sizeBytes() + " bytes, " + durability() + "]";
     }
 }
