@@ -64,6 +64,8 @@ public final class DirtyBitmap {
     private final int chunkWordsShift;
     private final int chunkWordsMask;
     private final long[][] chunks;
+    /** {@code chunks[0]}, read without the extra indirection on the scan fast path (all of a bitmap up to 4 TiB). */
+    private final long[] head;
     /** One bit per page; 1 = the page changed since it was last claimed for writeout. */
     private final long[] dirtyPages;
     @SuppressWarnings("unused") // accessed through CARDINALITY
@@ -93,6 +95,7 @@ public final class DirtyBitmap {
         for (int c = 0; c < chunkCount; c++) {
             chunks[c] = new long[(int) Math.min(chunkWords, wordCount - ((long) c << chunkWordsShift))];
         }
+        this.head = chunkCount > 0 ? chunks[0] : new long[0];
         this.dirtyPages = new long[(int) ((pageCount + Long.SIZE - 1) >>> 6)];
     }
 
@@ -202,6 +205,51 @@ public final class DirtyBitmap {
 
     /** The first dirty block at or after {@code fromBlock}, or -1 when there is none. */
     public long nextSetBit(long fromBlock) {
+        // Fast path for the head chunk (all of a bitmap up to 4 TiB), small enough to inline into the caller's loop:
+        // dense bitmaps answer from the starting word, sparse ones from one simple counted loop, the shape the JIT
+        // compiles best (measured: unrolled OR-of-4-words skipping was slower at 0.1 % dirty).
+        long word = fromBlock >>> 6;
+        long[] head = this.head;
+        if (fromBlock >= 0 && word < head.length) {
+            long bits = head[(int) word] & (-1L << fromBlock);
+            if (bits != 0) {
+                return (word << 6) + Long.numberOfTrailingZeros(bits);
+            }
+            long found = firstSetBit(head, (int) word + 1, 0);
+            return found >= 0 || chunks.length == 1 ? found : nextSetBitInChunks(1, 0);
+        }
+        return nextSetBitOutsideHead(fromBlock);
+    }
+
+    /** The first clean block at or after {@code fromBlock}, or {@link #blockCount()} when there is none. */
+    public long nextClearBit(long fromBlock) {
+        long word = fromBlock >>> 6;
+        long[] head = this.head;
+        if (fromBlock >= 0 && word < head.length) {
+            long bits = ~head[(int) word] & (-1L << fromBlock);
+            long found = bits != 0
+                ? (word << 6) + Long.numberOfTrailingZeros(bits)
+                : firstClearBit(head, (int) word + 1, 0);
+            if (found < 0 && chunks.length > 1) {
+                found = nextClearBitInChunks(1, 0);
+            }
+            // The padding past blockCount reads as clean, hence the clamp.
+            return found < 0 ? blockCount : Math.min(found, blockCount);
+        }
+        if (fromBlock < 0) {
+            throw new IndexOutOfBoundsException("fromBlock < 0: " + fromBlock);
+        }
+        if (fromBlock >= blockCount) {
+            return blockCount;
+        }
+        int c = chunkOf(word);
+        int i = indexOf(word);
+        long bits = ~chunks[c][i] & (-1L << fromBlock);
+        long found = bits != 0 ? (word << 6) + Long.numberOfTrailingZeros(bits) : nextClearBitInChunks(c, i + 1);
+        return found < 0 ? blockCount : Math.min(found, blockCount);
+    }
+
+    private long nextSetBitOutsideHead(long fromBlock) {
         if (fromBlock < 0) {
             throw new IndexOutOfBoundsException("fromBlock < 0: " + fromBlock);
         }
@@ -211,57 +259,52 @@ public final class DirtyBitmap {
         long word = fromBlock >>> 6;
         int c = chunkOf(word);
         int i = indexOf(word);
-        long[] chunk = chunks[c];
-        long bits = chunk[i] & (-1L << fromBlock);
-        while (bits == 0) {
-            // The hot loop of a scan: plain reads of one flat array, as tight as BitSet's.
-            int length = chunk.length;
-            while (++i < length) {
-                bits = chunk[i];
-                if (bits != 0) {
-                    return blockAt(c, i, bits);
-                }
-            }
-            if (++c == chunks.length) {
-                return -1;
-            }
-            chunk = chunks[c];
-            i = 0;
-            bits = chunk[0];
-        }
-        return blockAt(c, i, bits);
+        long bits = chunks[c][i] & (-1L << fromBlock);
+        return bits != 0 ? (word << 6) + Long.numberOfTrailingZeros(bits) : nextSetBitInChunks(c, i + 1);
     }
 
-    /** The first clean block at or after {@code fromBlock}, or {@link #blockCount()} when there is none. */
-    public long nextClearBit(long fromBlock) {
-        if (fromBlock < 0) {
-            throw new IndexOutOfBoundsException("fromBlock < 0: " + fromBlock);
-        }
-        if (fromBlock >= blockCount) {
-            return blockCount;
-        }
-        long word = fromBlock >>> 6;
-        int c = chunkOf(word);
-        int i = indexOf(word);
-        long[] chunk = chunks[c];
-        long bits = ~chunk[i] & (-1L << fromBlock);
-        while (bits == 0) {
-            int length = chunk.length;
-            while (++i < length) {
-                bits = ~chunk[i];
-                if (bits != 0) {
-                    return Math.min(blockAt(c, i, bits), blockCount);
-                }
+    /** First set bit from word {@code index} of chunk {@code c} onward, or -1. */
+    private long nextSetBitInChunks(int c, int index) {
+        for (int i = index; c < chunks.length; c++, i = 0) {
+            long found = firstSetBit(chunks[c], i, (long) c << (chunkWordsShift + 6));
+            if (found >= 0) {
+                return found;
             }
-            if (++c == chunks.length) {
-                return blockCount;
-            }
-            chunk = chunks[c];
-            i = 0;
-            bits = ~chunk[0];
         }
-        // The padding past blockCount reads as clean, hence the clamp.
-        return Math.min(blockAt(c, i, bits), blockCount);
+        return -1;
+    }
+
+    /** First clear bit from word {@code index} of chunk {@code c} onward (maybe in the padding), or -1. */
+    private long nextClearBitInChunks(int c, int index) {
+        for (int i = index; c < chunks.length; c++, i = 0) {
+            long found = firstClearBit(chunks[c], i, (long) c << (chunkWordsShift + 6));
+            if (found >= 0) {
+                return found;
+            }
+        }
+        return -1;
+    }
+
+    /** {@code baseBlock} plus the first set bit of {@code words} from word {@code from} on, or -1. */
+    private static long firstSetBit(long[] words, int from, long baseBlock) {
+        for (int i = from; i < words.length; i++) {
+            long bits = words[i];
+            if (bits != 0) {
+                return baseBlock + ((long) i << 6) + Long.numberOfTrailingZeros(bits);
+            }
+        }
+        return -1;
+    }
+
+    /** {@code baseBlock} plus the first clear bit of {@code words} from word {@code from} on, or -1. */
+    private static long firstClearBit(long[] words, int from, long baseBlock) {
+        for (int i = from; i < words.length; i++) {
+            long bits = ~words[i];
+            if (bits != 0) {
+                return baseBlock + ((long) i << 6) + Long.numberOfTrailingZeros(bits);
+            }
+        }
+        return -1;
     }
 
     /** Calls {@code consumer} once per maximal run of dirty blocks, in ascending order. */
@@ -412,10 +455,6 @@ public final class DirtyBitmap {
             mask &= -1L >>> -toBlockExclusive;
         }
         return mask;
-    }
-
-    private long blockAt(int chunk, int index, long bits) {
-        return ((((long) chunk << chunkWordsShift) + index) << 6) + Long.numberOfTrailingZeros(bits);
     }
 
     private int chunkOf(long word) {
