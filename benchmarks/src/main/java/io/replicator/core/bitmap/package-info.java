@@ -1,2 +1,2 @@
-/** JMH benchmarks of the out-of-sync bitmap: set, scan and run-length encoding, each beside a java.util.BitSet baseline where one exists. */
+/** JMH benchmarks of the out-of-sync bitmap: set, scan and run-length encoding, beside java.util.BitSet. */
 package io.replicator.core.bitmap;
