@@ -22,7 +22,8 @@ import io.netty.buffer.ByteBuf;
  *
  * <p>A chunk ends after any complete run, so a sender cuts the bitmap into packets of at most {@code maxBytes}: the
  * last run of a chunk may be only a prefix of a longer run, and the next chunk carries on from the returned bit with
- * a fresh polarity byte. At 0.1 % random dirty blocks this costs about 2 bytes per dirty block.
+ * a fresh polarity byte. At 0.1 % random dirty blocks this costs about 3 bytes per dirty block: a 1 TiB bitmap
+ * travels as 0.75 MB instead of 32 MiB.
  *
  * <p>Decoding ORs the 1-runs into the target, as both sides of a connection OR their bitmaps. Malformed input throws
  * {@link MalformedBitmapException}; every run consumes at least one input byte and is range-checked before it is

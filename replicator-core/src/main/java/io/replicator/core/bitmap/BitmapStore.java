@@ -50,7 +50,8 @@ public final class BitmapStore {
         for (int slot = 0; slot < maxPeers; slot++) {
             bitmaps[slot] = new DirtyBitmap(blocks);
         }
-        this.batch = ByteBuffer.allocateDirect(BATCH_PAGES * BitmapDescriptor.PAGE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        this.batch = ByteBuffer.allocateDirect(BATCH_PAGES * BitmapDescriptor.PAGE_BYTES)
+            .order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Number of peer slots. */

@@ -13,14 +13,16 @@ import java.nio.ByteOrder;
  * <ul>
  *   <li>The words live in {@code long[]} chunks of {@code 2^chunkWordsShift} words (128 MiB by default, the bitmap of
  *       a 4 TiB volume), because one Java array cannot hold the 2^32 words of a 1 PiB bitmap. Memory is the words
- *       plus one array header per chunk and the page-dirty set: 32 MiB and a few hundred bytes per TiB.</li>
+ *       plus one array header per chunk, the page-dirty set (1 KiB per TiB) and a 1 KiB striped counter: 32 MiB
+ *       and about 2 KiB for a 1 TiB volume.</li>
  *   <li>Bits at or past {@link #blockCount()} in the last word are always 0; every mutator masks them off. Scans rely
  *       on this and never look at the end.</li>
  *   <li>Every change of a word is one atomic read-modify-write ({@code getAndBitwiseOr/And}), so concurrent writers
  *       never lose each other's bits. A change that is already true (setting a set bit, clearing a clear bit) is
  *       skipped after a cheap opaque read, which keeps the hot path of repeated writes to a dirty block CAS-free.</li>
  *   <li>{@link #cardinality()} is changed only by the thread whose atomic op flipped the bits, by exactly the number
- *       of bits it flipped, so it is exact whenever the bitmap is quiescent.</li>
+ *       of bits it flipped, in that thread's stripe of a padded counter array; the sum of the stripes is therefore
+ *       exact whenever the bitmap is quiescent (and off by no more than the in-flight ops otherwise).</li>
  *   <li>A word change marks its 4 KiB page dirty <em>after</em> the word op, with a volatile check-then-or. A
  *       writeout claims a page (atomic clear of its bit) <em>before</em> reading the words with volatile reads, so
  *       it either sees the change or leaves the page-dirty bit set for the next round: no change is ever lost.</li>
@@ -48,15 +50,10 @@ public final class DirtyBitmap {
     private static final int WORDS_PER_PAGE_SHIFT = 9;
 
     private static final VarHandle WORD = MethodHandles.arrayElementVarHandle(long[].class);
-    private static final VarHandle CARDINALITY;
-
-    static {
-        try {
-            CARDINALITY = MethodHandles.lookup().findVarHandle(DirtyBitmap.class, "cardinality", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** Counter stripes, so that writer threads on different cores do not bounce one cache line per new dirty bit. */
+    private static final int COUNT_STRIPES = 8;
+    /** 16 longs = 128 bytes between stripes: two cache lines, beyond the adjacent-line prefetcher. */
+    private static final int COUNT_STRIDE_SHIFT = 4;
 
     private final long blockCount;
     private final long wordCount;
@@ -64,10 +61,12 @@ public final class DirtyBitmap {
     private final int chunkWordsShift;
     private final int chunkWordsMask;
     private final long[][] chunks;
+    /** {@code chunks[0]}, read without the extra indirection on the scan fast path (all of a bitmap up to 4 TiB). */
+    private final long[] head;
     /** One bit per page; 1 = the page changed since it was last claimed for writeout. */
     private final long[] dirtyPages;
-    @SuppressWarnings("unused") // accessed through CARDINALITY
-    private volatile long cardinality;
+    /** Dirty-bit count split over padded stripes; the sum is the cardinality. */
+    private final long[] counts = new long[COUNT_STRIPES << COUNT_STRIDE_SHIFT];
 
     /** An all-clean bitmap for a volume of {@code blockCount} 4 KiB blocks. */
     public DirtyBitmap(long blockCount) {
@@ -93,6 +92,7 @@ public final class DirtyBitmap {
         for (int c = 0; c < chunkCount; c++) {
             chunks[c] = new long[(int) Math.min(chunkWords, wordCount - ((long) c << chunkWordsShift))];
         }
+        this.head = chunkCount > 0 ? chunks[0] : new long[0];
         this.dirtyPages = new long[(int) ((pageCount + Long.SIZE - 1) >>> 6)];
     }
 
@@ -123,7 +123,11 @@ public final class DirtyBitmap {
 
     /** Number of dirty blocks; exact whenever no mutator is running. */
     public long cardinality() {
-        return (long) CARDINALITY.getVolatile(this);
+        long sum = 0;
+        for (int stripe = 0; stripe < COUNT_STRIPES; stripe++) {
+            sum += (long) WORD.getVolatile(counts, stripe << COUNT_STRIDE_SHIFT);
+        }
+        return sum;
     }
 
     /** Whether {@code block} is dirty. */
@@ -138,7 +142,7 @@ public final class DirtyBitmap {
         checkBlock(block);
         long word = block >>> 6;
         if (orWord(word, 1L << block) != 0) {
-            CARDINALITY.getAndAdd(this, 1L);
+            count(1L);
         }
     }
 
@@ -147,7 +151,7 @@ public final class DirtyBitmap {
         checkBlock(block);
         long word = block >>> 6;
         if (andNotWord(word, 1L << block) != 0) {
-            CARDINALITY.getAndAdd(this, -1L);
+            count(-1L);
         }
     }
 
@@ -164,7 +168,7 @@ public final class DirtyBitmap {
             flipped += orWord(word, rangeMask(word, firstWord, lastWord, fromBlock, toBlockExclusive));
         }
         if (flipped != 0) {
-            CARDINALITY.getAndAdd(this, flipped);
+            count(flipped);
         }
     }
 
@@ -181,7 +185,7 @@ public final class DirtyBitmap {
             flipped += andNotWord(word, rangeMask(word, firstWord, lastWord, fromBlock, toBlockExclusive));
         }
         if (flipped != 0) {
-            CARDINALITY.getAndAdd(this, -flipped);
+            count(-flipped);
         }
     }
 
@@ -202,6 +206,51 @@ public final class DirtyBitmap {
 
     /** The first dirty block at or after {@code fromBlock}, or -1 when there is none. */
     public long nextSetBit(long fromBlock) {
+        // Fast path for the head chunk (all of a bitmap up to 4 TiB), small enough to inline into the caller's loop:
+        // dense bitmaps answer from the starting word, sparse ones from one simple counted loop, the shape the JIT
+        // compiles best (measured: unrolled OR-of-4-words skipping was slower at 0.1 % dirty).
+        long word = fromBlock >>> 6;
+        long[] head = this.head;
+        if (fromBlock >= 0 && word < head.length) {
+            long bits = head[(int) word] & (-1L << fromBlock);
+            if (bits != 0) {
+                return (word << 6) + Long.numberOfTrailingZeros(bits);
+            }
+            long found = firstSetBit(head, (int) word + 1, 0);
+            return found >= 0 || chunks.length == 1 ? found : nextSetBitInChunks(1, 0);
+        }
+        return nextSetBitOutsideHead(fromBlock);
+    }
+
+    /** The first clean block at or after {@code fromBlock}, or {@link #blockCount()} when there is none. */
+    public long nextClearBit(long fromBlock) {
+        long word = fromBlock >>> 6;
+        long[] head = this.head;
+        if (fromBlock >= 0 && word < head.length) {
+            long bits = ~head[(int) word] & (-1L << fromBlock);
+            long found = bits != 0
+                ? (word << 6) + Long.numberOfTrailingZeros(bits)
+                : firstClearBit(head, (int) word + 1, 0);
+            if (found < 0 && chunks.length > 1) {
+                found = nextClearBitInChunks(1, 0);
+            }
+            // The padding past blockCount reads as clean, hence the clamp.
+            return found < 0 ? blockCount : Math.min(found, blockCount);
+        }
+        if (fromBlock < 0) {
+            throw new IndexOutOfBoundsException("fromBlock < 0: " + fromBlock);
+        }
+        if (fromBlock >= blockCount) {
+            return blockCount;
+        }
+        int c = chunkOf(word);
+        int i = indexOf(word);
+        long bits = ~chunks[c][i] & (-1L << fromBlock);
+        long found = bits != 0 ? (word << 6) + Long.numberOfTrailingZeros(bits) : nextClearBitInChunks(c, i + 1);
+        return found < 0 ? blockCount : Math.min(found, blockCount);
+    }
+
+    private long nextSetBitOutsideHead(long fromBlock) {
         if (fromBlock < 0) {
             throw new IndexOutOfBoundsException("fromBlock < 0: " + fromBlock);
         }
@@ -211,57 +260,52 @@ public final class DirtyBitmap {
         long word = fromBlock >>> 6;
         int c = chunkOf(word);
         int i = indexOf(word);
-        long[] chunk = chunks[c];
-        long bits = chunk[i] & (-1L << fromBlock);
-        while (bits == 0) {
-            // The hot loop of a scan: plain reads of one flat array, as tight as BitSet's.
-            int length = chunk.length;
-            while (++i < length) {
-                bits = chunk[i];
-                if (bits != 0) {
-                    return blockAt(c, i, bits);
-                }
-            }
-            if (++c == chunks.length) {
-                return -1;
-            }
-            chunk = chunks[c];
-            i = 0;
-            bits = chunk[0];
-        }
-        return blockAt(c, i, bits);
+        long bits = chunks[c][i] & (-1L << fromBlock);
+        return bits != 0 ? (word << 6) + Long.numberOfTrailingZeros(bits) : nextSetBitInChunks(c, i + 1);
     }
 
-    /** The first clean block at or after {@code fromBlock}, or {@link #blockCount()} when there is none. */
-    public long nextClearBit(long fromBlock) {
-        if (fromBlock < 0) {
-            throw new IndexOutOfBoundsException("fromBlock < 0: " + fromBlock);
-        }
-        if (fromBlock >= blockCount) {
-            return blockCount;
-        }
-        long word = fromBlock >>> 6;
-        int c = chunkOf(word);
-        int i = indexOf(word);
-        long[] chunk = chunks[c];
-        long bits = ~chunk[i] & (-1L << fromBlock);
-        while (bits == 0) {
-            int length = chunk.length;
-            while (++i < length) {
-                bits = ~chunk[i];
-                if (bits != 0) {
-                    return Math.min(blockAt(c, i, bits), blockCount);
-                }
+    /** First set bit from word {@code index} of chunk {@code c} onward, or -1. */
+    private long nextSetBitInChunks(int c, int index) {
+        for (int i = index; c < chunks.length; c++, i = 0) {
+            long found = firstSetBit(chunks[c], i, (long) c << (chunkWordsShift + 6));
+            if (found >= 0) {
+                return found;
             }
-            if (++c == chunks.length) {
-                return blockCount;
-            }
-            chunk = chunks[c];
-            i = 0;
-            bits = ~chunk[0];
         }
-        // The padding past blockCount reads as clean, hence the clamp.
-        return Math.min(blockAt(c, i, bits), blockCount);
+        return -1;
+    }
+
+    /** First clear bit from word {@code index} of chunk {@code c} onward (maybe in the padding), or -1. */
+    private long nextClearBitInChunks(int c, int index) {
+        for (int i = index; c < chunks.length; c++, i = 0) {
+            long found = firstClearBit(chunks[c], i, (long) c << (chunkWordsShift + 6));
+            if (found >= 0) {
+                return found;
+            }
+        }
+        return -1;
+    }
+
+    /** {@code baseBlock} plus the first set bit of {@code words} from word {@code from} on, or -1. */
+    private static long firstSetBit(long[] words, int from, long baseBlock) {
+        for (int i = from; i < words.length; i++) {
+            long bits = words[i];
+            if (bits != 0) {
+                return baseBlock + ((long) i << 6) + Long.numberOfTrailingZeros(bits);
+            }
+        }
+        return -1;
+    }
+
+    /** {@code baseBlock} plus the first clear bit of {@code words} from word {@code from} on, or -1. */
+    private static long firstClearBit(long[] words, int from, long baseBlock) {
+        for (int i = from; i < words.length; i++) {
+            long bits = ~words[i];
+            if (bits != 0) {
+                return baseBlock + ((long) i << 6) + Long.numberOfTrailingZeros(bits);
+            }
+        }
+        return -1;
     }
 
     /** Calls {@code consumer} once per maximal run of dirty blocks, in ascending order. */
@@ -358,7 +402,7 @@ public final class DirtyBitmap {
             delta += Long.bitCount(value) - Long.bitCount(old);
         }
         if (delta != 0) {
-            CARDINALITY.getAndAdd(this, delta);
+            count(delta);
         }
     }
 
@@ -394,6 +438,12 @@ public final class DirtyBitmap {
         return flipped;
     }
 
+    /** Adds {@code delta} to the calling thread's stripe of the dirty-bit count. */
+    private void count(long delta) {
+        int stripe = (int) Thread.currentThread().getId() & (COUNT_STRIPES - 1);
+        WORD.getAndAdd(counts, stripe << COUNT_STRIDE_SHIFT, delta);
+    }
+
     private void markPage(long page) {
         long bit = 1L << page;
         int i = (int) (page >>> 6);
@@ -412,10 +462,6 @@ public final class DirtyBitmap {
             mask &= -1L >>> -toBlockExclusive;
         }
         return mask;
-    }
-
-    private long blockAt(int chunk, int index, long bits) {
-        return ((((long) chunk << chunkWordsShift) + index) << 6) + Long.numberOfTrailingZeros(bits);
     }
 
     private int chunkOf(long word) {

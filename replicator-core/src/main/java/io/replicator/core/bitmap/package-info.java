@@ -1,2 +1,2 @@
-/** The per-peer out-of-sync bitmap: in-memory {@link io.replicator.core.bitmap.DirtyBitmap}, its on-disk pages and its run-length wire encoding. */
+/** The per-peer out-of-sync bitmap: in memory, in on-disk pages, and run-length encoded for the wire. */
 package io.replicator.core.bitmap;

@@ -26,7 +26,8 @@ class BitmapStoreTest {
         assertThat(BitmapDescriptor.regionBytes(1L << 40, 2)).isEqualTo(64L << 20); // 32 MiB per TiB per slot
         assertThat(BitmapDescriptor.regionBytes(1L << 50, 1)).isEqualTo(32L << 30);
         assertThat(BitmapDescriptor.regionBytes(VOLUME_BYTES, MAX_PEERS)).isEqualTo(3L * 101 * 4096);
-        assertThatThrownBy(() -> BitmapDescriptor.regionBytes(1L << 40, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BitmapDescriptor.regionBytes(1L << 40, 0))
+            .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> BitmapDescriptor.slotBytes((1L << 50) + 1))
             .isInstanceOf(IllegalArgumentException.class);
     }

@@ -248,7 +248,8 @@ class DirtyBitmapTest {
         }
         for (int b = 0; b <= blocks; b++) {
             long expectedSet = model.nextSetBit(b);
-            assertThat(bitmap.nextSetBit(b)).as("nextSetBit(%d)", b).isEqualTo(expectedSet >= blocks ? -1 : expectedSet);
+            assertThat(bitmap.nextSetBit(b)).as("nextSetBit(%d)", b)
+                .isEqualTo(expectedSet >= blocks ? -1 : expectedSet);
             assertThat(bitmap.nextClearBit(b)).as("nextClearBit(%d)", b)
                 .isEqualTo(Math.min(model.nextClearBit(b), blocks));
             if (blocks > 2000) {
