@@ -1,5 +1,7 @@
 package io.replicator.core.metadata;
 
+import io.replicator.core.bitmap.BitmapDescriptor;
+
 /**
  * Where data, bitmap, activity log and superblocks lie. All offsets are in bytes.
  *
@@ -47,7 +49,7 @@ public record MetadataLayout(
     /** The largest volume we address: 1 PiB, as DRBD on 64-bit hosts. */
     public static final long MAX_DATA_SIZE_BYTES = 1L << 50;
     /** Peer slots at most: 32 nodes (DRBD_PEERS_MAX) less this one, as drbdmeta's --max-peers. */
-    public static final int MAX_PEERS = 31;
+    public static final int MAX_PEERS = BitmapDescriptor.MAX_PEERS;
 
     private static final int PAGE = 4096;
 
@@ -65,11 +67,9 @@ public record MetadataLayout(
         }
     }
 
-    /** Size of one peer slot's bitmap for a data area of {@code dataSizeBytes}: whole 64-bit words, whole pages. */
+    /** Size of one peer slot's bitmap for a data area of {@code dataSizeBytes}: whole 4 KiB pages. */
     public static long bitmapSlotBytes(long dataSizeBytes) {
-        long bits = ceilDiv(dataSizeBytes, BITMAP_BLOCK_BYTES);
-        long wordBytes = ceilDiv(bits, 64) * 8;
-        return ceilDiv(wordBytes, PAGE) * PAGE;
+        return BitmapDescriptor.slotBytes(dataSizeBytes);
     }
 
     /** Size of the whole metadata area for a data area of {@code dataSizeBytes}. */

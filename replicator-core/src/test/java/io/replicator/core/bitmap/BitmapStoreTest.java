@@ -1,5 +1,7 @@
 package io.replicator.core.bitmap;
 
+import io.replicator.core.testing.HeapVolume;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -34,7 +36,7 @@ class BitmapStoreTest {
 
     @Test
     void shouldRejectTheRegionWhenTooSmall() {
-        ByteArrayVolume region = new ByteArrayVolume(4096);
+        HeapVolume region = new HeapVolume(4096);
         assertThatThrownBy(() -> new BitmapStore(region, VOLUME_BYTES, MAX_PEERS))
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("smaller");
@@ -42,7 +44,7 @@ class BitmapStoreTest {
 
     @Test
     void shouldRoundTripAllSlotsWhenWrittenAndLoaded() throws IOException {
-        ByteArrayVolume region = newRegion();
+        HeapVolume region = newRegion();
         BitmapStore store = new BitmapStore(region, VOLUME_BYTES, MAX_PEERS);
         BitSet[] models = new BitSet[MAX_PEERS];
         for (int slot = 0; slot < MAX_PEERS; slot++) {
@@ -64,7 +66,7 @@ class BitmapStoreTest {
 
     @Test
     void shouldPlaceBitsAtTheDocumentedOffsetsWhenWritten() throws IOException {
-        ByteArrayVolume region = newRegion();
+        HeapVolume region = newRegion();
         BitmapStore store = new BitmapStore(region, VOLUME_BYTES, MAX_PEERS);
         store.bitmap(1).set(9);                 // slot 1, byte 1, bit 1
         store.bitmap(2).set(PAGE_BLOCKS + 64);  // slot 2, page 1, word 1, bit 0
@@ -82,7 +84,7 @@ class BitmapStoreTest {
 
     @Test
     void shouldWriteOnlyDirtyPagesWhenWritingOutLazily() throws IOException {
-        ByteArrayVolume region = newRegion();
+        HeapVolume region = newRegion();
         BitmapStore store = new BitmapStore(region, VOLUME_BYTES, MAX_PEERS);
         store.bitmap(0).set(5);
         store.bitmap(0).set(PAGE_BLOCKS + 5);       // adjacent page: same write
@@ -96,7 +98,7 @@ class BitmapStoreTest {
 
     @Test
     void shouldWriteOnlyPagesCoveringTheRangeWhenHinted() throws IOException {
-        ByteArrayVolume region = newRegion();
+        HeapVolume region = newRegion();
         BitmapStore store = new BitmapStore(region, VOLUME_BYTES, MAX_PEERS);
         DirtyBitmap bitmap = store.bitmap(1);
         bitmap.set(3L * PAGE_BLOCKS);
@@ -116,7 +118,7 @@ class BitmapStoreTest {
 
     @Test
     void shouldKeepPagesDirtyWhenTheWriteFails() throws IOException {
-        ByteArrayVolume region = newRegion();
+        HeapVolume region = newRegion();
         BitmapStore store = new BitmapStore(region, VOLUME_BYTES, MAX_PEERS);
         store.bitmap(0).set(5);
         region.failNextWrite();
@@ -127,7 +129,7 @@ class BitmapStoreTest {
 
     @Test
     void shouldPersistFullSyncWhenSettingAndClearingAll() throws IOException {
-        ByteArrayVolume region = newRegion();
+        HeapVolume region = newRegion();
         BitmapStore store = new BitmapStore(region, VOLUME_BYTES, MAX_PEERS);
         store.setAll(2);
         BitmapStore reopened = new BitmapStore(region, VOLUME_BYTES, MAX_PEERS);
@@ -143,7 +145,7 @@ class BitmapStoreTest {
         assertThat(again.bitmap(2).cardinality()).isZero();
     }
 
-    private static ByteArrayVolume newRegion() {
-        return new ByteArrayVolume((int) BitmapDescriptor.regionBytes(VOLUME_BYTES, MAX_PEERS) + 4096);
+    private static HeapVolume newRegion() {
+        return new HeapVolume((int) BitmapDescriptor.regionBytes(VOLUME_BYTES, MAX_PEERS) + 4096);
     }
 }

@@ -10,6 +10,8 @@ import java.util.Arrays;
 public final class HeapVolume implements Volume {
     private final byte[] bytes;
     private int flushes;
+    private int writes;
+    private boolean failNextWrite;
 
     public HeapVolume(long sizeBytes) {
         bytes = new byte[Math.toIntExact(sizeBytes)];
@@ -27,8 +29,13 @@ public final class HeapVolume implements Volume {
     }
 
     @Override
-    public synchronized void write(ByteBuffer src, long offsetBytes) {
+    public synchronized void write(ByteBuffer src, long offsetBytes) throws IOException {
         Volume.checkRange(offsetBytes, src.remaining(), bytes.length);
+        if (failNextWrite) {
+            failNextWrite = false;
+            throw new IOException("injected write failure");
+        }
+        writes++;
         src.get(bytes, (int) offsetBytes, src.remaining());
     }
 
@@ -50,6 +57,21 @@ public final class HeapVolume implements Volume {
     /** Flushes so far. */
     public synchronized int flushes() {
         return flushes;
+    }
+
+    /** Successful writes so far. */
+    public synchronized int writeCount() {
+        return writes;
+    }
+
+    /** Makes the next write fail with an IOException, touching nothing. */
+    public synchronized void failNextWrite() {
+        failNextWrite = true;
+    }
+
+    /** The backing array itself (not a copy), for tests that inspect the raw layout. */
+    public byte[] bytes() {
+        return bytes;
     }
 
     /** Corrupts one byte, as a torn or decayed sector would. */
