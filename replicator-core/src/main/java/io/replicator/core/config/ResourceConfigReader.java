@@ -1,5 +1,7 @@
 package io.replicator.core.config;
 
+import io.replicator.core.volume.Durability;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -156,7 +158,22 @@ public final class ResourceConfigReader {
         }
         int alExtents = scope.option("al-extents").map(p -> (int) number(p, 7, 65534, ScaledNumber.ONE))
             .orElse(1237);
-        return Optional.of(new VolumeConfig(number, device, single(disk.get()), metaDisk, size, alExtents, location));
+        Durability durability = scope.option("durability").map(this::durability).orElse(Durability.FORCE);
+        return Optional.of(new VolumeConfig(number, device, single(disk.get()), metaDisk, size, alExtents, durability,
+            location));
+    }
+
+    private Durability durability(ConfigNode.Parameter parameter) {
+        String value = single(parameter);
+        return switch (value) {
+            case "force" -> Durability.FORCE;
+            case "dsync" -> Durability.DSYNC;
+            default -> {
+                errors.add(new ConfigError(parameter.location(), "durability '" + value
+                    + "' is not allowed. Allowed values are: force, dsync"));
+                yield Durability.FORCE;
+            }
+        };
     }
 
     private void checkUnique(List<HostConfig> hosts) {

@@ -1,5 +1,7 @@
 package io.replicator.core.config;
 
+import io.replicator.core.volume.Durability;
+
 /**
  * One volume of a resource on one host, with inheritance already applied.
  *
@@ -9,10 +11,11 @@ package io.replicator.core.config;
  * @param metaDisk  where the metadata lives
  * @param sizeBytes {@code disk { size }}: the usable size, 0 = all the backing storage allows
  * @param alExtents {@code disk { al-extents }}
+ * @param durability {@code disk { durability force|dsync; }} (our extension): fdatasync on flush, or O_DSYNC writes
  * @param location  where the volume (or the host, for the implicit volume) is declared
  */
 public record VolumeConfig(int number, String device, String disk, MetaDisk metaDisk, long sizeBytes, int alExtents,
-                           Location location) {
+                           Durability durability, Location location) {
     /** Whether this host has no disk of its own for the volume. */
     public boolean diskless() {
         return disk.equals("none");

@@ -32,14 +32,14 @@ public final class VolumeStorage {
         Path diskPath = Path.of(volume.disk());
         Volume backing;
         if (Files.exists(diskPath)) {
-            backing = BackingStore.open(diskPath, Durability.FORCE);
+            backing = BackingStore.open(diskPath, volume.durability());
         } else if (format.dataSizeBytes() > 0) {
             long bytes = volume.metaDisk().internal()
                 ? MetadataLayout.internalForDataSize(format.dataSizeBytes(), format.maxPeers(),
                     MetadataLayout.DEFAULT_AL_SIZE_BYTES).backingSizeBytes()
                 : format.dataSizeBytes();
             createParent(diskPath);
-            backing = FileVolume.create(diskPath, bytes, Durability.FORCE);
+            backing = FileVolume.create(diskPath, bytes, volume.durability());
         } else {
             throw new MetadataException("disk " + diskPath + " does not exist; create it, or set 'disk { size N; }' "
                 + "so that create-md creates a file of that size");
@@ -55,10 +55,10 @@ public final class VolumeStorage {
 
     /** Opens {@code volume}'s storage and existing metadata. */
     public static BackingDisk open(VolumeConfig volume) throws IOException {
-        Volume backing = openExisting(volume.disk(), "disk");
+        Volume backing = openExisting(volume.disk(), "disk", volume.durability());
         try {
             Optional<Volume> meta = volume.metaDisk().internal() ? Optional.empty()
-                : Optional.of(openExisting(volume.metaDisk().path().orElseThrow(), "meta-disk"));
+                : Optional.of(openExisting(volume.metaDisk().path().orElseThrow(), "meta-disk", Durability.FORCE));
             return BackingDisk.open(backing, meta);
         } catch (IOException | RuntimeException failure) {
             backing.close();
@@ -91,19 +91,19 @@ public final class VolumeStorage {
         }
         Path metaPath = Path.of(volume.metaDisk().path().orElseThrow());
         if (Files.exists(metaPath) || !mayCreate) {
-            return Optional.of(openExisting(metaPath.toString(), "meta-disk"));
+            return Optional.of(openExisting(metaPath.toString(), "meta-disk", Durability.FORCE));
         }
         long bytes = BackingDisk.layoutFor(backingBytes, false, format).metadataSizeBytes();
         createParent(metaPath);
         return Optional.of(FileVolume.create(metaPath, bytes, Durability.FORCE));
     }
 
-    private static Volume openExisting(String path, String what) throws IOException {
+    private static Volume openExisting(String path, String what, Durability durability) throws IOException {
         Path file = Path.of(path);
         if (!Files.exists(file)) {
             throw new MetadataException(what + " " + path + " does not exist");
         }
-        return BackingStore.open(file, Durability.FORCE);
+        return BackingStore.open(file, durability);
     }
 
     private static void createParent(Path file) throws IOException {

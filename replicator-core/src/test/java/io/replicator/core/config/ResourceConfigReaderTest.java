@@ -23,7 +23,7 @@ class ResourceConfigReaderTest {
               disk { size 64M; }
               device /dev/drbd0; meta-disk internal;
               on alpha { node-id 3; address 127.0.0.1:7000; disk /a.img; }
-              on bravo { node-id 4; address 127.0.0.1:7001; disk /b.img; disk { al-extents 200; } }
+              on bravo { node-id 4; address 127.0.0.1:7001; disk /b.img; disk { al-extents 200; durability dsync; } }
             }
             """).get("r0");
         assertThat(r0.hosts()).extracting(HostConfig::name, HostConfig::nodeId)
@@ -35,6 +35,9 @@ class ResourceConfigReaderTest {
         assertThat(alpha.alExtents()).isEqualTo(100);
         assertThat(alpha.metaDisk().internal()).isTrue();
         assertThat(r0.host("bravo").orElseThrow().volume(0).orElseThrow().alExtents()).isEqualTo(200);
+        assertThat(r0.host("bravo").orElseThrow().volume(0).orElseThrow().durability())
+            .isEqualTo(io.replicator.core.volume.Durability.DSYNC);
+        assertThat(alpha.durability()).isEqualTo(io.replicator.core.volume.Durability.FORCE);
         assertThat(r0.peersOf("alpha")).extracting(HostConfig::name).containsExactly("bravo");
     }
 
@@ -67,7 +70,7 @@ class ResourceConfigReaderTest {
             resource r {
               on a { node-id 0; disk /x; disk { size 3T; } }
               on b { node-id 0; disk /y; }
-              on c { disk /z; }
+              on c { disk /z; disk { durability often; } }
               on d { node-id 40; }
             }
             resource r { }
@@ -78,6 +81,7 @@ class ResourceConfigReaderTest {
                     "t.res:4:3: node-id missing in 'on c': every host needs 'node-id N;' (0..31)",
                     "t.res:5:10: node-id 40 => 40 out of range [0..31]",
                     "t.res:5:3: volume 0 has no 'disk' (a path, or 'none')",
+                    "t.res:4:26: durability 'often' is not allowed. Allowed values are: force, dsync",
                     "t.res:3:3: node-id 0 is used by a and b; node ids must be unique",
                     "t.res:7:1: resource r is defined twice (first at t.res:1:1)"));
     }
