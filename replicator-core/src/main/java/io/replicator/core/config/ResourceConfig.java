@@ -1,6 +1,7 @@
 package io.replicator.core.config;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -9,11 +10,18 @@ import java.util.stream.Collectors;
  *
  * @param name     the resource name
  * @param hosts    the {@code on} sections, in file order
+ * @param handlers the {@code handlers { }} commands by handler name, {@code common} ones included
  * @param location where the resource starts
  */
-public record ResourceConfig(String name, List<HostConfig> hosts, Location location) {
+public record ResourceConfig(String name, List<HostConfig> hosts, Map<String, String> handlers, Location location) {
     public ResourceConfig {
         hosts = List.copyOf(hosts);
+        handlers = Map.copyOf(handlers);
+    }
+
+    /** The command configured for handler {@code name} (e.g. "local-io-error"), if any. */
+    public Optional<String> handler(String name) {
+        return Optional.ofNullable(handlers.get(name));
     }
 
     /** The host called {@code node}, if any. */

@@ -47,9 +47,11 @@ public final class ResourceConfigReader {
 
     private Map<String, ResourceConfig> readAll(List<ConfigNode> nodes) {
         Scope common = new Scope(null);
+        Map<String, String> commonHandlers = new HashMap<>();
         for (ConfigNode node : nodes) {
             if (node instanceof ConfigNode.Section section && section.keyword().equals("common")) {
                 common.absorbOptions(section.body());
+                handlers(section.body(), commonHandlers);
             }
         }
         Map<String, ResourceConfig> resources = new LinkedHashMap<>();
@@ -65,13 +67,25 @@ public final class ResourceConfigReader {
                         + resources.get(name).location() + ")"));
                     continue;
                 }
-                resources.put(name, resource(section, common));
+                resources.put(name, resource(section, common, commonHandlers));
             }
         }
         return resources;
     }
 
-    private ResourceConfig resource(ConfigNode.Section section, Scope common) {
+    private void handlers(List<ConfigNode> body, Map<String, String> into) {
+        for (ConfigNode node : body) {
+            if (node instanceof ConfigNode.Section section && section.keyword().equals("handlers")) {
+                for (ConfigNode handler : section.body()) {
+                    if (handler instanceof ConfigNode.Parameter parameter) {
+                        into.put(parameter.keyword(), single(parameter));
+                    }
+                }
+            }
+        }
+    }
+
+    private ResourceConfig resource(ConfigNode.Section section, Scope common, Map<String, String> commonHandlers) {
         Scope scope = new Scope(common);
         scope.absorb(section.body());
         List<ConfigNode.Section> onSections = new ArrayList<>();
@@ -95,7 +109,9 @@ public final class ResourceConfigReader {
             host(onSections.get(i), scope, sharedVolumes, anyNodeId, onSections.size(), i).ifPresent(hosts::add);
         }
         checkUnique(hosts);
-        return new ResourceConfig(section.arguments().get(0), hosts, section.location());
+        Map<String, String> handlers = new HashMap<>(commonHandlers);
+        handlers(section.body(), handlers);
+        return new ResourceConfig(section.arguments().get(0), hosts, handlers, section.location());
     }
 
     private Optional<HostConfig> host(ConfigNode.Section on, Scope resource, Map<Integer, ConfigNode.Section> shared,
@@ -159,8 +175,21 @@ public final class ResourceConfigReader {
         int alExtents = scope.option("al-extents").map(p -> (int) number(p, 7, 65534, ScaledNumber.ONE))
             .orElse(1237);
         Durability durability = scope.option("durability").map(this::durability).orElse(Durability.FORCE);
+        OnIoError onIoError = scope.option("on-io-error").map(this::onIoError).orElse(OnIoError.DETACH);
         return Optional.of(new VolumeConfig(number, device, single(disk.get()), metaDisk, size, alExtents, durability,
-            location));
+            onIoError, location));
+    }
+
+    private OnIoError onIoError(ConfigNode.Parameter parameter) {
+        String value = single(parameter);
+        for (OnIoError choice : OnIoError.values()) {
+            if (choice.keyword().equals(value)) {
+                return choice;
+            }
+        }
+        errors.add(new ConfigError(parameter.location(), "on-io-error '" + value
+            + "' is not allowed. Allowed values are: pass_on, call-local-io-error, detach"));
+        return OnIoError.DETACH;
     }
 
     private Durability durability(ConfigNode.Parameter parameter) {

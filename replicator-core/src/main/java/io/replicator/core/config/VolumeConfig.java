@@ -12,10 +12,11 @@ import io.replicator.core.volume.Durability;
  * @param sizeBytes {@code disk { size }}: the usable size, 0 = all the backing storage allows
  * @param alExtents {@code disk { al-extents }}
  * @param durability {@code disk { durability force|dsync; }} (our extension): fdatasync on flush, or O_DSYNC writes
+ * @param onIoError {@code disk { on-io-error }}
  * @param location  where the volume (or the host, for the implicit volume) is declared
  */
 public record VolumeConfig(int number, String device, String disk, MetaDisk metaDisk, long sizeBytes, int alExtents,
-                           Durability durability, Location location) {
+                           Durability durability, OnIoError onIoError, Location location) {
     /** Whether this host has no disk of its own for the volume. */
     public boolean diskless() {
         return disk.equals("none");

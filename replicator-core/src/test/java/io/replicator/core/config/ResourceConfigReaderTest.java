@@ -18,9 +18,10 @@ class ResourceConfigReaderTest {
     @Test
     void shouldInheritDiskOptionsFromCommonResourceHostAndVolume() throws ConfigException {
         ResourceConfig r0 = read("""
-            common { disk { al-extents 100; size 1G; } }
+            common { disk { al-extents 100; size 1G; } handlers { split-brain "/bin/true"; local-io-error "/a"; } }
             resource r0 {
-              disk { size 64M; }
+              disk { size 64M; on-io-error call-local-io-error; }
+              handlers { local-io-error "/usr/lib/notify.sh local"; }
               device /dev/drbd0; meta-disk internal;
               on alpha { node-id 3; address 127.0.0.1:7000; disk /a.img; }
               on bravo { node-id 4; address 127.0.0.1:7001; disk /b.img; disk { al-extents 200; durability dsync; } }
@@ -38,6 +39,10 @@ class ResourceConfigReaderTest {
         assertThat(r0.host("bravo").orElseThrow().volume(0).orElseThrow().durability())
             .isEqualTo(io.replicator.core.volume.Durability.DSYNC);
         assertThat(alpha.durability()).isEqualTo(io.replicator.core.volume.Durability.FORCE);
+        assertThat(alpha.onIoError()).isEqualTo(OnIoError.CALL_LOCAL_IO_ERROR);
+        assertThat(r0.handler("local-io-error")).contains("/usr/lib/notify.sh local");
+        assertThat(r0.handler("split-brain")).contains("/bin/true");
+        assertThat(r0.handler("fence-peer")).isEmpty();
         assertThat(r0.peersOf("alpha")).extracting(HostConfig::name).containsExactly("bravo");
     }
 
