@@ -35,6 +35,11 @@ public final class GlobalOptions {
     public record Selection(ResourceConfig resource, HostConfig host, List<VolumeConfig> volumes) {
     }
 
+    /** The configuration file. */
+    public Path configPath() {
+        return config;
+    }
+
     /** This node's name: {@code --node}, or the host name as {@code uname -n} gives it. */
     public String nodeName() {
         if (node != null) {

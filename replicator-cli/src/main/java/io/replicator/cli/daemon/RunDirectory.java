@@ -1,0 +1,52 @@
+package io.replicator.cli.daemon;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where node daemons keep their control sockets and logs: {@code $REPLICATOR_RUN_DIR} when set; otherwise
+ * {@code /run/replicator} for root, and {@code $XDG_RUNTIME_DIR/replicator} (or {@code /tmp/replicator-USER}) for
+ * others. One daemon per node name: {@code NODE.sock} and {@code NODE.log}.
+ */
+public final class RunDirectory {
+    /** The environment variable that overrides the folder. */
+    public static final String ENV = "REPLICATOR_RUN_DIR";
+
+    private final Path folder;
+
+    private RunDirectory(Path folder) {
+        this.folder = folder;
+    }
+
+    /** The folder this process should use. */
+    public static RunDirectory resolve() {
+        String explicit = System.getenv(ENV);
+        if (explicit != null && !explicit.isBlank()) {
+            return new RunDirectory(Path.of(explicit));
+        }
+        String user = System.getProperty("user.name", "user");
+        if (user.equals("root") && Files.isDirectory(Path.of("/run"))) {
+            return new RunDirectory(Path.of("/run/replicator"));
+        }
+        String runtime = System.getenv("XDG_RUNTIME_DIR");
+        if (runtime != null && !runtime.isBlank()) {
+            return new RunDirectory(Path.of(runtime, "replicator"));
+        }
+        return new RunDirectory(Path.of(System.getProperty("java.io.tmpdir"), "replicator-" + user));
+    }
+
+    /** The folder. */
+    public Path folder() {
+        return folder;
+    }
+
+    /** The control socket of {@code node}'s daemon. */
+    public Path socket(String node) {
+        return folder.resolve(node + ".sock");
+    }
+
+    /** The log of {@code node}'s daemon when it was started in the background. */
+    public Path log(String node) {
+        return folder.resolve(node + ".log");
+    }
+}

@@ -1,0 +1,551 @@
+package io.replicator.core.resource;
+
+import io.replicator.core.config.HostConfig;
+import io.replicator.core.config.ResourceConfig;
+import io.replicator.core.config.VolumeConfig;
+import io.replicator.core.disk.AttachedDisk;
+import io.replicator.core.generation.GenerationIds;
+import io.replicator.core.generation.PeerSlots;
+import io.replicator.core.metadata.BackingDisk;
+import io.replicator.core.metadata.MetadataFlag;
+import io.replicator.core.metadata.PeerSlot;
+import io.replicator.core.metadata.Superblock;
+import io.replicator.core.state.ConnectionState;
+import io.replicator.core.state.DiskState;
+import io.replicator.core.state.Role;
+import io.replicator.core.state.StateChangeRefusal;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import java.util.random.RandomGenerator;
+
+/**
+ * The owner of one resource on this node: its role, its volumes' disks and disk states, its connections' states and
+ * generation ids. Every command runs on the resource's own thread, one at a time, so none of that state needs locks;
+ * other threads call the public methods, which hand the work over and wait for its {@link Outcome}.
+ *
+ * <p>Local I/O errors are handled by {@code disk { on-io-error }}: {@code detach} drops the disk (Failed, then
+ * Diskless), {@code call-local-io-error} and {@code pass_on} keep it; in every case the {@code local-io-error}
+ * handler runs when one is configured, and the daemon goes on.
+ */
+public final class ResourceConductor implements AutoCloseable {
+    private final ResourceConfig config;
+    private final HostConfig self;
+    private final VolumeOpener opener;
+    private final HandlerInvoker handlers;
+    private final RandomGenerator random;
+    private final ExecutorService owner;
+    private final List<VolumeRuntime> volumes = new ArrayList<>();
+    private final Map<String, ConnectionState> connections = new LinkedHashMap<>();
+    private final List<Consumer<ResourceConductor>> listeners = new CopyOnWriteArrayList<>();
+    private boolean up;
+    private Role role = Role.SECONDARY;
+    private boolean discardMyData;
+
+    public ResourceConductor(ResourceConfig config, String node, VolumeOpener opener, HandlerInvoker handlers,
+                             RandomGenerator random) {
+        this.config = config;
+        this.self = config.host(node).orElseThrow(() -> new IllegalArgumentException("resource " + config.name()
+            + " has no host " + node));
+        this.opener = opener;
+        this.handlers = handlers;
+        this.random = random;
+        this.owner = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "resource " + config.name());
+            thread.setDaemon(true);
+            return thread;
+        });
+        for (VolumeConfig volume : self.volumes()) {
+            volumes.add(new VolumeRuntime(volume));
+        }
+        for (HostConfig peer : config.peersOf(node)) {
+            connections.put(peer.name(), ConnectionState.STANDALONE);
+        }
+    }
+
+    /** The resource's name. */
+    public String name() {
+        return config.name();
+    }
+
+    /** The configuration this conductor runs. */
+    public ResourceConfig config() {
+        return config;
+    }
+
+    /** This node's host section. */
+    public HostConfig self() {
+        return self;
+    }
+
+    /** Hears, after every command, that state may have changed (on the thread that ran the command). */
+    public void addListener(Consumer<ResourceConductor> listener) {
+        listeners.add(listener);
+    }
+
+    /** Stops hearing state changes. */
+    public void removeListener(Consumer<ResourceConductor> listener) {
+        listeners.remove(listener);
+    }
+
+    // ---- commands, each run on the owner thread ------------------------------------------------------------------
+
+    /** {@code up}: attach every volume, then connect. Idempotent. */
+    public Outcome up() {
+        return run(() -> {
+            up = true;
+            Outcome attached = doAttach();
+            if (!attached.ok()) {
+                return attached;
+            }
+            doConnect(false);
+            return Outcome.done("");
+        });
+    }
+
+    /** {@code down}: demote, disconnect and detach; the resource is then unconfigured on this node. */
+    public Outcome down() {
+        return run(() -> {
+            if (role == Role.PRIMARY) {
+                Outcome demoted = doSecondary();
+                if (!demoted.ok()) {
+                    return demoted;
+                }
+            }
+            connections.replaceAll((peer, state) -> ConnectionState.STANDALONE);
+            Outcome detached = doDetach(true);
+            up = false;
+            return detached;
+        });
+    }
+
+    /** {@code attach}: open every volume's disk and metadata, replaying the activity log. */
+    public Outcome attach() {
+        return run(() -> {
+            up = true;
+            return doAttach();
+        });
+    }
+
+    /** {@code detach [--force]}: close every volume's disk cleanly. */
+    public Outcome detach(boolean force) {
+        return run(() -> doDetach(force));
+    }
+
+    /** {@code connect [--discard-my-data]}: start connecting to every peer. */
+    public Outcome connect(boolean discard) {
+        return run(() -> {
+            up = true;
+            return doConnect(discard);
+        });
+    }
+
+    /** {@code disconnect}: stop talking to every peer. */
+    public Outcome disconnect() {
+        return run(() -> {
+            if (connections.values().stream().allMatch(state -> state == ConnectionState.STANDALONE)) {
+                return Outcome.refused(StateChangeRefusal.ALREADY_STANDALONE, "");
+            }
+            connections.replaceAll((peer, state) -> ConnectionState.STANDALONE);
+            return Outcome.done("");
+        });
+    }
+
+    /** {@code primary [--force]}: promote. */
+    public Outcome primary(boolean force) {
+        return run(() -> doPrimary(force));
+    }
+
+    /** {@code secondary}: demote. */
+    public Outcome secondary() {
+        return run(this::doSecondary);
+    }
+
+    /** {@code outdate}: mark the local data Outdated (fencing scripts use it); refused while connected or Primary. */
+    public Outcome outdate() {
+        return run(() -> {
+            if (connections.containsValue(ConnectionState.CONNECTED)) {
+                return Outcome.refused(StateChangeRefusal.CONNECTED_OUTDATES, "");
+            }
+            if (role == Role.PRIMARY) {
+                return Outcome.refused("State change failed: refusing to outdate the data of a Primary; "
+                    + "run 'secondary' first");
+            }
+            for (VolumeRuntime volume : volumes) {
+                if (volume.disk().isEmpty()) {
+                    return Outcome.refused(StateChangeRefusal.IS_DISKLESS, "volume " + volume.config().number()
+                        + " has no disk; attach it first");
+                }
+                if (!volume.state().isAtLeast(DiskState.OUTDATED)) {
+                    return Outcome.refused(StateChangeRefusal.LOWER_THAN_OUTDATED, "");
+                }
+            }
+            for (VolumeRuntime volume : volumes) {
+                Outcome written = writeMetadata(volume, superblock -> superblock
+                    .withFlag(MetadataFlag.OUTDATED, true).withFlag(MetadataFlag.WAS_UP_TO_DATE, false));
+                if (!written.ok()) {
+                    return written;
+                }
+                volume.moveTo(DiskState.OUTDATED);
+            }
+            return Outcome.done("");
+        });
+    }
+
+    /**
+     * {@code new-current-uuid [--clear-bitmap]}: start a new data generation; with {@code clearBitmap} also declare
+     * every peer in sync and the data UpToDate (skipping the initial sync of fresh metadata).
+     */
+    public Outcome newCurrentUuid(boolean clearBitmap) {
+        return run(() -> {
+            for (VolumeRuntime volume : volumes) {
+                if (volume.disk().isEmpty()) {
+                    return Outcome.refused(StateChangeRefusal.IS_DISKLESS, "volume " + volume.config().number()
+                        + " has no disk; attach it first");
+                }
+            }
+            for (VolumeRuntime volume : volumes) {
+                AttachedDisk disk = volume.disk().orElseThrow();
+                if (clearBitmap) {
+                    for (int slot = 0; slot < disk.bitmaps().maxPeers(); slot++) {
+                        disk.bitmaps().bitmap(slot).clearAll();
+                    }
+                }
+                Outcome written = writeMetadata(volume, superblock -> {
+                    GenerationIds ids = superblock.generationIds();
+                    GenerationIds next = clearBitmap
+                        ? ids.clearBitmapSkipInitialSync(random, role == Role.PRIMARY)
+                        : ids.newCurrent(random, role == Role.PRIMARY, unreachableSlots(superblock));
+                    Superblock updated = superblock.withGenerationIds(next);
+                    return clearBitmap ? upToDate(updated) : updated;
+                });
+                if (!written.ok()) {
+                    return written;
+                }
+                if (clearBitmap) {
+                    volume.moveTo(DiskState.UP_TO_DATE);
+                }
+            }
+            return Outcome.done("");
+        });
+    }
+
+    /** The generation ids and flags of {@code volume}'s metadata, if it has a disk. */
+    public Optional<Superblock> superblock(int volume) {
+        return call(() -> volumes.stream().filter(v -> v.config().number() == volume).findFirst()
+            .flatMap(VolumeRuntime::disk).map(disk -> disk.backing().metadata().current()));
+    }
+
+    /** Whether the resource is up on this node. */
+    public boolean isUp() {
+        return call(() -> up);
+    }
+
+    /** The role. */
+    public Role role() {
+        return call(() -> role);
+    }
+
+    /** Each volume's disk state, by volume number. */
+    public Map<Integer, DiskState> diskStates() {
+        return call(() -> {
+            Map<Integer, DiskState> states = new LinkedHashMap<>();
+            volumes.forEach(volume -> states.put(volume.config().number(), volume.state()));
+            return states;
+        });
+    }
+
+    /** Each peer's connection state, by peer name. */
+    public Map<String, ConnectionState> connectionStates() {
+        return call(() -> new LinkedHashMap<>(connections));
+    }
+
+    /** Whether {@code connect --discard-my-data} was asked for (sent to the peer at the handshake). */
+    public boolean discardMyData() {
+        return call(() -> discardMyData);
+    }
+
+    /** Detaches cleanly and stops the owner thread; used when the daemon stops. */
+    @Override
+    public void close() {
+        run(() -> doDetach(true));
+        owner.shutdown();
+    }
+
+    // ---- the work ------------------------------------------------------------------------------------------------
+
+    private Outcome doAttach() {
+        List<String> notes = new ArrayList<>();
+        for (VolumeRuntime volume : volumes) {
+            if (volume.disk().isPresent() || volume.config().diskless()) {
+                continue;
+            }
+            volume.moveTo(DiskState.ATTACHING);
+            BackingDisk backing;
+            try {
+                backing = opener.open(volume.config());
+            } catch (IOException | RuntimeException failure) {
+                volume.moveTo(DiskState.DISKLESS);
+                return Outcome.failed(config.name() + "/" + volume.config().number() + ": attach failed: "
+                    + failure.getMessage());
+            }
+            try {
+                AttachedDisk disk = AttachedDisk.attach(backing, volume.config().alExtents());
+                volume.attached(disk, diskStateOf(disk.backing().metadata().current()));
+                if (disk.replayedExtents() > 0) {
+                    notes.add(config.name() + "/" + volume.config().number() + ": activity log replayed, "
+                        + disk.replayedExtents() + " extent(s) marked out of sync");
+                }
+            } catch (IOException failure) {
+                volume.moveTo(DiskState.FAILED);
+                volume.detached();
+                localIoError(volume, failure);
+                return Outcome.failed(config.name() + "/" + volume.config().number() + ": attach failed: "
+                    + failure.getMessage());
+            }
+        }
+        return Outcome.done(String.join("\n", notes));
+    }
+
+    private Outcome doDetach(boolean force) {
+        if (!force && role == Role.PRIMARY && volumes.stream().anyMatch(v -> v.disk().isPresent())) {
+            return Outcome.refused(StateChangeRefusal.NO_UP_TO_DATE_DISK, "this Primary has no peer with "
+                + "UpToDate data to serve I/O after detaching; demote it first, or use detach --force");
+        }
+        List<String> problems = new ArrayList<>();
+        for (VolumeRuntime volume : volumes) {
+            Optional<AttachedDisk> disk = volume.disk();
+            if (disk.isEmpty()) {
+                continue;
+            }
+            volume.moveTo(DiskState.DETACHING);
+            try {
+                disk.get().close();
+            } catch (IOException failure) {
+                problems.add(config.name() + "/" + volume.config().number() + ": " + failure.getMessage());
+            }
+            volume.detached();
+        }
+        return problems.isEmpty() ? Outcome.done("")
+            : Outcome.failed("detached, but writing the metadata failed: " + String.join("; ", problems));
+    }
+
+    private Outcome doConnect(boolean discard) {
+        discardMyData = discard;
+        connections.replaceAll((peer, state) -> state == ConnectionState.STANDALONE
+            ? ConnectionState.UNCONNECTED : state);
+        connections.replaceAll((peer, state) -> state == ConnectionState.UNCONNECTED
+            ? ConnectionState.CONNECTING : state);
+        return Outcome.done("");
+    }
+
+    private Outcome doPrimary(boolean force) {
+        if (role == Role.PRIMARY) {
+            return Outcome.done("");
+        }
+        for (VolumeRuntime volume : volumes) {
+            if (volume.disk().isEmpty()) {
+                return Outcome.refused(StateChangeRefusal.NO_UP_TO_DATE_DISK, "volume " + volume.config().number()
+                    + " has no disk and no connected peer with UpToDate data");
+            }
+            if (volume.state() != DiskState.UP_TO_DATE && !force) {
+                return Outcome.refused(StateChangeRefusal.NO_UP_TO_DATE_DISK, "volume " + volume.config().number()
+                    + " is " + volume.state().drbdName() + "; if this copy is the one to keep (initial setup, "
+                    + "disaster recovery), promote with 'primary --force'");
+            }
+        }
+        boolean connected = connections.containsValue(ConnectionState.CONNECTED);
+        for (VolumeRuntime volume : volumes) {
+            boolean wasUpToDate = volume.state() == DiskState.UP_TO_DATE;
+            Outcome written = writeMetadata(volume, superblock -> {
+                Superblock promoted = upToDate(superblock).withFlag(MetadataFlag.PRIMARY_IND, true);
+                // Promoting while disconnected starts a new data generation (drbd.md §4), so that the peers can
+                // tell afterwards that this node wrote without them.
+                if (!connected) {
+                    promoted = promoted.withGenerationIds(superblock.generationIds()
+                        .newCurrent(random, true, unreachableSlots(superblock)));
+                }
+                return promoted;
+            });
+            if (!written.ok()) {
+                return written;
+            }
+            if (!wasUpToDate) {
+                volume.moveTo(DiskState.UP_TO_DATE);
+            }
+        }
+        role = Role.PRIMARY;
+        return Outcome.done("");
+    }
+
+    private Outcome doSecondary() {
+        if (role == Role.SECONDARY) {
+            return Outcome.done("");
+        }
+        for (VolumeRuntime volume : volumes) {
+            if (volume.disk().isPresent()) {
+                Outcome written = writeMetadata(volume, superblock -> superblock
+                    .withFlag(MetadataFlag.PRIMARY_IND, false));
+                if (!written.ok()) {
+                    return written;
+                }
+            }
+        }
+        role = Role.SECONDARY;
+        return Outcome.done("");
+    }
+
+    /** Rewrites {@code volume}'s superblock, handling a local I/O error by the configured policy. */
+    private Outcome writeMetadata(VolumeRuntime volume, UnaryOperator<Superblock> change) {
+        AttachedDisk disk = volume.disk().orElseThrow();
+        try {
+            disk.backing().metadata().write(change.apply(disk.backing().metadata().current()));
+            return Outcome.done("");
+        } catch (IOException failure) {
+            return localIoError(volume, failure);
+        }
+    }
+
+    private Outcome localIoError(VolumeRuntime volume, IOException failure) {
+        String where = config.name() + "/" + volume.config().number();
+        config.handler("local-io-error").ifPresent(command ->
+            handlers.invoke("local-io-error", command, environment(volume)));
+        switch (volume.config().onIoError()) {
+            case DETACH -> {
+                volume.disk().ifPresent(disk -> {
+                    volume.moveTo(DiskState.FAILED);
+                    try {
+                        disk.backing().close();
+                    } catch (IOException ignored) {
+                        // The disk is failing; what matters is that we stop using it.
+                    }
+                    volume.detached();
+                });
+                return Outcome.failed(where + ": local I/O error (" + failure.getMessage()
+                    + "); the disk was detached (on-io-error detach), the node goes on Diskless");
+            }
+            case CALL_LOCAL_IO_ERROR -> {
+                return Outcome.failed(where + ": local I/O error (" + failure.getMessage()
+                    + "); the local-io-error handler was called (on-io-error call-local-io-error)");
+            }
+            case PASS_ON -> {
+                return Outcome.failed(where + ": local I/O error (" + failure.getMessage()
+                    + "); passed on (on-io-error pass_on)");
+            }
+            default -> throw new IllegalStateException("unknown on-io-error " + volume.config().onIoError());
+        }
+    }
+
+    /** DRBD's handler environment for {@code volume}. */
+    Map<String, String> environment(VolumeRuntime volume) {
+        Map<String, String> env = new HashMap<>();
+        env.put("DRBD_RESOURCE", config.name());
+        env.put("DRBD_VOLUME", Integer.toString(volume.config().number()));
+        env.put("DRBD_MINOR", Integer.toString(volume.minor()));
+        env.put("DRBD_MINOR_" + volume.config().number(), Integer.toString(volume.minor()));
+        env.put("DRBD_BACKING_DEV", volume.config().disk());
+        env.put("DRBD_MY_NODE_ID", Integer.toString(self.nodeId()));
+        self.address().ifPresent(address -> {
+            env.put("DRBD_MY_ADDRESS", hostOf(address));
+            env.put("DRBD_MY_AF", familyOf(address));
+        });
+        List<HostConfig> peers = config.peersOf(self.name());
+        if (peers.size() == 1) {
+            HostConfig peer = peers.get(0);
+            env.put("DRBD_PEER_NODE_ID", Integer.toString(peer.nodeId()));
+            peer.address().ifPresent(address -> {
+                env.put("DRBD_PEER_ADDRESS", hostOf(address));
+                env.put("DRBD_PEER_AF", familyOf(address));
+            });
+            env.put("DRBD_CSTATE", connections.getOrDefault(peer.name(), ConnectionState.STANDALONE).drbdName());
+        }
+        return env;
+    }
+
+    private static String familyOf(String address) {
+        String first = address.split("\\s+")[0];
+        return first.equals("ipv4") || first.equals("ipv6") || first.equals("ssocks") || first.equals("sdp")
+            ? first : address.contains("[") ? "ipv6" : "ipv4";
+    }
+
+    private static String hostOf(String address) {
+        String[] words = address.split("\\s+");
+        String last = words[words.length - 1];
+        int colon = last.lastIndexOf(':');
+        String host = colon > 0 ? last.substring(0, colon) : last;
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    /** The peer slots whose peers are not connected: their bitmaps start recording this generation's writes. */
+    private PeerSlots unreachableSlots(Superblock superblock) {
+        List<Integer> slots = new ArrayList<>();
+        List<PeerSlot> peers = superblock.peers();
+        for (int slot = 0; slot < peers.size(); slot++) {
+            int nodeId = peers.get(slot).nodeId();
+            Optional<HostConfig> peer = config.hosts().stream().filter(h -> h.nodeId() == nodeId).findFirst();
+            if (peer.isEmpty() || connections.getOrDefault(peer.get().name(), ConnectionState.STANDALONE)
+                != ConnectionState.CONNECTED) {
+                slots.add(slot);
+            }
+        }
+        return PeerSlots.of(slots.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    private static Superblock upToDate(Superblock superblock) {
+        return superblock.withFlag(MetadataFlag.CONSISTENT, true).withFlag(MetadataFlag.WAS_UP_TO_DATE, true)
+            .withFlag(MetadataFlag.OUTDATED, false);
+    }
+
+    /** The disk state that metadata implies at attach, before any peer is heard from. */
+    static DiskState diskStateOf(Superblock superblock) {
+        if (!superblock.has(MetadataFlag.CONSISTENT)) {
+            return DiskState.INCONSISTENT;
+        }
+        if (superblock.has(MetadataFlag.OUTDATED)) {
+            return DiskState.OUTDATED;
+        }
+        return superblock.has(MetadataFlag.WAS_UP_TO_DATE) ? DiskState.UP_TO_DATE : DiskState.CONSISTENT;
+    }
+
+    // ---- hand-over to the owner thread ---------------------------------------------------------------------------
+
+    private Outcome run(Callable<Outcome> command) {
+        Outcome outcome = call(command);
+        for (Consumer<ResourceConductor> listener : listeners) {
+            listener.accept(this);
+        }
+        return outcome;
+    }
+
+    private <T> T call(Callable<T> work) {
+        Future<T> future = owner.submit(work);
+        try {
+            return future.get();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for resource " + config.name(), interrupted);
+        } catch (ExecutionException failed) {
+            Throwable cause = failed.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.replicator.core.resource;
+
+import io.replicator.core.config.VolumeConfig;
+import io.replicator.core.disk.AttachedDisk;
+import io.replicator.core.state.DiskState;
+
+import java.util.Optional;
+
+/** One volume of a resource as its owner thread sees it: configuration, attached disk (if any), disk state. */
+final class VolumeRuntime {
+    private final VolumeConfig config;
+    private AttachedDisk disk;
+    private DiskState state = DiskState.DISKLESS;
+
+    VolumeRuntime(VolumeConfig config) {
+        this.config = config;
+    }
+
+    VolumeConfig config() {
+        return config;
+    }
+
+    Optional<AttachedDisk> disk() {
+        return Optional.ofNullable(disk);
+    }
+
+    DiskState state() {
+        return state;
+    }
+
+    void attached(AttachedDisk attached, DiskState newState) {
+        this.disk = attached;
+        moveTo(newState);
+    }
+
+    /** Forgets the disk (the caller closed or abandoned it) and goes Diskless. */
+    void detached() {
+        this.disk = null;
+        moveTo(DiskState.DISKLESS);
+    }
+
+    void moveTo(DiskState newState) {
+        if (newState != state && !DiskState.isValid(state, newState)) {
+            throw new IllegalStateException("volume " + config.number() + ": disk state " + state.drbdName() + " -> "
+                + newState.drbdName() + " is not a legal transition");
+        }
+        state = newState;
+    }
+
+    /** The minor number from {@code device /dev/drbdN} or {@code device minor N}; -1 when none is configured. */
+    int minor() {
+        String device = config.device();
+        String digits = device.replaceAll("^.*?(\\d+)$", "$1");
+        return digits.equals(device) && !device.matches("\\d+") ? -1 : Integer.parseInt(digits);
+    }
+}
