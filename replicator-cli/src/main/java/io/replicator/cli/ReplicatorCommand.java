@@ -1,6 +1,24 @@
 package io.replicator.cli;
 
 import io.replicator.cli.command.demo.DemoCommand;
+import io.replicator.cli.command.resource.AttachCommand;
+import io.replicator.cli.command.resource.ConnectCommand;
+import io.replicator.cli.command.resource.DaemonCommand;
+import io.replicator.cli.command.resource.DetachCommand;
+import io.replicator.cli.command.resource.DisconnectCommand;
+import io.replicator.cli.command.resource.DownCommand;
+import io.replicator.cli.command.resource.NewCurrentUuidCommand;
+import io.replicator.cli.command.resource.OutdateCommand;
+import io.replicator.cli.command.resource.ShutdownCommand;
+import io.replicator.cli.command.resource.UpCommand;
+import io.replicator.cli.command.role.PrimaryCommand;
+import io.replicator.cli.command.role.RoleCommand;
+import io.replicator.cli.command.role.SecondaryCommand;
+import io.replicator.cli.command.status.CstateCommand;
+import io.replicator.cli.command.status.DstateCommand;
+import io.replicator.cli.command.status.EventsCommand;
+import io.replicator.cli.command.status.GetGiCommand;
+import io.replicator.cli.command.status.StatusCommand;
 import io.replicator.cli.command.metadata.CreateMdCommand;
 import io.replicator.cli.command.metadata.DumpMdCommand;
 import io.replicator.cli.output.CommandFailure;
@@ -16,7 +34,12 @@ import java.io.UncheckedIOException;
 /** The replicator program: a drbdadm-shaped command line. */
 @Command(name = "replicator", mixinStandardHelpOptions = true, versionProvider = ReplicatorCommand.Version.class,
     description = "A DRBD-style replicated block device in pure Java.",
-    subcommands = {CreateMdCommand.class, DumpMdCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {CreateMdCommand.class, DumpMdCommand.class, DemoCommand.class, DaemonCommand.class,
+        UpCommand.class, DownCommand.class, AttachCommand.class, DetachCommand.class, ConnectCommand.class,
+        DisconnectCommand.class, PrimaryCommand.class, SecondaryCommand.class, OutdateCommand.class,
+        NewCurrentUuidCommand.class, StatusCommand.class, EventsCommand.class, RoleCommand.class,
+        CstateCommand.class, DstateCommand.class, GetGiCommand.class, ShutdownCommand.class,
+        CommandLine.HelpCommand.class})
 public final class ReplicatorCommand implements Runnable {
     @Mixin
     GlobalOptions global;

@@ -14,12 +14,26 @@ final class Launcher {
     }
 
     private final Path home = Path.of(System.getProperty("replicator.home", "..")).toAbsolutePath().normalize();
+    private final Path runDirectory;
+
+    Launcher() {
+        this(null);
+    }
+
+    /** A launcher whose daemons keep their sockets in {@code runDirectory} ({@code REPLICATOR_RUN_DIR}). */
+    Launcher(Path runDirectory) {
+        this.runDirectory = runDirectory;
+    }
 
     Result run(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(home.resolve("bin/replicator").toString());
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (runDirectory != null) {
+            builder.environment().put("REPLICATOR_RUN_DIR", runDirectory.toString());
+        }
+        Process process = builder.start();
         process.getOutputStream().close();
         byte[] out = process.getInputStream().readAllBytes();
         byte[] err = process.getErrorStream().readAllBytes();

@@ -10,7 +10,17 @@ import io.replicator.core.metadata.BackingDisk;
 import io.replicator.core.metadata.MetadataFlag;
 import io.replicator.core.metadata.PeerSlot;
 import io.replicator.core.metadata.Superblock;
+import io.replicator.core.bitmap.DirtyBitmap;
 import io.replicator.core.state.ConnectionState;
+import io.replicator.core.state.ConnectionStatistics;
+import io.replicator.core.state.ConnectionStatus;
+import io.replicator.core.state.DeviceStatistics;
+import io.replicator.core.state.DeviceStatus;
+import io.replicator.core.state.PathStatus;
+import io.replicator.core.state.PeerDeviceStatistics;
+import io.replicator.core.state.PeerDeviceStatus;
+import io.replicator.core.state.ReplicationState;
+import io.replicator.core.state.ResourceStatus;
 import io.replicator.core.state.DiskState;
 import io.replicator.core.state.Role;
 import io.replicator.core.state.StateChangeRefusal;
@@ -22,6 +32,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -249,6 +261,62 @@ public final class ResourceConductor implements AutoCloseable {
             .flatMap(VolumeRuntime::disk).map(disk -> disk.backing().metadata().current()));
     }
 
+    /** What {@code status} and {@code events} show: every object of the resource as it is now. */
+    public ResourceStatus snapshot() {
+        return call(this::buildSnapshot);
+    }
+
+    private ResourceStatus buildSnapshot() {
+        List<DeviceStatus> devices = new ArrayList<>();
+        boolean allUpToDate = !volumes.isEmpty();
+        for (VolumeRuntime volume : volumes) {
+            allUpToDate &= volume.state() == DiskState.UP_TO_DATE;
+            long sizeKiB = volume.disk().map(disk -> disk.data().sizeBytes() / 1024).orElse(0L);
+            devices.add(new DeviceStatus(volume.config().number(), volume.minor(), volume.state(),
+                volume.config().diskless(), false, true, volume.disk().isPresent() ? volume.config().disk() : "none",
+                new DeviceStatistics(sizeKiB, 0, 0, 0, 0, 0, 0, false)));
+        }
+        List<ConnectionStatus> connectionStatuses = new ArrayList<>();
+        for (HostConfig peer : config.peersOf(self.name())) {
+            List<PeerDeviceStatus> peerDevices = new ArrayList<>();
+            for (VolumeRuntime volume : volumes) {
+                long outOfSyncKiB = volume.disk().map(disk -> outOfSyncKiB(disk, peer.nodeId())).orElse(0L);
+                peerDevices.add(new PeerDeviceStatus(volume.config().number(), ReplicationState.OFF,
+                    DiskState.DUNKNOWN, false, OptionalDouble.empty(), List.of(), OptionalLong.empty(),
+                    OptionalLong.empty(), new PeerDeviceStatistics(0, 0, outOfSyncKiB, 0, 0, false, false)));
+            }
+            List<PathStatus> paths = new ArrayList<>();
+            if (self.address().isPresent() && peer.address().isPresent()) {
+                paths.add(new PathStatus(pathAddress(self.address().get()), pathAddress(peer.address().get()), false));
+            }
+            connectionStatuses.add(new ConnectionStatus(peer.nodeId(), peer.name(),
+                connections.getOrDefault(peer.name(), ConnectionState.STANDALONE), Role.UNKNOWN, false, peerDevices,
+                paths, ConnectionStatistics.EMPTY));
+        }
+        boolean mayPromote = role == Role.SECONDARY && allUpToDate;
+        // DRBD scores promotion candidates; ours counts UpToDate volumes, so a node that can promote scores higher.
+        int score = (int) volumes.stream().filter(v -> v.state() == DiskState.UP_TO_DATE).count() * 10000;
+        return new ResourceStatus(config.name(), self.nodeId(), role, List.of(), false, mayPromote, score, devices,
+            connectionStatuses);
+    }
+
+    private static long outOfSyncKiB(AttachedDisk disk, int peerNodeId) {
+        List<PeerSlot> peers = disk.backing().metadata().current().peers();
+        for (int slot = 0; slot < peers.size(); slot++) {
+            if (peers.get(slot).nodeId() == peerNodeId) {
+                return disk.bitmaps().bitmap(slot).cardinality() * (DirtyBitmap.BLOCK_BYTES / 1024);
+            }
+        }
+        return 0;
+    }
+
+    /** {@code ipv4:IP:PORT}, as events2 writes path addresses. */
+    private static String pathAddress(String address) {
+        String[] words = address.split("\\s+");
+        String last = words[words.length - 1];
+        return familyOf(address) + ":" + last;
+    }
+
     /** Whether the resource is up on this node. */
     public boolean isUp() {
         return call(() -> up);
@@ -466,6 +534,7 @@ public final class ResourceConductor implements AutoCloseable {
         if (peers.size() == 1) {
             HostConfig peer = peers.get(0);
             env.put("DRBD_PEER_NODE_ID", Integer.toString(peer.nodeId()));
+            env.put("DRBD_PEER_NAME", peer.name());
             peer.address().ifPresent(address -> {
                 env.put("DRBD_PEER_ADDRESS", hostOf(address));
                 env.put("DRBD_PEER_AF", familyOf(address));

@@ -1,0 +1,21 @@
+package io.replicator.cli.command.role;
+
+import io.replicator.cli.command.DaemonVerb;
+import io.replicator.cli.daemon.DaemonClient;
+import picocli.CommandLine.Command;
+
+import picocli.CommandLine.Parameters;
+
+import java.util.List;
+
+/** {@code secondary}: Demote this node to Secondary. */
+@Command(name = "secondary", description = "Demote this node to Secondary.")
+public final class SecondaryCommand extends DaemonVerb {
+    @Parameters(paramLabel = "RESOURCE", description = "The resource, or 'all'.")
+    String resource;
+
+    @Override
+    protected List<String> argv() {
+        return DaemonClient.argv("secondary", resource);
+    }
+}

@@ -1,0 +1,2 @@
+/** Commands that act on a resource's role. */
+package io.replicator.cli.command.role;

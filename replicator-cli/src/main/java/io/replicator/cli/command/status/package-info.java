@@ -1,0 +1,2 @@
+/** Commands that act on a resource's state, read-only. */
+package io.replicator.cli.command.status;

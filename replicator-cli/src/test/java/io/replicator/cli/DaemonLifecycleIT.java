@@ -1,0 +1,125 @@
+package io.replicator.cli;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two node daemons on one machine (alpha and bravo), driven only through the real bin/replicator: create-md, up
+ * (which starts each daemon), primary, status, events, secondary, down, and the exit statuses of refusals.
+ */
+@Timeout(180)
+class DaemonLifecycleIT {
+    @TempDir
+    Path folder;
+
+    private Launcher launcher;
+    private Path config;
+
+    private Launcher.Result node(String node, String... args) throws IOException, InterruptedException {
+        String[] all = new String[args.length + 4];
+        all[0] = "-c";
+        all[1] = config.toString();
+        all[2] = "--node";
+        all[3] = node;
+        System.arraycopy(args, 0, all, 4, args.length);
+        return launcher.run(all);
+    }
+
+    private void setUp() throws IOException {
+        launcher = new Launcher(folder.resolve("run"));
+        config = folder.resolve("r0.res");
+        Files.writeString(config, Files.readString(launcher.home().resolve("fixtures/configs/two-node.res"))
+            .replace("/tmp/replicator", folder.toString()));
+    }
+
+    @AfterEach
+    void stopDaemons() throws Exception {
+        if (launcher != null) {
+            for (String node : List.of("alpha", "bravo")) {
+                node(node, "shutdown");
+            }
+        }
+    }
+
+    @Test
+    void shouldRunTwoNodesThroughTheirLifecycle() throws Exception {
+        setUp();
+        for (String node : List.of("alpha", "bravo")) {
+            assertThat(node(node, "create-md", "r0").exitCode()).isZero();
+            Launcher.Result up = node(node, "up", "r0");
+            assertThat(up.exitCode()).as(up.err()).isZero();
+        }
+        assertThat(folder.resolve("run/alpha.sock")).exists();
+        assertThat(folder.resolve("run/bravo.sock")).exists();
+
+        assertThat(node("alpha", "status", "r0").out())
+            .isEqualTo("r0 role:Secondary\n  disk:Inconsistent\n  bravo connection:Connecting\n\n");
+        assertThat(node("alpha", "dstate", "r0").out()).isEqualTo("Inconsistent/DUnknown\n");
+        assertThat(node("alpha", "cstate", "r0").out()).isEqualTo("Connecting\n");
+
+        Launcher.Result refused = node("alpha", "primary", "r0");
+        assertThat(refused.exitCode()).isEqualTo(17);
+        assertThat(refused.err()).contains("(-2) Need access to UpToDate data").contains("primary --force");
+
+        Launcher.Result promoted = node("alpha", "primary", "r0", "--force");
+        assertThat(promoted.exitCode()).as(promoted.err()).isZero();
+        assertThat(node("alpha", "role", "r0").out()).isEqualTo("Primary\n");
+        assertThat(node("alpha", "status", "r0").out())
+            .isEqualTo("r0 role:Primary\n  disk:UpToDate\n  bravo connection:Connecting\n\n");
+        assertThat(node("bravo", "role", "r0").out()).isEqualTo("Secondary\n");
+        assertThat(node("alpha", "get-gi", "r0").out()).matches("[0-9A-F]{16}:[0-9A-F]{16}:[0-9A-F]{16}:"
+            + "[0-9A-F]{16}:.*\n");
+
+        Launcher.Result events = node("alpha", "events", "r0", "--now");
+        assertThat(events.exitCode()).isZero();
+        assertThat(events.out())
+            .contains("exists resource name:r0 role:Primary")
+            .contains("exists device name:r0 volume:0 minor:0")
+            .contains("disk:UpToDate")
+            .contains("exists connection name:r0 peer-node-id:1 conn-name:bravo connection:Connecting role:Unknown")
+            .endsWith("exists -\n");
+
+        assertThat(node("alpha", "secondary", "r0").exitCode()).isZero();
+        assertThat(node("alpha", "role", "r0").out()).isEqualTo("Secondary\n");
+        assertThat(node("alpha", "outdate", "r0").exitCode()).isZero();
+        assertThat(node("alpha", "dstate", "r0").out()).isEqualTo("Outdated/DUnknown\n");
+
+        for (String node : List.of("alpha", "bravo")) {
+            Launcher.Result down = node(node, "down", "r0");
+            assertThat(down.exitCode()).as(down.err()).isZero();
+        }
+        Launcher.Result notUp = node("alpha", "role", "r0");
+        assertThat(notUp.exitCode()).isEqualTo(11);
+        assertThat(notUp.err()).contains("not up on node alpha");
+
+        // The metadata remembers what happened: alpha was promoted (new generation) and outdated; clean shutdown.
+        assertThat(node("alpha", "dump-md", "r0").out()).contains("flags 0x").contains("outdated")
+            .contains("al-clean").doesNotContain("primary-ind");
+    }
+
+    @Test
+    void shouldSayTheDaemonIsNotRunningWithExitTwenty() throws Exception {
+        setUp();
+        Launcher.Result result = node("alpha", "status");
+        assertThat(result.exitCode()).isEqualTo(20);
+        assertThat(result.err()).contains("could not be reached").contains("replicator up");
+    }
+
+    @Test
+    void shouldRefuseUpOfInvalidConfigWithoutStartingADaemon() throws Exception {
+        setUp();
+        Files.writeString(config, "resource r0 { on alpha { node-id 0; disk /x; disk { size 3T; } } }\n");
+        Launcher.Result result = node("alpha", "up", "r0");
+        assertThat(result.exitCode()).isEqualTo(10);
+        assertThat(folder.resolve("run/alpha.sock")).doesNotExist();
+    }
+}
