@@ -1,5 +1,6 @@
 package io.replicator.cli;
 
+import io.replicator.cli.command.config.DumpCommand;
 import io.replicator.cli.command.demo.DemoCommand;
 import io.replicator.cli.command.metadata.CreateMdCommand;
 import io.replicator.cli.command.metadata.DumpMdCommand;
@@ -16,7 +17,7 @@ import java.io.UncheckedIOException;
 /** The replicator program: a drbdadm-shaped command line. */
 @Command(name = "replicator", mixinStandardHelpOptions = true, versionProvider = ReplicatorCommand.Version.class,
     description = "A DRBD-style replicated block device in pure Java.",
-    subcommands = {CreateMdCommand.class, DumpMdCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {CreateMdCommand.class, DumpMdCommand.class, DumpCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class ReplicatorCommand implements Runnable {
     @Mixin
     GlobalOptions global;

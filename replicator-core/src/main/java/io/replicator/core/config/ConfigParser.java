@@ -39,6 +39,24 @@ public final class ConfigParser {
         return nodes;
     }
 
+    /** Parses {@code file} and its includes as far as possible, adding syntax errors to {@code errors}. */
+    static List<ConfigNode> parse(Path file, List<ConfigError> errors) {
+        ConfigParser parser = new ConfigParser();
+        List<ConfigNode> nodes = new ArrayList<>();
+        parser.parseFile(file, nodes, new Location(file.toString(), 0, 0), false);
+        errors.addAll(parser.errors);
+        return nodes;
+    }
+
+    /** Parses {@code text} as far as possible, adding syntax errors to {@code errors}. */
+    static List<ConfigNode> parse(String name, String text, List<ConfigError> errors) {
+        ConfigParser parser = new ConfigParser();
+        List<ConfigNode> nodes = new ArrayList<>();
+        parser.parseText(name, text, Path.of("."), nodes);
+        errors.addAll(parser.errors);
+        return nodes;
+    }
+
     /** Parses {@code text} as if read from a file named {@code name}; includes resolve against the working folder. */
     public static List<ConfigNode> parse(String name, String text) throws ConfigException {
         ConfigParser parser = new ConfigParser();
