@@ -15,6 +15,11 @@ import java.util.Optional;
 public final class ConfigDump {
     private static final List<String> OPTION_SECTIONS = List.of("options", "net", "disk", "startup", "handlers");
     private static final int COLUMN = 24;
+    /** drbdadm writes global options in this order, whatever the file's. */
+    private static final List<String> GLOBAL_ORDER = List.of("disable-ip-verification", "udev-always-use-vnr",
+        "minor-count", "dialog-refresh", "usage-count", "cmd-timeout-short", "cmd-timeout-medium", "cmd-timeout-long");
+    /** drbdadm writes an external meta-disk with this width at any depth. */
+    private static final int EXTERNAL_META_DISK_WIDTH = 16;
 
     private final StringBuilder out = new StringBuilder();
 
@@ -43,7 +48,9 @@ public final class ConfigDump {
 
     private void global(ConfigNode.Section global) {
         out.append("global {\n");
-        for (ConfigNode.Parameter parameter : parameters(global.body())) {
+        List<ConfigNode.Parameter> ordered = new ArrayList<>(parameters(global.body()));
+        ordered.sort(java.util.Comparator.comparingInt(p -> GLOBAL_ORDER.indexOf(OptionValues.key(p))));
+        for (ConfigNode.Parameter parameter : ordered) {
             String key = OptionValues.key(parameter);
             String value = OptionValues.value(parameter);
             if (key.equals(Keywords.USAGE_COUNT.key()) && value.equals("ask")) {
@@ -119,7 +126,7 @@ public final class ConfigDump {
     }
 
     private void connection(ConfigNode.Section connection) {
-        line(4, "connection" + connection.name().map(n -> " " + quote(n)).orElse("") + " {");
+        line(4, "connection {");    // drbdadm 9 ignores connection names (deprecated), and so does its dump
         hosts(connection.body(), 8);
         for (ConfigNode.Section path : sections(connection.body(), "path")) {
             line(8, "path {");
@@ -151,9 +158,14 @@ public final class ConfigDump {
     /** {@code device}, {@code disk} and {@code meta-disk} of one level, in that order. */
     private void disks(List<ConfigNode> body, int indent) {
         for (String keyword : List.of("device", "disk", "meta-disk")) {
-            parameters(body).stream().filter(p -> p.keyword().equals(keyword)).reduce((a, b) -> b)
-                .ifPresent(p -> option(indent, keyword, keyword.equals("device") ? device(p.values())
-                    : quote(String.join(" ", p.values())), false));
+            parameters(body).stream().filter(p -> p.keyword().equals(keyword)).reduce((a, b) -> b).ifPresent(p -> {
+                String value = String.join(" ", p.values());
+                if (keyword.equals("meta-disk") && !value.equals("internal")) {
+                    line(indent, String.format("%-" + EXTERNAL_META_DISK_WIDTH + "s %s;", keyword, value));
+                } else {
+                    option(indent, keyword, keyword.equals("device") ? device(p.values()) : quote(value), false);
+                }
+            });
         }
     }
 
