@@ -3,12 +3,9 @@ package io.replicator.cli;
 import io.replicator.cli.output.CommandFailure;
 import io.replicator.cli.output.ExitCode;
 import io.replicator.core.config.ConfigException;
-import io.replicator.core.config.ConfigNode;
-import io.replicator.core.config.ConfigParser;
+import io.replicator.core.config.Configuration;
 import io.replicator.core.config.HostConfig;
-import io.replicator.core.config.Location;
 import io.replicator.core.config.ResourceConfig;
-import io.replicator.core.config.ResourceConfigReader;
 import io.replicator.core.config.VolumeConfig;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -55,6 +52,21 @@ public final class GlobalOptions {
     }
 
     /**
+     * Reads and validates the whole configuration ({@link Configuration#load}).
+     *
+     * @throws CommandFailure with {@link ExitCode#INVALID_CONFIG} and every problem found, each with file:line
+     */
+    public Configuration configuration() {
+        try {
+            return Configuration.load(config);
+        } catch (ConfigException invalid) {
+            throw new CommandFailure(ExitCode.INVALID_CONFIG, "invalid configuration ("
+                + invalid.errors().size() + (invalid.errors().size() == 1 ? " problem" : " problems") + "):\n"
+                + invalid.getMessage());
+        }
+    }
+
+    /**
      * Reads the configuration and selects {@code target}: {@code RES} (every volume) or {@code RES/VOL}.
      *
      * @throws CommandFailure with {@link ExitCode#INVALID_CONFIG} for any configuration problem
@@ -71,10 +83,9 @@ public final class GlobalOptions {
                 throw new CommandFailure(ExitCode.FAILURE, "'" + target + "': expected RESOURCE or RESOURCE/VOLUME");
             }
         }
+        Configuration configuration = configuration();
         try {
-            List<ConfigNode> nodes = ConfigParser.parse(config);
-            ResourceConfig resource = ResourceConfigReader.read(nodes, resourceName,
-                new Location(config.toString(), 0, 0));
+            ResourceConfig resource = configuration.resource(resourceName);
             HostConfig host = resource.requireHost(nodeName());
             List<VolumeConfig> volumes = host.volumes();
             if (volumeNumber != null) {

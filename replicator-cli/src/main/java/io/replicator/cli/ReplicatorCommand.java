@@ -1,5 +1,6 @@
 package io.replicator.cli;
 
+import io.replicator.cli.command.config.DumpCommand;
 import io.replicator.cli.command.demo.DemoCommand;
 import io.replicator.cli.command.resource.AttachCommand;
 import io.replicator.cli.command.resource.ConnectCommand;
@@ -34,7 +35,8 @@ import java.io.UncheckedIOException;
 /** The replicator program: a drbdadm-shaped command line. */
 @Command(name = "replicator", mixinStandardHelpOptions = true, versionProvider = ReplicatorCommand.Version.class,
     description = "A DRBD-style replicated block device in pure Java.",
-    subcommands = {CreateMdCommand.class, DumpMdCommand.class, DemoCommand.class, DaemonCommand.class,
+    subcommands = {CreateMdCommand.class, DumpMdCommand.class, DumpCommand.class, DemoCommand.class,
+        DaemonCommand.class,
         UpCommand.class, DownCommand.class, AttachCommand.class, DetachCommand.class, ConnectCommand.class,
         DisconnectCommand.class, PrimaryCommand.class, SecondaryCommand.class, OutdateCommand.class,
         NewCurrentUuidCommand.class, StatusCommand.class, EventsCommand.class, RoleCommand.class,

@@ -22,8 +22,12 @@ import java.util.TreeSet;
  * every syntax error it can.
  */
 public final class ConfigParser {
+    /** Deeper nesting than any valid configuration has (resource, connection, volume, disk = 4) is refused. */
+    private static final int MAX_DEPTH = 16;
+
     private final List<ConfigError> errors = new ArrayList<>();
     private final Set<Path> seen = new HashSet<>();
+    private int depth;
 
     private ConfigParser() {
     }
@@ -36,6 +40,24 @@ public final class ConfigParser {
         if (!parser.errors.isEmpty()) {
             throw new ConfigException(parser.errors);
         }
+        return nodes;
+    }
+
+    /** Parses {@code file} and its includes as far as possible, adding syntax errors to {@code errors}. */
+    static List<ConfigNode> parse(Path file, List<ConfigError> errors) {
+        ConfigParser parser = new ConfigParser();
+        List<ConfigNode> nodes = new ArrayList<>();
+        parser.parseFile(file, nodes, new Location(file.toString(), 0, 0), false);
+        errors.addAll(parser.errors);
+        return nodes;
+    }
+
+    /** Parses {@code text} as far as possible, adding syntax errors to {@code errors}. */
+    static List<ConfigNode> parse(String name, String text, List<ConfigError> errors) {
+        ConfigParser parser = new ConfigParser();
+        List<ConfigNode> nodes = new ArrayList<>();
+        parser.parseText(name, text, Path.of("."), nodes);
+        errors.addAll(parser.errors);
         return nodes;
     }
 
@@ -167,6 +189,33 @@ public final class ConfigParser {
     }
 
     private List<ConfigNode> sectionBody(Cursor cursor, Token open) {
+        if (depth >= MAX_DEPTH) {
+            errors.add(new ConfigError(open.location(), "sections nested more than " + MAX_DEPTH + " deep"));
+            skipBalanced(cursor);
+            return List.of();
+        }
+        depth++;
+        try {
+            return sectionStatements(cursor, open);
+        } finally {
+            depth--;
+        }
+    }
+
+    /** Skips to just after the '}' that closes an already opened section, without recursion. */
+    private static void skipBalanced(Cursor cursor) {
+        int open = 1;
+        while (open > 0 && cursor.peek().kind() != Token.Kind.END) {
+            Token token = cursor.next();
+            if (token.kind() == Token.Kind.OPEN) {
+                open++;
+            } else if (token.kind() == Token.Kind.CLOSE) {
+                open--;
+            }
+        }
+    }
+
+    private List<ConfigNode> sectionStatements(Cursor cursor, Token open) {
         List<ConfigNode> body = new ArrayList<>();
         while (true) {
             Token token = cursor.peek();

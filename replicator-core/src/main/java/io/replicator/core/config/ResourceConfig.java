@@ -12,11 +12,29 @@ import java.util.stream.Collectors;
  * @param hosts    the {@code on} sections, in file order
  * @param handlers the {@code handlers { }} commands by handler name, {@code common} ones included
  * @param location where the resource starts
+ * @param net         the resource's effective net options (common and resource level; connections may override)
+ * @param connections the connections between its hosts, explicit, from a connection-mesh, or implied
+ * @param startup     {@code startup { }}, common ones included
+ * @param options     {@code options { }}, common ones included
  */
-public record ResourceConfig(String name, List<HostConfig> hosts, Map<String, String> handlers, Location location) {
+public record ResourceConfig(String name, List<HostConfig> hosts, Map<String, String> handlers, Location location,
+                             NetConfig net, List<ConnectionConfig> connections, StartupConfig startup,
+                             ResourceOptions options) {
     public ResourceConfig {
         hosts = List.copyOf(hosts);
         handlers = Map.copyOf(handlers);
+        connections = List.copyOf(connections);
+    }
+
+    /** A resource with default net, startup and options, and no connections. */
+    public ResourceConfig(String name, List<HostConfig> hosts, Map<String, String> handlers, Location location) {
+        this(name, hosts, handlers, location, NetConfig.DEFAULT, List.of(), StartupConfig.DEFAULT,
+            ResourceOptions.DEFAULT);
+    }
+
+    /** The connections of {@code node} to its peers. */
+    public List<ConnectionConfig> connectionsOf(String node) {
+        return connections.stream().filter(c -> c.connects(node)).toList();
     }
 
     /** The command configured for handler {@code name} (e.g. "local-io-error"), if any. */

@@ -20,6 +20,7 @@ import java.util.TreeMap;
  */
 public final class ResourceConfigReader {
     private final List<ConfigError> errors = new ArrayList<>();
+    private final List<ConfigNode> commonBody = new ArrayList<>();
 
     private ResourceConfigReader() {
     }
@@ -31,6 +32,14 @@ public final class ResourceConfigReader {
         if (!reader.errors.isEmpty()) {
             throw new ConfigException(reader.errors);
         }
+        return resources;
+    }
+
+    /** The resources of {@code nodes} as far as they can be read; problems are added to {@code errors}. */
+    static Map<String, ResourceConfig> read(List<ConfigNode> nodes, List<ConfigError> errors) {
+        ResourceConfigReader reader = new ResourceConfigReader();
+        Map<String, ResourceConfig> resources = reader.readAll(nodes);
+        errors.addAll(reader.errors);
         return resources;
     }
 
@@ -51,6 +60,7 @@ public final class ResourceConfigReader {
         for (ConfigNode node : nodes) {
             if (node instanceof ConfigNode.Section section && section.keyword().equals("common")) {
                 common.absorbOptions(section.body());
+                commonBody.addAll(section.body());
                 handlers(section.body(), commonHandlers);
             }
         }
@@ -111,7 +121,39 @@ public final class ResourceConfigReader {
         checkUnique(hosts);
         Map<String, String> handlers = new HashMap<>(commonHandlers);
         handlers(section.body(), handlers);
-        return new ResourceConfig(section.arguments().get(0), hosts, handlers, section.location());
+        Map<String, String> net = new LinkedHashMap<>(OptionValues.values(OptionValues.in(commonBody,
+            SectionKind.NET)));
+        find(section.body(), "protocol").ifPresent(p -> net.put("protocol", OptionValues.value(p)));
+        net.putAll(OptionValues.values(OptionValues.in(section.body(), SectionKind.NET)));
+        return new ResourceConfig(section.arguments().get(0), hosts, handlers, section.location(), NetConfig.of(net),
+            ConnectionReader.read(section, net, hosts), startup(section.body()), options(section.body()));
+    }
+
+    private StartupConfig startup(List<ConfigNode> body) {
+        Map<String, String> values = new LinkedHashMap<>(OptionValues.values(OptionValues.in(commonBody,
+            SectionKind.STARTUP)));
+        values.putAll(OptionValues.values(OptionValues.in(body, SectionKind.STARTUP)));
+        return new StartupConfig(units(values, Keywords.WFC_TIMEOUT), units(values, Keywords.DEGR_WFC_TIMEOUT),
+            units(values, Keywords.OUTDATED_WFC_TIMEOUT), valid(values, Keywords.WAIT_AFTER_SB).equals("yes"));
+    }
+
+    private ResourceOptions options(List<ConfigNode> body) {
+        Map<String, String> values = new LinkedHashMap<>(OptionValues.values(OptionValues.in(commonBody,
+            SectionKind.OPTIONS)));
+        values.putAll(OptionValues.values(OptionValues.in(body, SectionKind.OPTIONS)));
+        return new ResourceOptions(valid(values, Keywords.AUTO_PROMOTE).equals("yes"), valid(values, Keywords.QUORUM),
+            valid(values, Keywords.ON_NO_QUORUM));
+    }
+
+    /** The written value of {@code option} if it is valid, else its default (the validator reports the problem). */
+    private static String valid(Map<String, String> values, Option option) {
+        String value = values.get(option.key());
+        return value != null && option.type().check(option.key(), List.of(value)).isEmpty() ? value
+            : option.defaultValue();
+    }
+
+    private static long units(Map<String, String> values, Option option) {
+        return ((ValueType.Number) option.type()).units(valid(values, option));
     }
 
     private Optional<HostConfig> host(ConfigNode.Section on, Scope resource, Map<Integer, ConfigNode.Section> shared,

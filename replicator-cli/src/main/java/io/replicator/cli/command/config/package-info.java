@@ -1,0 +1,2 @@
+/** Commands about the configuration itself: {@code dump}. */
+package io.replicator.cli.command.config;
