@@ -2,9 +2,8 @@ package io.replicator.cli.daemon;
 
 import io.replicator.cli.output.ExitCode;
 import io.replicator.core.config.ConfigException;
-import io.replicator.core.config.ConfigParser;
+import io.replicator.core.config.Configuration;
 import io.replicator.core.config.ResourceConfig;
-import io.replicator.core.config.ResourceConfigReader;
 import io.replicator.core.resource.ResourceConductor;
 import io.replicator.core.resource.VolumeOpener;
 import io.replicator.net.control.ControlServer;
@@ -60,7 +59,7 @@ public final class NodeDaemon implements AutoCloseable {
 
     /** The resources of this configuration that have an {@code on NODE} section, freshly read. */
     Map<String, ResourceConfig> readConfig() throws ConfigException {
-        Map<String, ResourceConfig> all = ResourceConfigReader.read(ConfigParser.parse(configPath));
+        Map<String, ResourceConfig> all = Configuration.load(configPath).resources();
         Map<String, ResourceConfig> mine = new LinkedHashMap<>();
         all.forEach((name, resource) -> {
             if (resource.host(node).isPresent()) {

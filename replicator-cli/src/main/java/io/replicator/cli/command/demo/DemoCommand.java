@@ -6,11 +6,9 @@ import io.replicator.cli.output.ExitCode;
 import io.replicator.core.activitylog.ActivityLog;
 import io.replicator.core.bitmap.DirtyBitmap;
 import io.replicator.core.config.ConfigException;
-import io.replicator.core.config.ConfigParser;
+import io.replicator.core.config.Configuration;
 import io.replicator.core.config.HostConfig;
-import io.replicator.core.config.Location;
 import io.replicator.core.config.ResourceConfig;
-import io.replicator.core.config.ResourceConfigReader;
 import io.replicator.core.config.VolumeConfig;
 import io.replicator.core.disk.AttachedDisk;
 import io.replicator.core.generation.GenerationIds;
@@ -202,7 +200,7 @@ public final class DemoCommand implements Runnable {
             Path config = scratch.resolve("two-node.res");
             Files.writeString(config, text.replace(CONFIG_PATHS, scratch.toString()));
             step(1, "config written to " + config + " (nodes alpha and bravo, volumes in " + scratch + ")");
-            return ResourceConfigReader.read(ConfigParser.parse(config), "r0", new Location(config.toString(), 0, 0));
+            return Configuration.load(config).resource("r0");
         }
 
         private AttachedDisk attach(VolumeConfig volume) throws IOException {
