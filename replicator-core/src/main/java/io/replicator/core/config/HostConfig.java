@@ -10,12 +10,21 @@ import java.util.Optional;
  * @param nodeId   the node id (0..31)
  * @param address  {@code address [af] IP:PORT}, if given
  * @param volumes  the host's volumes, by ascending number
+ * @param nbdListen {@code nbd-listen [ipv4|ipv6] ADDR:PORT;} (our extension): where this host exports its volumes
+ *                  over NBD while Primary
+ * @param nbdSocket {@code nbd-socket PATH;} (our extension): a Unix domain socket for the same exports
  * @param location where the section starts
  */
 public record HostConfig(String name, int nodeId, Optional<String> address, List<VolumeConfig> volumes,
-                         Location location) {
+                         Optional<Address> nbdListen, Optional<String> nbdSocket, Location location) {
     public HostConfig {
         volumes = List.copyOf(volumes);
+    }
+
+    /** A host without NBD exports. */
+    public HostConfig(String name, int nodeId, Optional<String> address, List<VolumeConfig> volumes,
+                      Location location) {
+        this(name, nodeId, address, volumes, Optional.empty(), Optional.empty(), location);
     }
 
     /** The volume numbered {@code number}, if this host has it. */

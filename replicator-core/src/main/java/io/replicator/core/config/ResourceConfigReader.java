@@ -196,7 +196,18 @@ public final class ResourceConfigReader {
                 volume(entry.getKey(), volumeScope, entry.getValue().location()).ifPresent(result::add);
             }
         }
-        return Optional.of(new HostConfig(on.arguments().get(0), nodeId, address, result, on.location()));
+        Optional<Address> nbdListen = Optional.empty();
+        Optional<ConfigNode.Parameter> listen = find(on.body(), "nbd-listen");
+        if (listen.isPresent()) {
+            try {
+                nbdListen = Optional.of(Address.parse(listen.get().values()));
+            } catch (IllegalArgumentException invalid) {
+                // StructureValidator reports it with its location.
+            }
+        }
+        Optional<String> nbdSocket = find(on.body(), "nbd-socket").map(this::single);
+        return Optional.of(new HostConfig(on.arguments().get(0), nodeId, address, result, nbdListen, nbdSocket,
+            on.location()));
     }
 
     private Optional<VolumeConfig> volume(int number, Scope scope, Location location) {

@@ -41,6 +41,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 
@@ -63,6 +64,7 @@ public final class ResourceConductor implements AutoCloseable {
     private final List<VolumeRuntime> volumes = new ArrayList<>();
     private final Map<String, ConnectionState> connections = new LinkedHashMap<>();
     private final List<Consumer<ResourceConductor>> listeners = new CopyOnWriteArrayList<>();
+    private final Map<Integer, VolumeIo> served = new LinkedHashMap<>();
     private boolean up;
     private Role role = Role.SECONDARY;
     private boolean discardMyData;
@@ -317,6 +319,14 @@ public final class ResourceConductor implements AutoCloseable {
         return familyOf(address) + ":" + last;
     }
 
+    /**
+     * The data path of {@code volume} while this node is Primary with the volume attached; empty otherwise. The
+     * object stays valid until demotion, detach or a local I/O error closes it.
+     */
+    public Optional<VolumeIo> io(int volume) {
+        return call(() -> Optional.ofNullable(served.get(volume)));
+    }
+
     /** Whether the resource is up on this node. */
     public boolean isUp() {
         return call(() -> up);
@@ -399,6 +409,7 @@ public final class ResourceConductor implements AutoCloseable {
             if (disk.isEmpty()) {
                 continue;
             }
+            stopServing(volume);
             volume.moveTo(DiskState.DETACHING);
             try {
                 disk.get().close();
@@ -456,13 +467,44 @@ public final class ResourceConductor implements AutoCloseable {
             }
         }
         role = Role.PRIMARY;
+        for (VolumeRuntime volume : volumes) {
+            volume.disk().ifPresent(disk -> served.put(volume.config().number(), newIo(volume, disk)));
+        }
         return Outcome.done("");
+    }
+
+    private VolumeIo newIo(VolumeRuntime volume, AttachedDisk disk) {
+        List<PeerSlot> peers = disk.backing().metadata().current().peers();
+        List<IntSupplier> slots = new ArrayList<>();
+        for (int slot = 0; slot < peers.size(); slot++) {
+            int index = slot;
+            // No write reaches a peer until replication exists, so every assigned peer slot records every write.
+            if (peers.get(slot).nodeId() != PeerSlot.UNASSIGNED) {
+                slots.add(() -> index);
+            }
+        }
+        return new VolumeIo(config.name() + "/" + volume.config().number(), disk, slots.toArray(new IntSupplier[0]),
+            (io, failure) -> owner.execute(() -> {
+                if (served.get(volume.config().number()) == io) {
+                    localIoError(volume, failure);
+                    listeners.forEach(listener -> listener.accept(this));
+                }
+            }));
+    }
+
+    /** Stops serving {@code volume} (waiting for its requests in flight). */
+    private void stopServing(VolumeRuntime volume) {
+        VolumeIo io = served.remove(volume.config().number());
+        if (io != null) {
+            io.close();
+        }
     }
 
     private Outcome doSecondary() {
         if (role == Role.SECONDARY) {
             return Outcome.done("");
         }
+        volumes.forEach(this::stopServing);
         for (VolumeRuntime volume : volumes) {
             if (volume.disk().isPresent()) {
                 Outcome written = writeMetadata(volume, superblock -> superblock
@@ -493,6 +535,7 @@ public final class ResourceConductor implements AutoCloseable {
             handlers.invoke("local-io-error", command, environment(volume)));
         switch (volume.config().onIoError()) {
             case DETACH -> {
+                stopServing(volume);
                 volume.disk().ifPresent(disk -> {
                     volume.moveTo(DiskState.FAILED);
                     try {
