@@ -5,6 +5,7 @@ import io.replicator.core.config.ConfigException;
 import io.replicator.core.resource.Outcome;
 import io.replicator.core.resource.ResourceConductor;
 import io.replicator.core.state.ResourceStatus;
+import io.replicator.core.state.StateChangeRefusal;
 import io.replicator.net.control.ControlConnection;
 import io.replicator.net.control.ControlHandler;
 import org.slf4j.Logger;
@@ -63,7 +64,7 @@ final class DaemonRequests implements ControlHandler {
             case "connect" -> each(target, false, err, c -> c.connect(flags.contains("--discard-my-data")));
             case "disconnect" -> each(target, false, err, ResourceConductor::disconnect);
             case "primary" -> each(target, false, err, c -> c.primary(force));
-            case "secondary" -> each(target, false, err, ResourceConductor::secondary);
+            case "secondary" -> each(target, false, err, c -> unlessHeldOpen(c, force, ResourceConductor::secondary));
             case "outdate" -> each(target, false, err, ResourceConductor::outdate);
             case "new-current-uuid" -> each(target, false, err,
                 c -> c.newCurrentUuid(flags.contains("--clear-bitmap")));
@@ -117,7 +118,7 @@ final class DaemonRequests implements ControlHandler {
         }
         int status = ExitCode.SUCCESS.status();
         for (ResourceConductor conductor : conductors) {
-            Outcome outcome = conductor.down();
+            Outcome outcome = unlessHeldOpen(conductor, false, ResourceConductor::down);
             if (outcome.ok()) {
                 daemon.remove(conductor);
                 conductor.close();
@@ -201,6 +202,25 @@ final class DaemonRequests implements ControlHandler {
         }
         conductors.add(conductor.get());
         return conductors;
+    }
+
+    /**
+     * Runs {@code change} unless NBD clients hold the resource's exports open: then it is refused with their
+     * addresses, as DRBD refuses to demote an open device — or, with {@code force}, they are cut off first.
+     */
+    private Outcome unlessHeldOpen(ResourceConductor conductor, boolean force,
+                                   Function<ResourceConductor, Outcome> change) {
+        List<String> clients = daemon.nbdClients(conductor);
+        if (!clients.isEmpty()) {
+            if (!force) {
+                return Outcome.refused(StateChangeRefusal.DEVICE_IN_USE, "held open by NBD client(s) "
+                    + String.join(", ", clients) + "; stop them, or use 'secondary --force' to cut them off "
+                    + "(their requests fail with ESHUTDOWN)");
+            }
+            LOG.warn("{}: cutting off NBD client(s) {}", conductor.name(), clients);
+            daemon.disconnectNbd(conductor);
+        }
+        return change.apply(conductor);
     }
 
     /** Exit status for a target that {@link #targets} could not find: 11 if configured but not up, else 10. */

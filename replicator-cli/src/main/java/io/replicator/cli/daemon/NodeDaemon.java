@@ -3,16 +3,22 @@ package io.replicator.cli.daemon;
 import io.replicator.cli.output.ExitCode;
 import io.replicator.core.config.ConfigException;
 import io.replicator.core.config.Configuration;
+import io.replicator.core.config.HostConfig;
 import io.replicator.core.config.ResourceConfig;
 import io.replicator.core.resource.ResourceConductor;
 import io.replicator.core.resource.VolumeOpener;
 import io.replicator.net.control.ControlServer;
+import io.replicator.net.nbd.NbdServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +38,7 @@ public final class NodeDaemon implements AutoCloseable {
     private final DaemonEvents events = new DaemonEvents();
     private final ProcessHandlerInvoker handlers = new ProcessHandlerInvoker(events::helper);
     private final Map<String, ResourceConductor> resources = new LinkedHashMap<>();
+    private final Map<String, NbdServer> exports = new LinkedHashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private ControlServer server;
 
@@ -90,10 +97,63 @@ public final class NodeDaemon implements AutoCloseable {
             return Optional.empty();
         }
         ResourceConductor conductor = new ResourceConductor(config, node, opener, handlers, new SecureRandom());
+        try {
+            startExports(conductor);
+        } catch (IOException failure) {
+            conductor.close();
+            throw new ConfigException(config.host(node).orElseThrow().location(), "cannot export " + name
+                + " over NBD: " + failure.getMessage());
+        }
         conductor.addListener(events::changed);
         resources.put(name, conductor);
         events.changed(conductor);
         return Optional.of(conductor);
+    }
+
+    /** Starts the NBD server of {@code conductor}'s resource where {@code nbd-listen} / {@code nbd-socket} say. */
+    private void startExports(ResourceConductor conductor) throws IOException {
+        HostConfig self = conductor.self();
+        List<SocketAddress> listen = new ArrayList<>();
+        self.nbdListen().ifPresent(address -> listen.add(new InetSocketAddress(address.host(), address.port())));
+        self.nbdSocket().ifPresent(path -> listen.add(UnixDomainSocketAddress.of(path)));
+        if (listen.isEmpty()) {
+            return;
+        }
+        NbdServer server = NbdServer.start(listen, new ResourceExports(conductor, node), NbdServer.Options.DEFAULT);
+        exports.put(conductor.name(), server);
+        LOG.info("{}: NBD export listening on {}", conductor.name(), server.boundAddresses());
+    }
+
+    /** The NBD clients attached to {@code resource}'s exports, by remote address. */
+    synchronized List<String> nbdClients(ResourceConductor conductor) {
+        NbdServer server = exports.get(conductor.name());
+        if (server == null) {
+            return List.of();
+        }
+        List<String> clients = new ArrayList<>();
+        for (String export : new ResourceExports(conductor, node).names()) {
+            clients.addAll(server.clients(export));
+        }
+        return clients;
+    }
+
+    /** Ends every NBD client of {@code resource}: in-flight and later requests get ESHUTDOWN. */
+    synchronized void disconnectNbd(ResourceConductor conductor) {
+        NbdServer server = exports.get(conductor.name());
+        if (server != null) {
+            new ResourceExports(conductor, node).names().forEach(server::disconnect);
+        }
+    }
+
+    private void stopExports(String resource) {
+        NbdServer server = exports.remove(resource);
+        if (server != null) {
+            try {
+                server.close();
+            } catch (RuntimeException failure) {
+                LOG.warn("{}: closing the NBD export: {}", resource, failure.toString());
+            }
+        }
     }
 
     /** Every conductor, in creation order. */
@@ -103,6 +163,7 @@ public final class NodeDaemon implements AutoCloseable {
 
     /** Forgets a resource after {@code down}. */
     synchronized void remove(ResourceConductor conductor) {
+        stopExports(conductor.name());
         resources.remove(conductor.name());
         events.destroyed(conductor);
     }
@@ -120,6 +181,9 @@ public final class NodeDaemon implements AutoCloseable {
     /** Detaches every resource cleanly and releases the socket. */
     @Override
     public void close() {
+        synchronized (this) {
+            List.copyOf(exports.keySet()).forEach(this::stopExports);
+        }
         for (ResourceConductor conductor : resources()) {
             try {
                 conductor.close();

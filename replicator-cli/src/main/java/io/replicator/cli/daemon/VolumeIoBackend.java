@@ -1,0 +1,73 @@
+package io.replicator.cli.daemon;
+
+import io.netty.buffer.ByteBuf;
+import io.replicator.core.resource.VolumeIo;
+import io.replicator.net.nbd.NbdBackend;
+import io.replicator.net.nbd.NbdException;
+
+import java.io.IOException;
+
+/** An NBD export of one volume: the replicated data path, with its errors in NBD's terms. */
+final class VolumeIoBackend implements NbdBackend {
+    private final VolumeIo io;
+
+    VolumeIoBackend(VolumeIo io) {
+        this.io = io;
+    }
+
+    @Override
+    public long sizeBytes() {
+        return io.sizeBytes();
+    }
+
+    @Override
+    public void read(long offset, int length, ByteBuf dst) throws NbdException {
+        try {
+            io.read(offset, length, dst);
+        } catch (IOException failure) {
+            throw translate(failure);
+        }
+    }
+
+    @Override
+    public void write(long offset, ByteBuf src, boolean fua) throws NbdException {
+        try {
+            io.write(offset, src, fua);
+        } catch (IOException failure) {
+            throw translate(failure);
+        }
+    }
+
+    @Override
+    public void flush() throws NbdException {
+        try {
+            io.flush();
+        } catch (IOException failure) {
+            throw translate(failure);
+        }
+    }
+
+    @Override
+    public void trim(long offset, long length, boolean fua) throws NbdException {
+        discard(offset, length, fua);
+    }
+
+    @Override
+    public void writeZeroes(long offset, long length, boolean fua, boolean noHole) throws NbdException {
+        discard(offset, length, fua);
+    }
+
+    private void discard(long offset, long length, boolean fua) throws NbdException {
+        try {
+            io.discard(offset, length, fua);
+        } catch (IOException failure) {
+            throw translate(failure);
+        }
+    }
+
+    private static NbdException translate(IOException failure) {
+        return failure instanceof VolumeIo.ClosedException
+            ? new NbdException(NbdException.ESHUTDOWN, failure.getMessage(), failure)
+            : new NbdException(NbdException.EIO, failure.getMessage(), failure);
+    }
+}
