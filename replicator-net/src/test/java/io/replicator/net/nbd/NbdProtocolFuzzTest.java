@@ -4,6 +4,7 @@ import io.replicator.fixtures.InMemoryVolume;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -63,13 +64,13 @@ class NbdProtocolFuzzTest {
         server.close();
     }
 
-    @Property(tries = 150)
+    @Property(tries = 200, edgeCases = EdgeCasesMode.MIXIN)
     void shouldAnswerOrDisconnectWhenTheHandshakeIsHostile(@ForAll("handshakes") byte[] input) throws IOException {
         exchange(input);
         assertWitnessServed();
     }
 
-    @Property(tries = 150)
+    @Property(tries = 200, edgeCases = EdgeCasesMode.MIXIN)
     void shouldAnswerOrDisconnectWhenRequestsAreHostile(@ForAll("requests") byte[] input) throws IOException {
         exchange(concat(attachPrefix(), input));
         assertWitnessServed();
