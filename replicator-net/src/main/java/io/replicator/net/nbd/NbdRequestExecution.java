@@ -1,0 +1,53 @@
+package io.replicator.net.nbd;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * Performs one checked request against a backend on an I/O thread and builds its reply. A failed READ sends no
+ * data: its buffer is released before the error reply is made, so a reply never carries partial data.
+ */
+final class NbdRequestExecution {
+    private NbdRequestExecution() {
+    }
+
+    /** Runs {@code request}; does not release it. Backend failures become error replies. */
+    static NbdReply perform(NbdRequest request, NbdBackend backend, ByteBufAllocator alloc) {
+        long cookie = request.cookie();
+        long offset = request.offset();
+        boolean fua = (request.flags() & NbdDescriptor.CMD_FLAG_FUA) != 0;
+        ByteBuf data = null;
+        try {
+            switch (request.type()) {
+                case NbdDescriptor.CMD_READ -> {
+                    int length = (int) request.length();
+                    data = alloc.ioBuffer(length, length);
+                    backend.read(offset, length, data);
+                    if (data.readableBytes() != length) {
+                        throw new NbdException(NbdException.EIO, "the backend read " + data.readableBytes()
+                            + " of " + length + " bytes");
+                    }
+                    NbdReply reply = NbdReply.data(cookie, offset, data);
+                    data = null;
+                    return reply;
+                }
+                case NbdDescriptor.CMD_WRITE -> backend.write(offset, request.content(), fua);
+                case NbdDescriptor.CMD_FLUSH -> backend.flush();
+                case NbdDescriptor.CMD_TRIM -> backend.trim(offset, request.length(), fua);
+                case NbdDescriptor.CMD_WRITE_ZEROES -> backend.writeZeroes(offset, request.length(), fua,
+                    (request.flags() & NbdDescriptor.CMD_FLAG_NO_HOLE) != 0);
+                case NbdDescriptor.CMD_CACHE -> backend.cache(offset, request.length());
+                default -> throw new NbdException(NbdException.EINVAL, "unknown command " + request.type());
+            }
+            return NbdReply.done(cookie);
+        } catch (NbdException failure) {
+            return NbdReply.error(cookie, failure.errno(), failure.getMessage());
+        } catch (Exception failure) {
+            return NbdReply.error(cookie, NbdException.EIO, String.valueOf(failure.getMessage()));
+        } finally {
+            if (data != null) {
+                data.release();
+            }
+        }
+    }
+}
