@@ -119,7 +119,7 @@ public final class NodeDaemon implements AutoCloseable {
         if (listen.isEmpty()) {
             return;
         }
-        NbdServer server = NbdServer.start(listen, new ResourceExports(conductor, node), NbdServer.Options.DEFAULT);
+        NbdServer server = NbdServer.start(listen, new ResourceExports(conductor, node), NbdServer.Options.defaults().withErrorLog(failure -> LOG.warn("{}: NBD: {}", conductor.name(), failure.toString())));
         exports.put(conductor.name(), server);
         LOG.info("{}: NBD export listening on {}", conductor.name(), server.boundAddresses());
     }
