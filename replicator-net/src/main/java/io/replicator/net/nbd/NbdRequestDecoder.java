@@ -19,6 +19,13 @@ import java.util.List;
 final class NbdRequestDecoder extends ByteToMessageDecoder {
     private long skipBytes;
 
+    NbdRequestDecoder() {
+        // A WRITE payload of up to 32 MiB arrives in many socket reads. Merging them would copy it again every time
+        // the cumulation grows, and whenever a retained payload slice keeps the old cumulation shared; a composite
+        // keeps each read buffer as a component, so the payload slice handed to the disk is the bytes as received.
+        setCumulator(COMPOSITE_CUMULATOR);
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (skipBytes > 0) {
