@@ -1,7 +1,9 @@
 #!/bin/bash
 # nbd-daemon-vs-nbdkit.sh: the product path. fio against the daemon's NBD export (activity log + bitmap + VolumeIo), beside nbdkit, same run.
+# Usage (from anywhere, after `mvn -B -q -DskipTests package`): benchmarks/nbd-daemon-vs-nbdkit.sh
+# Needs fio (nbd engine), nbdkit, python3; uses /tmp/dbench and ports 10831/10832.
 set -u
-cd /work/main
+cd "$(dirname "$0")/.."
 W=/tmp/dbench; rm -rf $W; mkdir -p $W; export REPLICATOR_RUN_DIR=$W/run
 sed "s|/tmp/replicator|$W|; s|size 64M;|size 1G;|; s|address 127.0.0.1:7789;|address 127.0.0.1:7789;\n    nbd-listen 127.0.0.1:10831;|" fixtures/configs/two-node.res > $W/r0.res
 R="bin/replicator -c $W/r0.res --node alpha"
