@@ -92,7 +92,8 @@ public final class DemoCommand implements Runnable {
 
         void all() throws IOException, ConfigException {
             out.println("replicator demo: the storage core on the embedded two-node config");
-            out.println("(replication over the network, the NBD export and failover join this demo as they land)");
+            out.println("(replication over the network and failover join this demo as they land; the NBD export is in "
+                + "the README tour)");
             ResourceConfig resource = config();
             HostConfig alpha = resource.requireHost("alpha");
             HostConfig bravo = resource.requireHost("bravo");
