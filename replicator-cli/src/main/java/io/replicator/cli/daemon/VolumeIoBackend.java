@@ -22,44 +22,38 @@ final class VolumeIoBackend implements NbdBackend {
 
     @Override
     public void read(long offset, int length, ByteBuf dst) throws NbdException {
-        try {
-            io.read(offset, length, dst);
-        } catch (IOException failure) {
-            throw translate(failure);
-        }
+        call(() -> io.read(offset, length, dst));
     }
 
     @Override
     public void write(long offset, ByteBuf src, boolean fua) throws NbdException {
-        try {
-            io.write(offset, src, fua);
-        } catch (IOException failure) {
-            throw translate(failure);
-        }
+        call(() -> io.write(offset, src, fua));
     }
 
     @Override
     public void flush() throws NbdException {
-        try {
-            io.flush();
-        } catch (IOException failure) {
-            throw translate(failure);
-        }
+        call(io::flush);
     }
 
     @Override
     public void trim(long offset, long length, boolean fua) throws NbdException {
-        discard(offset, length, fua);
+        call(() -> io.discard(offset, length, fua));
     }
 
     @Override
     public void writeZeroes(long offset, long length, boolean fua, boolean noHole) throws NbdException {
-        discard(offset, length, fua);
+        call(() -> io.discard(offset, length, fua));
     }
 
-    private void discard(long offset, long length, boolean fua) throws NbdException {
+    /** One call on the data path. */
+    @FunctionalInterface
+    private interface Call {
+        void run() throws IOException;
+    }
+
+    private static void call(Call call) throws NbdException {
         try {
-            io.discard(offset, length, fua);
+            call.run();
         } catch (IOException failure) {
             throw translate(failure);
         }

@@ -73,34 +73,28 @@ public final class VolumeIo {
 
     /** Writes the readable bytes of {@code src} at {@code offset}; with {@code fua} they are durable on return. */
     public void write(long offset, ByteBuf src, boolean fua) throws IOException {
-        int length = src.readableBytes();
-        enter();
-        try {
-            begin(offset, length);
-            try {
-                markOutOfSync(offset, length);
-                disk.data().write(src, offset);
-                if (fua) {
-                    disk.data().flush();
-                }
-            } finally {
-                end(offset, length);
-            }
-        } catch (IOException failure) {
-            throw failed(failure);
-        } finally {
-            gate.readLock().unlock();
-        }
+        modify(offset, src.readableBytes(), fua, () -> disk.data().write(src, offset));
     }
 
     /** Makes the range read back as zeros, through the activity log like any write. */
     public void discard(long offset, long length, boolean fua) throws IOException {
+        modify(offset, length, fua, () -> disk.data().discard(offset, length));
+    }
+
+    /** A change to the data area. */
+    @FunctionalInterface
+    private interface Change {
+        void apply() throws IOException;
+    }
+
+    /** Pins the range's extents, marks it out of sync where needed, applies {@code change}, unpins. */
+    private void modify(long offset, long length, boolean fua, Change change) throws IOException {
         enter();
         try {
             begin(offset, length);
             try {
                 markOutOfSync(offset, length);
-                disk.data().discard(offset, length);
+                change.apply();
                 if (fua) {
                     disk.data().flush();
                 }
