@@ -28,8 +28,9 @@ public final class HandshakePipeline {
      */
     public static void addTo(Channel channel, HandshakeOptions options, Optional<SslContext> tls) {
         ChannelPipeline pipeline = channel.pipeline();
-        pipeline.addFirst(HANDSHAKE, new HandshakeHandler(options));
         pipeline.addFirst(FRAMES, new HandshakeFrameDecoder());
         tls.ifPresent(context -> pipeline.addFirst(TLS, context.newHandler(channel.alloc())));
+        // Last: on an accepted channel, which is already active, the handler starts as soon as it is added.
+        pipeline.addAfter(FRAMES, HANDSHAKE, new HandshakeHandler(options));
     }
 }
