@@ -199,4 +199,37 @@ class HostilePeerTest {
         assertThat(sent()).isInstanceOf(HandshakeMessage.Features.class);
         assertThat(channel.<Object>readOutbound()).as("no refusal back").isNull();
     }
+
+    @Test
+    void bytesAfterTheLastFrameGoToTheNextHandler() {
+        StringBuilder after = new StringBuilder();
+        channel = new EmbeddedChannel(new HandshakeFrameDecoder(),
+            new HandshakeHandler(HandshakeOptions.of(1, 2, NetConfig.DEFAULT, false)),
+            new ChannelInboundHandlerAdapter() {
+                @Override
+                public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+                    events.add(event);
+                }
+
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    ByteBuf data = (ByteBuf) msg;
+                    after.append(data.toString(java.nio.charset.StandardCharsets.US_ASCII));
+                    data.release();
+                }
+            });
+        ByteBuf stream = Unpooled.wrappedBuffer(
+            HandshakeCodec.encode(ByteBufAllocator.DEFAULT, new HandshakeMessage.Features(1, 1, 0, 2, 1, "")),
+            HandshakeCodec.encode(ByteBufAllocator.DEFAULT,
+                new HandshakeMessage.Settings(ConnectionSettings.of(NetConfig.DEFAULT, false))));
+        stream = Unpooled.wrappedBuffer(stream, Unpooled.copiedBuffer("replication",
+            java.nio.charset.StandardCharsets.US_ASCII));
+        channel.writeInbound(stream);
+        channel.checkException();
+        assertThat(events).hasSize(1).first().isInstanceOf(HandshakeCompleted.class);
+        assertThat(after.toString()).isEqualTo("replication");
+        assertThat(channel.pipeline().get(HandshakeHandler.class)).isNull();
+        assertThat(channel.pipeline().get(HandshakeFrameDecoder.class)).isNull();
+        assertThat(channel.isOpen()).isTrue();
+    }
 }
