@@ -12,6 +12,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Optional;
@@ -106,7 +107,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                     start(ctx);
                 }
             } else {
-                fail(ctx, "TLS handshake failed: " + describe(tls.cause()), false);
+                fail(ctx, tlsFailure(tls.cause()), false);
             }
         }
         ctx.fireUserEventTriggered(event);
@@ -125,7 +126,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         Throwable root = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (root instanceof SSLException) {
-            fail(ctx, "TLS handshake failed: " + describe(root), false);
+            fail(ctx, tlsFailure(root), false);
         } else if (cause instanceof DecoderException) {
             fail(ctx, "malformed handshake frame: " + describe(cause), true);
         } else {
@@ -302,6 +303,13 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         if (timer != null) {
             timer.cancel(false);
         }
+    }
+
+    private static String tlsFailure(Throwable cause) {
+        boolean certificates = cause instanceof SSLHandshakeException
+            || cause.getCause() instanceof SSLHandshakeException;
+        return "TLS handshake failed: " + describe(cause)
+            + (certificates ? " (each node's tls-certificate must be signed by the other's tls-ca)" : "");
     }
 
     private static String describe(Throwable cause) {

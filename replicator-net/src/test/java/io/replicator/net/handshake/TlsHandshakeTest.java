@@ -101,7 +101,7 @@ class TlsHandshakeTest {
             Object server = link.server.await();
             assertThat(server).isInstanceOf(HandshakeFailed.class);
             HandshakeFailed failure = (HandshakeFailed) server;
-            assertThat(failure.reason()).startsWith("TLS handshake failed");
+            assertThat(failure.reason()).startsWith("TLS handshake failed").contains("tls-ca");
             assertThat(failure.retryable()).isFalse();
             assertThat(link.client.await()).isInstanceOf(HandshakeFailed.class);
             link.server.closed.get(5, TimeUnit.SECONDS);
