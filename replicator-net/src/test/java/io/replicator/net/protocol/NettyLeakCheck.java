@@ -45,6 +45,11 @@ final class NettyLeakCheck implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        reset();
+    }
+
+    /** Starts listening afresh, for jqwik containers, which JUnit extensions do not reach. */
+    static void reset() {
         LEAKS.clear();
     }
 
