@@ -12,12 +12,15 @@ import java.util.List;
  * Cuts the byte stream into whole frames (header included) after checking each header: magic, flag bits, reserved
  * field and payload length. Any violation means the stream is out of step with the peer: the decoder discards what it
  * holds and throws {@link CorruptedFrameException} or {@link TooLongFrameException}, and the pipeline closes the
- * connection. A stream that ends inside a frame also fails.
+ * connection. A stream that ends inside a frame also fails. Frames may be composite buffers.
  */
 public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     public FrameDecoder() {
         super(FrameDescriptor.MAX_FRAME_BYTES, FrameDescriptor.LENGTH_OFFSET, 4,
             FrameDescriptor.HEADER_BYTES - FrameDescriptor.LENGTH_OFFSET - 4, 0, true);
+        // A 1 MiB data frame arrives in many socket reads. A composite keeps each read buffer as a component, so the
+        // payload slice handed on is the bytes as received rather than a merged copy (as NbdRequestDecoder does).
+        setCumulator(COMPOSITE_CUMULATOR);
     }
 
     @Override

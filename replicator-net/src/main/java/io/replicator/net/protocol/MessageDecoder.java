@@ -199,8 +199,14 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
             throw new CorruptedFrameException(type + " compressed frame of " + wireBytes + " -> " + sizeBytes);
         }
         ByteBuf payload = ctx.alloc().directBuffer(sizeBytes, sizeBytes);
+        ByteBuf contiguous = null;
         try {
-            ByteBuffer src = frame.nioBuffer(index, wireBytes);
+            if (frame.slice(index, wireBytes).nioBufferCount() != 1) {
+                // spread over several socket reads: LZ4 wants one buffer, so gather into a pooled one
+                contiguous = ctx.alloc().directBuffer(wireBytes, wireBytes);
+                frame.getBytes(index, contiguous, wireBytes);
+            }
+            ByteBuffer src = contiguous == null ? frame.nioBuffer(index, wireBytes) : contiguous.nioBuffer();
             ByteBuffer dst = payload.nioBuffer(0, sizeBytes);
             int n = decompressor.decompress(src, src.position(), wireBytes, dst, dst.position(), sizeBytes);
             if (n != sizeBytes) {
@@ -214,6 +220,10 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
         } catch (RuntimeException e) {
             payload.release();
             throw e;
+        } finally {
+            if (contiguous != null) {
+                contiguous.release();
+            }
         }
     }
 }

@@ -131,6 +131,25 @@ class MessageDecoderTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("dataCodecs")
+    void shouldDecodeWhenLargeFrameArrivesInSmallPieces(Compression compression, DigestKind digest, MessageType type) {
+        try (Wire wire = new Wire(compression, digest)) {
+            ByteBuf block = halfZero(1 << 20, 9);
+            ByteBuf frame = wire.encode(new DataFrame(type, 1, 8L, 2L, 3, 0, block.retainedDuplicate()));
+            List<Object> decoded = new java.util.ArrayList<>();
+            while (frame.readableBytes() > 1500) {
+                decoded.addAll(wire.feed(frame.readRetainedSlice(1500)));
+            }
+            decoded.addAll(wire.feed(frame));
+            assertThat(decoded).hasSize(1);
+            DataFrame received = (DataFrame) decoded.get(0);
+            assertThat(received.payload()).isEqualTo(block);
+            received.release();
+            block.release();
+        }
+    }
+
     static Stream<DigestKind> digests() {
         return Stream.of(DigestKind.CRC32C, DigestKind.SHA256);
     }
