@@ -1,5 +1,6 @@
 package io.replicator.net.handshake;
 
+import io.replicator.net.testing.NettyLeakCheck;
 import io.netty.buffer.Unpooled;
 import io.replicator.core.config.NetConfig;
 import io.replicator.core.config.Protocol;

@@ -1,5 +1,6 @@
 package io.replicator.net.handshake;
 
+import io.replicator.net.testing.NettyLeakCheck;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;

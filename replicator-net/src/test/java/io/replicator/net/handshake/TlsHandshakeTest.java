@@ -1,5 +1,6 @@
 package io.replicator.net.handshake;
 
+import io.replicator.net.testing.NettyLeakCheck;
 import io.replicator.core.config.NetConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.replicator.net.nbd;
 
+import io.replicator.net.testing.NettyLeakCheck;
 import io.replicator.core.volume.Durability;
 import io.replicator.core.volume.FileVolume;
 import org.junit.jupiter.api.AfterEach;

@@ -1,5 +1,6 @@
 package io.replicator.net.nbd;
 
+import io.replicator.net.testing.NettyLeakCheck;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;

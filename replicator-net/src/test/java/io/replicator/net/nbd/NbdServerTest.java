@@ -1,5 +1,6 @@
 package io.replicator.net.nbd;
 
+import io.replicator.net.testing.NettyLeakCheck;
 import io.replicator.fixtures.InMemoryVolume;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,5 +1,6 @@
 package io.replicator.net.protocol;
 
+import io.replicator.net.testing.NettyLeakCheck;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;

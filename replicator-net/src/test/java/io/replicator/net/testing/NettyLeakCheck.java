@@ -1,4 +1,4 @@
-package io.replicator.net.handshake;
+package io.replicator.net.testing;
 
 import io.netty.util.internal.logging.InternalLoggerFactory;
 import io.netty.util.internal.logging.JdkLoggerFactory;
@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * buffer is collected and a later buffer is allocated, so the check runs a GC and allocates before it looks.
  * Netty is pointed at java.util.logging so that the report can be caught.
  */
-final class NettyLeakCheck implements BeforeAllCallback, AfterAllCallback {
+public final class NettyLeakCheck implements BeforeAllCallback, AfterAllCallback {
     private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
     private static final Logger LOGGER = Logger.getLogger("io.netty.util.ResourceLeakDetector");
 
@@ -45,11 +45,21 @@ final class NettyLeakCheck implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        reset();
+    }
+
+    /** Starts listening afresh, for jqwik containers, which JUnit extensions do not reach. */
+    public static void reset() {
         LEAKS.clear();
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
+        assertNoLeaks();
+    }
+
+    /** The check itself, for jqwik containers, which JUnit extensions do not reach. */
+    public static void assertNoLeaks() {
         for (int i = 0; i < 3; i++) {
             System.gc();
             for (int j = 0; j < 64; j++) {
