@@ -1,5 +1,6 @@
 package io.replicator.cli;
 
+import io.replicator.fixtures.RequiredTools;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,7 +63,7 @@ class NbdExportIT {
 
     @Test
     void shouldServeThePrimarysVolumeAndRefuseDemotionWhileHeldOpen() throws Exception {
-        Tools.require("qemu-io");
+        RequiredTools.require("qemu-io", "qemu-utils");
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }

@@ -1,20 +1,15 @@
 package io.replicator.net.nbd;
 
-import org.junit.jupiter.api.Assumptions;
+import io.replicator.fixtures.RequiredTools;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.fail;
 
-/**
- * Runs a real client tool. A missing tool skips the test with a message, unless the system property
- * {@code replicator.requireTools} is "true" (CI), where it fails it.
- */
+/** Runs a real client tool; a missing one is handled by {@link RequiredTools}' policy. */
 final class ExternalTool {
     private ExternalTool() {
     }
@@ -26,17 +21,7 @@ final class ExternalTool {
     /** Skips (or, on CI, fails) unless every tool is on the PATH. */
     static void require(String... tools) {
         for (String tool : tools) {
-            boolean found = false;
-            for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-                found |= Files.isExecutable(Path.of(dir, tool));
-            }
-            if (!found) {
-                String message = tool + " is not installed (Debian: libnbd-bin qemu-utils fio nbdkit)";
-                if (Boolean.getBoolean("replicator.requireTools")) {
-                    fail(message + " and replicator.requireTools=true");
-                }
-                Assumptions.assumeTrue(false, message + "; skipping");
-            }
+            RequiredTools.require(tool, "libnbd-bin qemu-utils fio nbdkit");
         }
     }
 
