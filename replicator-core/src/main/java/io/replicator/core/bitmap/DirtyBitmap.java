@@ -157,23 +157,16 @@ public final class DirtyBitmap {
 
     /** Marks {@code [fromBlock, toBlockExclusive)} dirty; an empty range does nothing. */
     public void setRange(long fromBlock, long toBlockExclusive) {
-        checkRange(fromBlock, toBlockExclusive);
-        if (fromBlock == toBlockExclusive) {
-            return;
-        }
-        long firstWord = fromBlock >>> 6;
-        long lastWord = (toBlockExclusive - 1) >>> 6;
-        long flipped = 0;
-        for (long word = firstWord; word <= lastWord; word++) {
-            flipped += orWord(word, rangeMask(word, firstWord, lastWord, fromBlock, toBlockExclusive));
-        }
-        if (flipped != 0) {
-            count(flipped);
-        }
+        modifyRange(fromBlock, toBlockExclusive, true);
     }
 
     /** Marks {@code [fromBlock, toBlockExclusive)} clean; an empty range does nothing. */
     public void clearRange(long fromBlock, long toBlockExclusive) {
+        modifyRange(fromBlock, toBlockExclusive, false);
+    }
+
+    /** Sets or clears a range word by word; the count moves by the bits that actually flipped. */
+    private void modifyRange(long fromBlock, long toBlockExclusive, boolean set) {
         checkRange(fromBlock, toBlockExclusive);
         if (fromBlock == toBlockExclusive) {
             return;
@@ -182,10 +175,11 @@ public final class DirtyBitmap {
         long lastWord = (toBlockExclusive - 1) >>> 6;
         long flipped = 0;
         for (long word = firstWord; word <= lastWord; word++) {
-            flipped += andNotWord(word, rangeMask(word, firstWord, lastWord, fromBlock, toBlockExclusive));
+            long mask = rangeMask(word, firstWord, lastWord, fromBlock, toBlockExclusive);
+            flipped += set ? orWord(word, mask) : andNotWord(word, mask);
         }
         if (flipped != 0) {
-            count(-flipped);
+            count(set ? flipped : -flipped);
         }
     }
 
