@@ -1,8 +1,7 @@
 package io.replicator.cli.daemon;
 
-import io.replicator.core.config.ConfigParser;
+import io.replicator.core.config.Configuration;
 import io.replicator.core.config.ResourceConfig;
-import io.replicator.core.config.ResourceConfigReader;
 import io.replicator.core.config.VolumeConfig;
 import io.replicator.core.metadata.BackingDisk;
 import io.replicator.core.metadata.VolumeStorage;
@@ -51,7 +50,7 @@ class LocalIoErrorTest {
               on bravo { node-id 1; address 127.0.0.1:7790; volume 0 { device /dev/drbd0; disk %s; meta-disk internal; } }
             }
             """.formatted(handlerOutput, folder.resolve("alpha.img"), folder.resolve("bravo.img")));
-        ResourceConfig resource = ResourceConfigReader.read(ConfigParser.parse(config)).get("r0");
+        ResourceConfig resource = Configuration.load(config).resource("r0");
         VolumeConfig volume = resource.host("alpha").orElseThrow().volume(0).orElseThrow();
         VolumeStorage.create(volume, new BackingDisk.Format(0, List.of(1), 1, 1237, volume.sizeBytes(), 7)).close();
 

@@ -1,9 +1,8 @@
 package io.replicator.core.resource;
 
 import io.replicator.core.config.ConfigException;
-import io.replicator.core.config.ConfigParser;
+import io.replicator.core.config.Configuration;
 import io.replicator.core.config.ResourceConfig;
-import io.replicator.core.config.ResourceConfigReader;
 import io.replicator.core.generation.GenerationIds;
 import io.replicator.core.metadata.BackingDisk;
 import io.replicator.core.metadata.MetadataFlag;
@@ -33,14 +32,14 @@ class ResourceConductorTest {
     private HeapVolume volume;
 
     private ResourceConductor conductor(String onIoError) throws IOException, ConfigException {
-        ResourceConfig config = ResourceConfigReader.read(ConfigParser.parse("t.res", """
+        ResourceConfig config = Configuration.load("t.res", """
             resource r0 {
               handlers { local-io-error "/usr/local/bin/notify"; }
               disk { on-io-error %s; }
               on alpha { node-id 0; address 127.0.0.1:7000; volume 0 { device /dev/drbd3; disk /a; meta-disk internal; } }
               on bravo { node-id 1; address 127.0.0.1:7001; volume 0 { device /dev/drbd3; disk /b; meta-disk internal; } }
             }
-            """.formatted(onIoError))).get("r0");
+            """.formatted(onIoError)).resource("r0");
         volume = new HeapVolume(MetadataLayout.internalForDataSize(DATA, 1, MetadataLayout.DEFAULT_AL_SIZE_BYTES)
             .backingSizeBytes());
         BackingDisk.create(volume, Optional.empty(), new BackingDisk.Format(0, List.of(1), 1, 1237, DATA, 1)).close();
