@@ -195,7 +195,7 @@ public final class NbdServer implements AutoCloseable {
     public List<String> clients(String exportName) {
         List<String> clients = new ArrayList<>();
         for (NbdTransmissionHandler client : attached) {
-            if (client.export().name().equals(exportName)) {
+            if (client.export().name().equals(exportName) && client.isOpen()) {
                 SocketAddress remote = client.remoteAddress();
                 clients.add(remote == null ? "unknown" : remote.toString());
             }

@@ -57,6 +57,14 @@ final class NbdTransmissionHandler extends SimpleChannelInboundHandler<NbdReques
     }
 
     /** The client's address (null before the handler is added). */
+    /**
+     * Whether the connection is open. The set of attached handlers is updated from channelInactive, which runs after
+     * the close future completes, so a caller that has just awaited a close asks this rather than trust the set.
+     */
+    boolean isOpen() {
+        return ctx != null && ctx.channel().isOpen();
+    }
+
     SocketAddress remoteAddress() {
         return ctx == null ? null : ctx.channel().remoteAddress();
     }
