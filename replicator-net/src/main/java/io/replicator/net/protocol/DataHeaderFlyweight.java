@@ -1,6 +1,7 @@
 package io.replicator.net.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.replicator.core.replication.DpFlags;
 
 /**
  * The message header of a data frame ({@link MessageType#DATA}, {@link MessageType#RESYNC_DATA}), read and written
@@ -34,22 +35,23 @@ public final class DataHeaderFlyweight {
     /** Header length without the digest. */
     public static final int FIXED_BYTES = DIGEST_OFFSET;
 
+    // The values are the core's (io.replicator.core.replication.DpFlags), which decides what they mean.
     /** The write may be completed by the peer before older ones (REQ_SYNC); informational. */
-    public static final int DP_RW_SYNC = 2;
+    public static final int DP_RW_SYNC = DpFlags.RW_SYNC;
     /** A resync write that may clear the bitmap bit. */
-    public static final int DP_MAY_SET_IN_SYNC = 4;
+    public static final int DP_MAY_SET_IN_SYNC = DpFlags.MAY_SET_IN_SYNC;
     /** Force unit access: the peer writes through its cache. */
-    public static final int DP_FUA = 16;
+    public static final int DP_FUA = DpFlags.FUA;
     /** Pre-flush: the peer flushes its cache before the write. */
-    public static final int DP_FLUSH = 32;
+    public static final int DP_FLUSH = DpFlags.FLUSH;
     /** Discard (trim) {@code size} bytes; no data follows. */
-    public static final int DP_DISCARD = 64;
+    public static final int DP_DISCARD = DpFlags.DISCARD;
     /** Protocol B: the peer acks on receipt. */
-    public static final int DP_SEND_RECEIVE_ACK = 128;
+    public static final int DP_SEND_RECEIVE_ACK = DpFlags.SEND_RECEIVE_ACK;
     /** Protocol C: the peer acks after its write. */
-    public static final int DP_SEND_WRITE_ACK = 256;
+    public static final int DP_SEND_WRITE_ACK = DpFlags.SEND_WRITE_ACK;
     /** Write {@code size} bytes of zeroes; no data follows. */
-    public static final int DP_ZEROES = 1024;
+    public static final int DP_ZEROES = DpFlags.ZEROES;
     /** The flags that stand for an extent without data. */
     public static final int DP_NO_DATA = DP_DISCARD | DP_ZEROES;
 

@@ -1,0 +1,498 @@
+package io.replicator.core.replication;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.util.collection.LongObjectHashMap;
+import io.replicator.core.config.Protocol;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+
+/**
+ * The Primary's transfer log: every write from submission until each replicating peer has acknowledged it by the
+ * rules of its protocol and confirmed its epoch with a barrier ack (DRBD §2).
+ *
+ * <ul>
+ *   <li><b>Order.</b> Writes get a sequence number and go to every replicating peer in that order, under one lock,
+ *       so every peer sees one order. A write overlapping a write still in flight waits until that one completes
+ *       (as DRBD serialises conflicting local writes), so peers never apply two overlapping writes in an order
+ *       different from the Primary's.</li>
+ *   <li><b>Completion.</b> A write completes once the local write is done and every replicating peer reached "OK":
+ *       A when the data was handed to the network ({@link #handedOver}), B on the receive ack, C on the write ack. A
+ *       negative ack marks the range out of sync for that peer and counts as OK (the local copy holds the data).</li>
+ *   <li><b>Epochs.</b> A new epoch starts when a write completes while its epoch is still current (so a write issued
+ *       after another completed always lands in a later epoch), when {@code max-epoch-size} writes went into it, and
+ *       on {@link #flush}. Closing an epoch sends a barrier to every peer that received writes in it; empty epochs
+ *       are never closed.</li>
+ *   <li><b>Leaving the log.</b> A write stays until every peer it went to has barrier-acked its epoch; then
+ *       {@code onRelease} runs (the caller unpins activity-log extents there). A barrier ack whose number or set
+ *       size does not match the oldest unacknowledged epoch is a protocol error: the peer is dropped.</li>
+ *   <li><b>Peer loss.</b> Every write still in the log for a lost peer is marked out of sync for it and counts as
+ *       done there; writes to peers that are not replicating are marked out of sync before they are sent anywhere, so
+ *       the bitmap covers every block a peer may lack.</li>
+ *   <li><b>Congestion.</b> With protocol A and {@code on-congestion pull-ahead}, a peer whose unacknowledged bytes
+ *       would exceed {@code congestion-fill} goes Ahead: writes are no longer sent to it, only out-of-sync notices,
+ *       until {@link #resume} (after a resync). {@code on-congestion disconnect} drops it instead.</li>
+ * </ul>
+ *
+ * Thread-safe: many I/O threads submit, network threads deliver acks. Outbox calls are made under the lock.
+ */
+public final class TransferLog {
+    private static final int MAX_NODES = 32;
+    private static final ByteBuf NO_PAYLOAD = Unpooled.EMPTY_BUFFER;
+
+    /** One epoch's writes and, per peer, how many of them it was sent and whether it acknowledged the barrier. */
+    private static final class Epoch {
+        final int number;
+        final List<WriteRequest> requests = new ArrayList<>();
+        final int[] setSize = new int[MAX_NODES];
+        long sentTo;
+        long acked;
+
+        Epoch(int number) {
+            this.number = number;
+        }
+
+        boolean settled() {
+            return (sentTo & ~acked) == 0;
+        }
+    }
+
+    /** A replicating peer. */
+    private static final class Peer {
+        final PeerPolicy policy;
+        long unackedBytes;
+        boolean ahead;
+
+        Peer(PeerPolicy policy) {
+            this.policy = policy;
+        }
+    }
+
+    private final ReplicationOutbox outbox;
+    private final LongSupplier nanoClock;
+    private final int maxEpochSize;
+    private final long peersWithSlots;
+    private final Peer[] peers = new Peer[MAX_NODES];
+    private final ArrayDeque<Epoch> closed = new ArrayDeque<>();
+    private final List<WriteRequest> active = new ArrayList<>();
+    private final LongObjectHashMap<WriteRequest> byId = new LongObjectHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition conflictsCleared = lock.newCondition();
+    private Epoch current = new Epoch(1);
+    private long nextId = 1;
+    private int nextSequence = 1;
+
+    /**
+     * @param outbox         where frames and bitmap marks go
+     * @param maxEpochSize   {@code max-epoch-size}
+     * @param peerNodeIds    every peer that has a bitmap slot on this node (written to out of sync while absent)
+     * @param nanoClock      monotonic time, for {@code ko-count}
+     */
+    public TransferLog(ReplicationOutbox outbox, int maxEpochSize, List<Integer> peerNodeIds, LongSupplier nanoClock) {
+        if (maxEpochSize < 1) {
+            throw new IllegalArgumentException("max-epoch-size " + maxEpochSize);
+        }
+        this.outbox = outbox;
+        this.maxEpochSize = maxEpochSize;
+        this.nanoClock = nanoClock;
+        long mask = 0;
+        for (int node : peerNodeIds) {
+            mask |= bit(node);
+        }
+        this.peersWithSlots = mask;
+    }
+
+    /** Starts replicating every later write to {@code peer}. */
+    public void addPeer(int peer, PeerPolicy policy) {
+        lock.lock();
+        try {
+            peers[checkNode(peer)] = new Peer(policy);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether writes are sent to {@code peer} now (it is replicating and not Ahead). */
+    public boolean isReplicating(int peer) {
+        lock.lock();
+        try {
+            Peer p = peers[checkNode(peer)];
+            return p != null && !p.ahead;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Stops replicating to {@code peer}: every write it was sent and has not confirmed with a barrier ack is marked
+     * out of sync for it and counts as done there. Does nothing for a peer that was not replicating.
+     */
+    public void peerLost(int peer) {
+        lock.lock();
+        try {
+            if (peers[checkNode(peer)] == null) {
+                return;
+            }
+            peers[peer] = null;
+            long bit = bit(peer);
+            // A copy: completing a write may close the current epoch, which appends to the closed ones.
+            List<Epoch> epochs = new ArrayList<>(closed);
+            epochs.add(current);
+            for (Epoch epoch : epochs) {
+                forget(epoch, peer, bit);
+            }
+            closed.removeIf(Epoch::settled);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void forget(Epoch epoch, int peer, long bit) {
+        if ((epoch.sentTo & bit) == 0) {
+            return;
+        }
+        for (WriteRequest request : epoch.requests) {
+            if ((request.inLog & bit) != 0) {
+                outbox.markOutOfSync(peer, request.volume(), request.offset(), request.length());
+                request.inLog &= ~bit;
+                request.netPending &= ~bit;
+                progress(request);
+            }
+        }
+        epoch.sentTo &= ~bit;
+        epoch.acked &= ~bit;
+        epoch.setSize[peer] = 0;
+    }
+
+    /**
+     * Enters a write: waits while it overlaps a write in flight, assigns its epoch and sequence, marks it out of sync
+     * for absent peers and sends it to the replicating ones. The caller then writes locally and reports with
+     * {@link #localCompleted}; the returned request's {@link WriteRequest#completion()} says when to answer.
+     *
+     * @param payload   the data for {@link WriteKind#DATA} (the outbox takes its own reference), ignored otherwise
+     * @param onRelease runs once the write has left the log (it must not block; it may run on a network thread)
+     */
+    public WriteRequest submit(int volume, long offset, long length, WriteKind kind, boolean fua, ByteBuf payload,
+                               Runnable onRelease) throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            while (conflicts(volume, offset, length)) {
+                conflictsCleared.await();
+            }
+            if (current.requests.size() >= maxEpochSize) {
+                closeCurrentEpoch();
+            }
+            WriteRequest request = new WriteRequest(nextId++, volume, offset, length, kind, fua,
+                kind == WriteKind.DATA ? payload : NO_PAYLOAD, onRelease, nanoClock.getAsLong());
+            request.epoch = current.number;
+            request.sequence = nextSequence++;
+            current.requests.add(request);
+            active.add(request);
+            for (int peer = 0; peer < MAX_NODES; peer++) {
+                if ((peersWithSlots & bit(peer)) != 0 || peers[peer] != null) {
+                    route(request, peer);
+                }
+            }
+            if (request.inLog != 0) {
+                byId.put(request.id(), request);
+            }
+            return request;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void route(WriteRequest request, int peer) {
+        Peer p = peers[peer];
+        if (p == null) {
+            outbox.markOutOfSync(peer, request.volume(), request.offset(), request.length());
+            return;
+        }
+        if (!p.ahead && p.policy.watchesCongestion()
+            && p.unackedBytes + request.length() > p.policy.congestionFillBytes()) {
+            if (p.policy.disconnectOnCongestion()) {
+                outbox.markOutOfSync(peer, request.volume(), request.offset(), request.length());
+                outbox.dropPeer(peer, "congestion: " + (p.unackedBytes + request.length())
+                    + " bytes unacknowledged exceed congestion-fill " + p.policy.congestionFillBytes());
+                return;
+            }
+            p.ahead = true;
+            outbox.aheadChanged(peer, true);
+        }
+        if (p.ahead) {
+            outbox.markOutOfSync(peer, request.volume(), request.offset(), request.length());
+            outbox.sendOutOfSync(peer, request.volume(), request.offset(), request.length());
+            return;
+        }
+        long bit = bit(peer);
+        request.netPending |= bit;
+        request.inLog |= bit;
+        current.sentTo |= bit;
+        current.setSize[peer]++;
+        p.unackedBytes += request.length();
+        outbox.sendWrite(peer, request, dpFlags(request, p.policy.protocol()));
+    }
+
+    private static int dpFlags(WriteRequest request, Protocol protocol) {
+        int flags = switch (request.kind()) {
+            case DATA -> 0;
+            case DISCARD -> DpFlags.DISCARD;
+            case ZEROES -> DpFlags.ZEROES;
+        };
+        if (request.fua()) {
+            flags |= DpFlags.FUA;
+        }
+        return flags | switch (protocol) {
+            case A -> 0;
+            case B -> DpFlags.SEND_RECEIVE_ACK;
+            case C -> DpFlags.SEND_WRITE_ACK;
+        };
+    }
+
+    /** The local write of {@code request} finished; {@code error} is null on success. */
+    public void localCompleted(WriteRequest request, IOException error) {
+        lock.lock();
+        try {
+            request.localDone = true;
+            request.localError = error;
+            progress(request);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Protocol A's condition: the write with id {@code id} was handed to the network toward {@code peer}. */
+    public void handedOver(int peer, long id) {
+        acknowledge(peer, id, Protocol.A, false);
+    }
+
+    /** The peer received the write (protocol B's condition). */
+    public void receiveAck(int peer, long id) {
+        acknowledge(peer, id, Protocol.B, false);
+    }
+
+    /** The peer wrote the block (protocol C's condition; also satisfies B). */
+    public void writeAck(int peer, long id) {
+        acknowledge(peer, id, Protocol.C, false);
+    }
+
+    /** The peer failed to write the block: it is out of sync there, and done as far as that peer goes. */
+    public void negativeAck(int peer, long id) {
+        acknowledge(peer, id, Protocol.C, true);
+    }
+
+    private void acknowledge(int peer, long id, Protocol ack, boolean failed) {
+        lock.lock();
+        try {
+            Peer p = peers[checkNode(peer)];
+            if (p == null) {
+                return;
+            }
+            WriteRequest request = byId.get(id);
+            long bit = bit(peer);
+            if (request == null || (request.inLog & bit) == 0) {
+                if (ack != Protocol.A) {
+                    outbox.dropPeer(peer, "protocol error: acknowledgement for unknown write " + id);
+                }
+                return;
+            }
+            if (failed) {
+                outbox.markOutOfSync(peer, request.volume(), request.offset(), request.length());
+            }
+            if (failed || ack.compareTo(p.policy.protocol()) >= 0) {
+                request.netPending &= ~bit;
+                progress(request);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * {@code peer} confirmed that epoch {@code epoch}, of {@code setSize} writes, is on its stable storage. A
+     * mismatch with the oldest epoch the peer has not confirmed drops the peer.
+     */
+    public void barrierAck(int peer, int epoch, int setSize) {
+        lock.lock();
+        try {
+            Peer p = peers[checkNode(peer)];
+            if (p == null) {
+                return;
+            }
+            long bit = bit(peer);
+            Epoch oldest = null;
+            for (Epoch candidate : closed) {
+                if ((candidate.sentTo & ~candidate.acked & bit) != 0) {
+                    oldest = candidate;
+                    break;
+                }
+            }
+            if (oldest == null || oldest.number != epoch || oldest.setSize[peer] != setSize) {
+                outbox.dropPeer(peer, "protocol error: barrier ack for epoch " + epoch + " (" + setSize
+                    + " writes) but the oldest open epoch is " + (oldest == null ? "none"
+                    : oldest.number + " (" + oldest.setSize[peer] + " writes)"));
+                return;
+            }
+            oldest.acked |= bit;
+            for (WriteRequest request : oldest.requests) {
+                if ((request.inLog & bit) != 0) {
+                    request.inLog &= ~bit;
+                    request.netPending &= ~bit;
+                    p.unackedBytes -= request.length();
+                    progress(request);
+                }
+            }
+            closed.removeIf(Epoch::settled);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Closes the current epoch (an application flush): a barrier goes to every peer that received writes in it, so
+     * they flush them. Like DRBD's empty flush, it does not wait for the barrier acks.
+     */
+    public void flush() {
+        lock.lock();
+        try {
+            closeCurrentEpoch();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@code peer} is no longer Ahead: later writes are sent to it again (call once a resync caught it up). */
+    public void resume(int peer) {
+        lock.lock();
+        try {
+            Peer p = peers[checkNode(peer)];
+            if (p != null && p.ahead) {
+                p.ahead = false;
+                outbox.aheadChanged(peer, false);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Drops every peer that left a write unanswered for longer than its {@code timeout × ko-count}; call it
+     * periodically (every {@code timeout}).
+     */
+    public void checkTimeouts() {
+        lock.lock();
+        try {
+            long now = nanoClock.getAsLong();
+            for (int peer = 0; peer < MAX_NODES; peer++) {
+                Peer p = peers[peer];
+                if (p == null || p.policy.koNanos() <= 0) {
+                    continue;
+                }
+                long bit = bit(peer);
+                for (WriteRequest request : active) {
+                    if ((request.netPending & bit) != 0 && now - request.submittedNanos > p.policy.koNanos()) {
+                        outbox.dropPeer(peer, "peer did not answer a write within timeout x ko-count ("
+                            + p.policy.koNanos() / 1_000_000 + " ms)");
+                        break;
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes submitted and not yet completed. */
+    public int inFlight() {
+        lock.lock();
+        try {
+            return active.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Bytes sent to {@code peer} and not yet confirmed by a barrier ack. */
+    public long unackedBytes(int peer) {
+        lock.lock();
+        try {
+            Peer p = peers[checkNode(peer)];
+            return p == null ? 0 : p.unackedBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The current (open) epoch's number. */
+    public int currentEpoch() {
+        lock.lock();
+        try {
+            return current.number;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean conflicts(int volume, long offset, long length) {
+        for (WriteRequest request : active) {
+            if (request.overlaps(volume, offset, length)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Completes and releases {@code request} as far as its state allows. */
+    private void progress(WriteRequest request) {
+        if (!request.completed && request.localDone && request.netPending == 0) {
+            request.completed = true;
+            active.remove(request);
+            conflictsCleared.signalAll();
+            if (request.epoch == current.number) {
+                closeCurrentEpoch();
+            }
+            if (request.localError != null) {
+                request.completion().completeExceptionally(request.localError);
+            } else {
+                request.completion().complete(null);
+            }
+        }
+        if (request.completed && request.inLog == 0 && !request.released) {
+            byId.remove(request.id());
+            request.release();
+        }
+    }
+
+    private void closeCurrentEpoch() {
+        if (current.requests.isEmpty()) {
+            return;
+        }
+        Epoch done = current;
+        current = new Epoch(done.number + 1);
+        for (int peer = 0; peer < MAX_NODES; peer++) {
+            if ((done.sentTo & bit(peer)) != 0) {
+                outbox.sendBarrier(peer, done.number);
+            }
+        }
+        if (!done.settled()) {
+            closed.add(done);
+        }
+    }
+
+    private static long bit(int node) {
+        return 1L << node;
+    }
+
+    private static int checkNode(int node) {
+        if (node < 0 || node >= MAX_NODES) {
+            throw new IllegalArgumentException("node id " + node + " outside [0, " + (MAX_NODES - 1) + "]");
+        }
+        return node;
+    }
+}
