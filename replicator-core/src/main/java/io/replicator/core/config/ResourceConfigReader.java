@@ -229,8 +229,11 @@ public final class ResourceConfigReader {
             .orElse(1237);
         Durability durability = scope.option("durability").map(this::durability).orElse(Durability.FORCE);
         OnIoError onIoError = scope.option("on-io-error").map(this::onIoError).orElse(OnIoError.DETACH);
+        // A flag: "disk-flushes;" and "disk-flushes yes;" turn it on; the validator has checked the value.
+        boolean diskFlushes = scope.option("disk-flushes").map(p -> p.values().isEmpty() || !p.values().get(0)
+            .equals("no")).orElse(true);
         return Optional.of(new VolumeConfig(number, device, single(disk.get()), metaDisk, size, alExtents, durability,
-            onIoError, location));
+            onIoError, diskFlushes, location));
     }
 
     private OnIoError onIoError(ConfigNode.Parameter parameter) {

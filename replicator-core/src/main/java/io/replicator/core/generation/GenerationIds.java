@@ -256,6 +256,15 @@ public final class GenerationIds {
     }
 
     /**
+     * These ids with the peer's {@code peerCurrent} as current (this node's primary bit kept as {@code primary}):
+     * used after {@link #clearBitmapSkipInitialSync} on the peer, when both copies are declared identical and must
+     * carry the same generation.
+     */
+    public GenerationIds adoptingCurrent(long peerCurrent, boolean primary) {
+        return new GenerationIds(mask(peerCurrent) | (primary ? UUID_PRIMARY : 0), bitmaps.clone(), history.clone());
+    }
+
+    /**
      * History with {@code id} pushed in front: bit 0 is cleared; 0, {@link #UUID_JUST_CREATED} and a repeat of the
      * newest entry are not stored (DRBD 9 {@code _drbd_uuid_push_history}); the oldest entry falls off.
      */

@@ -1,11 +1,26 @@
 package io.replicator.core.resource;
 
+import io.netty.buffer.ByteBuf;
+import io.replicator.core.config.ConnectionConfig;
 import io.replicator.core.config.HostConfig;
+import io.replicator.core.config.NetConfig;
 import io.replicator.core.config.ResourceConfig;
 import io.replicator.core.config.VolumeConfig;
 import io.replicator.core.disk.AttachedDisk;
 import io.replicator.core.generation.GenerationIds;
 import io.replicator.core.generation.PeerSlots;
+import io.replicator.core.generation.SyncDecider;
+import io.replicator.core.generation.SyncDecision;
+import io.replicator.core.generation.SyncInput;
+import io.replicator.core.replication.PeerEvents;
+import io.replicator.core.replication.PeerNetwork;
+import io.replicator.core.replication.PeerPolicy;
+import io.replicator.core.replication.PeerSender;
+import io.replicator.core.replication.ReplicaTarget;
+import io.replicator.core.replication.ReplicationOutbox;
+import io.replicator.core.replication.TransferLog;
+import io.replicator.core.replication.VolumeReport;
+import io.replicator.core.replication.WriteRequest;
 import io.replicator.core.metadata.BackingDisk;
 import io.replicator.core.metadata.MetadataFlag;
 import io.replicator.core.metadata.PeerSlot;
@@ -37,11 +52,11 @@ import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.IntSupplier;
 import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 
@@ -53,6 +68,12 @@ import java.util.random.RandomGenerator;
  * <p>Local I/O errors are handled by {@code disk { on-io-error }}: {@code detach} drops the disk (Failed, then
  * Diskless), {@code call-local-io-error} and {@code pass_on} keep it; in every case the {@code local-io-error}
  * handler runs when one is configured, and the daemon goes on.
+ *
+ * <p>Peers: {@code connect} starts one link per configured connection through the {@link PeerNetwork}. When a link
+ * is up both nodes send a {@link VolumeReport} per volume; each side compares generation ids ({@link SyncDecider},
+ * logged as {@code sync decision: ...}) and sizes, and when nothing needs resyncing the connection replicates
+ * (Established): the {@link TransferLog} sends every write of a Primary to it, and a Secondary applies the peer's
+ * writes through its {@link ReplicaTarget}. Losing a link marks every unconfirmed write out of sync for that peer.
  */
 public final class ResourceConductor implements AutoCloseable {
     private final ResourceConfig config;
@@ -60,7 +81,13 @@ public final class ResourceConductor implements AutoCloseable {
     private final VolumeOpener opener;
     private final HandlerInvoker handlers;
     private final RandomGenerator random;
-    private final ExecutorService owner;
+    private static final System.Logger LOG = System.getLogger(ResourceConductor.class.getName());
+
+    private final ScheduledExecutorService owner;
+    private final PeerNetwork network;
+    private final Map<String, PeerRuntime> peers = new LinkedHashMap<>();
+    private final PeerRuntime[] peersByNode = new PeerRuntime[GenerationIds.MAX_PEERS];
+    private final TransferLog transferLog;
     private final List<VolumeRuntime> volumes = new ArrayList<>();
     private final Map<String, ConnectionState> connections = new LinkedHashMap<>();
     private final List<Consumer<ResourceConductor>> listeners = new CopyOnWriteArrayList<>();
@@ -71,13 +98,19 @@ public final class ResourceConductor implements AutoCloseable {
 
     public ResourceConductor(ResourceConfig config, String node, VolumeOpener opener, HandlerInvoker handlers,
                              RandomGenerator random) {
+        this(config, node, opener, handlers, random, PeerNetwork.NONE);
+    }
+
+    public ResourceConductor(ResourceConfig config, String node, VolumeOpener opener, HandlerInvoker handlers,
+                             RandomGenerator random, PeerNetwork network) {
         this.config = config;
+        this.network = network;
         this.self = config.host(node).orElseThrow(() -> new IllegalArgumentException("resource " + config.name()
             + " has no host " + node));
         this.opener = opener;
         this.handlers = handlers;
         this.random = random;
-        this.owner = Executors.newSingleThreadExecutor(task -> {
+        this.owner = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "resource " + config.name());
             thread.setDaemon(true);
             return thread;
@@ -88,6 +121,20 @@ public final class ResourceConductor implements AutoCloseable {
         for (HostConfig peer : config.peersOf(node)) {
             connections.put(peer.name(), ConnectionState.STANDALONE);
         }
+        NetConfig firstNet = NetConfig.DEFAULT;
+        for (ConnectionConfig connection : config.connectionsOf(node)) {
+            HostConfig peer = config.host(connection.peerOf(node)).orElseThrow();
+            PeerRuntime runtime = new PeerRuntime(peer, connection);
+            peers.put(peer.name(), runtime);
+            peersByNode[peer.nodeId()] = runtime;
+            if (peers.size() == 1) {
+                firstNet = connection.net();
+            }
+        }
+        this.transferLog = new TransferLog(new Outbox(), firstNet.maxEpochSize(),
+            peers.values().stream().map(PeerRuntime::nodeId).toList(), System::nanoTime);
+        long tick = Math.max(100, firstNet.timeoutMs());
+        owner.scheduleWithFixedDelay(transferLog::checkTimeouts, tick, tick, TimeUnit.MILLISECONDS);
     }
 
     /** The resource's name. */
@@ -139,7 +186,7 @@ public final class ResourceConductor implements AutoCloseable {
                     return demoted;
                 }
             }
-            connections.replaceAll((peer, state) -> ConnectionState.STANDALONE);
+            stopLinks();
             Outcome detached = doDetach(true);
             up = false;
             return detached;
@@ -173,7 +220,7 @@ public final class ResourceConductor implements AutoCloseable {
             if (connections.values().stream().allMatch(state -> state == ConnectionState.STANDALONE)) {
                 return Outcome.refused(StateChangeRefusal.ALREADY_STANDALONE, "");
             }
-            connections.replaceAll((peer, state) -> ConnectionState.STANDALONE);
+            stopLinks();
             return Outcome.done("");
         });
     }
@@ -253,6 +300,8 @@ public final class ResourceConductor implements AutoCloseable {
                     volume.moveTo(DiskState.UP_TO_DATE);
                 }
             }
+            // Connected peers adopt the new generation; with --clear-bitmap they skip the initial sync with us.
+            reportToPeers(clearBitmap);
             return Outcome.done("");
         });
     }
@@ -359,7 +408,10 @@ public final class ResourceConductor implements AutoCloseable {
     /** Detaches cleanly and stops the owner thread; used when the daemon stops. */
     @Override
     public void close() {
-        run(() -> doDetach(true));
+        run(() -> {
+            stopLinks();
+            return doDetach(true);
+        });
         owner.shutdown();
     }
 
@@ -424,11 +476,378 @@ public final class ResourceConductor implements AutoCloseable {
 
     private Outcome doConnect(boolean discard) {
         discardMyData = discard;
-        connections.replaceAll((peer, state) -> state == ConnectionState.STANDALONE
-            ? ConnectionState.UNCONNECTED : state);
-        connections.replaceAll((peer, state) -> state == ConnectionState.UNCONNECTED
-            ? ConnectionState.CONNECTING : state);
-        return Outcome.done("");
+        List<String> problems = new ArrayList<>();
+        for (PeerRuntime peer : peers.values()) {
+            if (connections.get(peer.host.name()) != ConnectionState.STANDALONE) {
+                continue;
+            }
+            if (peer.link == null) {
+                try {
+                    peer.link = network.open(config.name(), peer.connection, self.name(), peer.host.name(),
+                        new Events(peer));
+                } catch (IllegalArgumentException failure) {
+                    problems.add(peer.host.name() + ": " + failure.getMessage());
+                    continue;
+                }
+            }
+            connections.put(peer.host.name(), ConnectionState.CONNECTING);
+            try {
+                peer.link.start(discard);
+            } catch (RuntimeException failure) {
+                connections.put(peer.host.name(), ConnectionState.STANDALONE);
+                problems.add(peer.host.name() + ": " + failure.getMessage());
+            }
+        }
+        return problems.isEmpty() ? Outcome.done("") : Outcome.failed(config.name() + ": cannot connect to "
+            + String.join("; ", problems));
+    }
+
+    /** Disconnects every peer gracefully and stops its link: StandAlone. */
+    private void stopLinks() {
+        for (PeerRuntime peer : peers.values()) {
+            if (peer.link != null) {
+                peer.link.stop();
+            }
+            lostPeer(peer, "disconnected by the administrator");
+            connections.put(peer.host.name(), ConnectionState.STANDALONE);
+        }
+    }
+
+    /** The connection to {@code peer} ended: unconfirmed writes become out of sync, the session is forgotten. */
+    private void lostPeer(PeerRuntime peer, String reason) {
+        boolean wasReplicating = peer.replicating;
+        transferLog.peerLost(peer.nodeId());
+        peer.forgetSession();
+        peer.lastReason = reason;
+        if (wasReplicating && role == Role.PRIMARY) {
+            // A Primary that goes on without the peer starts a new data generation (drbd.md §4): the peer can
+            // tell later that it missed writes, and the bitmap slot for it records them.
+            for (VolumeRuntime volume : volumes) {
+                if (volume.disk().isPresent()) {
+                    writeMetadata(volume, superblock -> superblock.withGenerationIds(superblock.generationIds()
+                        .newCurrent(random, true, unreachableSlots(superblock))));
+                }
+            }
+        }
+    }
+
+    // ---- peers -----------------------------------------------------------------------------------------------------
+
+    /** What a peer's link reports, handed over to the owner thread. */
+    private final class Events implements PeerEvents {
+        private final PeerRuntime peer;
+
+        Events(PeerRuntime peer) {
+            this.peer = peer;
+        }
+
+        @Override
+        public void connected(PeerSender sender) {
+            owner.execute(() -> {
+                if (connections.get(peer.host.name()) == ConnectionState.STANDALONE) {
+                    sender.close("resource is StandAlone");
+                    return;
+                }
+                peer.sender = sender;
+                connections.put(peer.host.name(), ConnectionState.CONNECTED);
+                LOG.log(System.Logger.Level.INFO, "{0}: connected to {1} ({2})", config.name(), peer.host.name(),
+                    sender.remoteAddress());
+                for (VolumeRuntime volume : volumes) {
+                    reportOf(volume, peer, false).ifPresent(sender::sendReport);
+                }
+                notifyListeners();
+            });
+        }
+
+        @Override
+        public void report(VolumeReport report) {
+            call(() -> {
+                onReport(peer, report);
+                return null;
+            });
+            notifyListeners();
+        }
+
+        @Override
+        public Optional<ReplicaTarget> replicaTarget() {
+            return peer.replicating ? Optional.of(replicaTarget) : Optional.empty();
+        }
+
+        @Override
+        public boolean diskFlushes() {
+            return volumes.stream().allMatch(v -> v.config().diskFlushes());
+        }
+
+        @Override
+        public void disconnected(String reason) {
+            // At once, not after queued commands: writers waiting for this peer's acks must finish.
+            transferLog.peerLost(peer.nodeId());
+            owner.execute(() -> {
+                LOG.log(System.Logger.Level.WARNING, "{0}: connection to {1} lost: {2}", config.name(),
+                    peer.host.name(), reason);
+                lostPeer(peer, reason);
+                if (connections.get(peer.host.name()) != ConnectionState.STANDALONE) {
+                    connections.put(peer.host.name(), ConnectionState.CONNECTING);
+                }
+                notifyListeners();
+            });
+        }
+
+        @Override
+        public void refused(String reason) {
+            transferLog.peerLost(peer.nodeId());
+            owner.execute(() -> {
+                LOG.log(System.Logger.Level.ERROR, "{0}: connection to {1} refused, going StandAlone: {2}",
+                    config.name(), peer.host.name(), reason);
+                lostPeer(peer, reason);
+                connections.put(peer.host.name(), ConnectionState.STANDALONE);
+                notifyListeners();
+            });
+        }
+
+        @Override
+        public TransferLog transferLog() {
+            return transferLog;
+        }
+    }
+
+    /** This node's report of {@code volume} for {@code peer}; empty without a disk. */
+    private Optional<VolumeReport> reportOf(VolumeRuntime volume, PeerRuntime peer, boolean skipInitialSync) {
+        return volume.disk().map(disk -> {
+            Superblock superblock = disk.backing().metadata().current();
+            return new VolumeReport(volume.config().number(), superblock.generationIds(),
+                slotOf(disk, peer.nodeId()), disk.data().sizeBytes(), role, volume.state(),
+                superblock.has(MetadataFlag.CRASHED_PRIMARY), skipInitialSync);
+        });
+    }
+
+    /** Sends every connected peer a fresh report (after a role or generation change). */
+    private void reportToPeers(boolean skipInitialSync) {
+        for (PeerRuntime peer : peers.values()) {
+            PeerSender sender = peer.sender;
+            if (sender != null && peer.replicating) {
+                for (VolumeRuntime volume : volumes) {
+                    reportOf(volume, peer, skipInitialSync).ifPresent(sender::sendReport);
+                }
+            }
+        }
+    }
+
+    /** Acts on a peer's report: the first ones decide whether the connection replicates, later ones update it. */
+    private void onReport(PeerRuntime peer, VolumeReport report) {
+        PeerSender sender = peer.sender;
+        if (sender == null) {
+            return;
+        }
+        Optional<VolumeRuntime> volume = volumes.stream().filter(v -> v.config().number() == report.volume())
+            .findFirst();
+        if (volume.isEmpty()) {
+            refuse(peer, "peer reported volume " + report.volume() + ", which is not configured here");
+            return;
+        }
+        if (peer.replicating) {
+            peer.reports.put(report.volume(), report);
+            if (report.skipInitialSync()) {
+                adoptGeneration(volume.get(), report);
+            }
+            return;
+        }
+        peer.reports.put(report.volume(), report);
+        if (peer.reports.size() < volumes.size()) {
+            return;
+        }
+        for (VolumeRuntime local : volumes) {
+            Optional<String> problem = establishProblem(peer, local, peer.reports.get(local.config().number()));
+            if (problem.isPresent()) {
+                refuse(peer, problem.get());
+                return;
+            }
+        }
+        peer.replicating = true;
+        transferLog.addPeer(peer.nodeId(), PeerPolicy.of(peer.connection.net()));
+        LOG.log(System.Logger.Level.INFO, "{0}: replicating with {1} (protocol {2})", config.name(),
+            peer.host.name(), peer.connection.net().protocol());
+    }
+
+    /** Why {@code local} cannot replicate with the peer's {@code report} yet, if it cannot. */
+    private Optional<String> establishProblem(PeerRuntime peer, VolumeRuntime local, VolumeReport report) {
+        int number = local.config().number();
+        if (report == null) {
+            return Optional.of("peer did not report volume " + number);
+        }
+        Optional<AttachedDisk> disk = local.disk();
+        if (disk.isEmpty()) {
+            return Optional.of("volume " + number + " has no disk here (diskless peers are not supported yet)");
+        }
+        if (report.dataBytes() != disk.get().data().sizeBytes()) {
+            return Optional.of("volume " + number + ": data sizes differ (here " + disk.get().data().sizeBytes()
+                + " bytes, peer " + report.dataBytes() + " bytes)");
+        }
+        if (role == Role.PRIMARY && report.role() == Role.PRIMARY && !peer.connection.net().allowTwoPrimaries()) {
+            return Optional.of("both nodes are Primary and allow-two-primaries is off");
+        }
+        Superblock superblock = disk.get().backing().metadata().current();
+        SyncInput self = new SyncInput(superblock.generationIds(), slotOf(disk.get(), peer.nodeId()),
+            role == Role.PRIMARY, superblock.has(MetadataFlag.CRASHED_PRIMARY), false, false,
+            self().nodeId() < peer.nodeId());
+        SyncInput other = new SyncInput(report.ids(), report.peerSlot(), report.role() == Role.PRIMARY,
+            report.crashedPrimary(), false, false, peer.nodeId() < self().nodeId());
+        SyncDecision decision = SyncDecider.decide(self, other);
+        LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: {3}", config.name(), number, peer.host.name(),
+            decision.logLine());
+        if (!(decision instanceof SyncDecision.NoSync)) {
+            return Optional.of("volume " + number + " needs a resync first (" + decision.logLine()
+                + "); resync is not built yet");
+        }
+        return Optional.empty();
+    }
+
+    /** Drops the connection to {@code peer} for good: StandAlone, with {@code reason} logged. */
+    private void refuse(PeerRuntime peer, String reason) {
+        LOG.log(System.Logger.Level.ERROR, "{0}: not replicating with {1}: {2}", config.name(), peer.host.name(),
+            reason);
+        if (peer.link != null) {
+            peer.link.stop();
+        }
+        lostPeer(peer, reason);
+        connections.put(peer.host.name(), ConnectionState.STANDALONE);
+    }
+
+    /** The peer started a new generation on identical data ({@code new-current-uuid --clear-bitmap}): adopt it. */
+    private void adoptGeneration(VolumeRuntime volume, VolumeReport report) {
+        volume.disk().ifPresent(disk -> {
+            for (int slot = 0; slot < disk.bitmaps().maxPeers(); slot++) {
+                disk.bitmaps().bitmap(slot).clearAll();
+            }
+            writeMetadata(volume, superblock -> upToDate(superblock.withGenerationIds(
+                superblock.generationIds().clearBitmapSkipInitialSync(random, role == Role.PRIMARY)
+                    .adoptingCurrent(report.ids().current(), role == Role.PRIMARY))));
+            if (volume.state() != DiskState.UP_TO_DATE) {
+                volume.moveTo(DiskState.UP_TO_DATE);
+            }
+        });
+    }
+
+    /** The bitmap slot {@code disk} keeps for node {@code nodeId}, or -1. */
+    private static int slotOf(AttachedDisk disk, int nodeId) {
+        List<PeerSlot> slots = disk.backing().metadata().current().peers();
+        for (int slot = 0; slot < slots.size(); slot++) {
+            if (slots.get(slot).nodeId() == nodeId) {
+                return slot;
+            }
+        }
+        return -1;
+    }
+
+    /** How a Secondary writes what its Primary replicates: straight to the data area. */
+    private final ReplicaTarget replicaTarget = new ReplicaTarget() {
+        @Override
+        public void write(int volume, long offset, ByteBuf data) throws IOException {
+            disk(volume).data().write(data, offset);
+        }
+
+        @Override
+        public void zero(int volume, long offset, long length) throws IOException {
+            disk(volume).data().discard(offset, length);
+        }
+
+        @Override
+        public void flush(int volume) throws IOException {
+            disk(volume).data().flush();
+        }
+
+        @Override
+        public void flushAll() throws IOException {
+            for (VolumeRuntime volume : volumes) {
+                Optional<AttachedDisk> disk = volume.disk();
+                if (disk.isPresent()) {
+                    disk.get().data().flush();
+                }
+            }
+        }
+
+        @Override
+        public void markOutOfSync(int volume, long offset, long length) {
+            // Behind: the Primary changed the range and did not send it; nothing to record toward the Primary's
+            // slot beyond what the Primary itself records (resync copies it from there).
+        }
+
+        private AttachedDisk disk(int number) throws IOException {
+            for (VolumeRuntime volume : volumes) {
+                if (volume.config().number() == number) {
+                    return volume.disk().orElseThrow(() -> new IOException("volume " + number + " has no disk"));
+                }
+            }
+            throw new IOException("volume " + number + " is not configured here");
+        }
+    };
+
+    /** The transfer log's actions: frames to the peers' senders, marks to the local bitmaps. */
+    private final class Outbox implements ReplicationOutbox {
+        @Override
+        public void sendWrite(int peer, WriteRequest request, int dpFlags) {
+            PeerSender sender = senderOf(peer);
+            if (sender != null) {
+                sender.sendWrite(request, dpFlags, () -> transferLog.handedOver(peer, request.id()));
+            }
+        }
+
+        @Override
+        public void sendBarrier(int peer, int epoch) {
+            PeerSender sender = senderOf(peer);
+            if (sender != null) {
+                sender.sendBarrier(epoch);
+            }
+        }
+
+        @Override
+        public void sendOutOfSync(int peer, int volume, long offset, long length) {
+            PeerSender sender = senderOf(peer);
+            if (sender != null) {
+                sender.sendOutOfSync(volume, offset, length);
+            }
+        }
+
+        @Override
+        public void markOutOfSync(int peer, int volume, long offset, long length) {
+            for (VolumeRuntime runtime : volumes) {
+                if (runtime.config().number() == volume) {
+                    runtime.disk().ifPresent(disk -> {
+                        int slot = slotOf(disk, peer);
+                        if (slot >= 0) {
+                            disk.markOutOfSync(slot, offset, length);
+                        }
+                    });
+                }
+            }
+        }
+
+        @Override
+        public void dropPeer(int peer, String reason) {
+            PeerSender sender = senderOf(peer);
+            if (sender != null) {
+                sender.close(reason);
+            }
+        }
+
+        @Override
+        public void aheadChanged(int peer, boolean ahead) {
+            PeerRuntime runtime = peersByNode[peer];
+            if (runtime != null) {
+                runtime.ahead = ahead;
+            }
+        }
+
+        private PeerSender senderOf(int peer) {
+            PeerRuntime runtime = peersByNode[peer];
+            return runtime == null ? null : runtime.sender;
+        }
+    }
+
+    private void notifyListeners() {
+        for (Consumer<ResourceConductor> listener : listeners) {
+            listener.accept(this);
+        }
     }
 
     private Outcome doPrimary(boolean force) {
@@ -446,7 +865,13 @@ public final class ResourceConductor implements AutoCloseable {
                     + "disaster recovery), promote with 'primary --force'");
             }
         }
-        boolean connected = connections.containsValue(ConnectionState.CONNECTED);
+        for (PeerRuntime peer : peers.values()) {
+            if (peer.replicating && peer.peerRole() == Role.PRIMARY && !peer.connection.net().allowTwoPrimaries()) {
+                return Outcome.refused(StateChangeRefusal.TWO_PRIMARIES, "peer " + peer.host.name()
+                    + " is Primary");
+            }
+        }
+        boolean connected = peers.values().stream().anyMatch(peer -> peer.replicating);
         for (VolumeRuntime volume : volumes) {
             boolean wasUpToDate = volume.state() == DiskState.UP_TO_DATE;
             Outcome written = writeMetadata(volume, superblock -> {
@@ -470,20 +895,13 @@ public final class ResourceConductor implements AutoCloseable {
         for (VolumeRuntime volume : volumes) {
             volume.disk().ifPresent(disk -> served.put(volume.config().number(), newIo(volume, disk)));
         }
+        reportToPeers(false);
         return Outcome.done("");
     }
 
     private VolumeIo newIo(VolumeRuntime volume, AttachedDisk disk) {
-        List<PeerSlot> peers = disk.backing().metadata().current().peers();
-        List<IntSupplier> slots = new ArrayList<>();
-        for (int slot = 0; slot < peers.size(); slot++) {
-            int index = slot;
-            // No write reaches a peer until replication exists, so every assigned peer slot records every write.
-            if (peers.get(slot).nodeId() != PeerSlot.UNASSIGNED) {
-                slots.add(() -> index);
-            }
-        }
-        return new VolumeIo(config.name() + "/" + volume.config().number(), disk, slots.toArray(new IntSupplier[0]),
+        return new VolumeIo(config.name() + "/" + volume.config().number(), volume.config().number(), disk,
+            transferLog,
             (io, failure) -> owner.execute(() -> {
                 if (served.get(volume.config().number()) == io) {
                     localIoError(volume, failure);
@@ -515,6 +933,7 @@ public final class ResourceConductor implements AutoCloseable {
             }
         }
         role = Role.SECONDARY;
+        reportToPeers(false);
         return Outcome.done("");
     }
 
@@ -604,12 +1023,11 @@ public final class ResourceConductor implements AutoCloseable {
     /** The peer slots whose peers are not connected: their bitmaps start recording this generation's writes. */
     private PeerSlots unreachableSlots(Superblock superblock) {
         List<Integer> slots = new ArrayList<>();
-        List<PeerSlot> peers = superblock.peers();
-        for (int slot = 0; slot < peers.size(); slot++) {
-            int nodeId = peers.get(slot).nodeId();
-            Optional<HostConfig> peer = config.hosts().stream().filter(h -> h.nodeId() == nodeId).findFirst();
-            if (peer.isEmpty() || connections.getOrDefault(peer.get().name(), ConnectionState.STANDALONE)
-                != ConnectionState.CONNECTED) {
+        List<PeerSlot> assigned = superblock.peers();
+        for (int slot = 0; slot < assigned.size(); slot++) {
+            int nodeId = assigned.get(slot).nodeId();
+            PeerRuntime runtime = nodeId >= 0 && nodeId < peersByNode.length ? peersByNode[nodeId] : null;
+            if (runtime == null || !runtime.replicating) {
                 slots.add(slot);
             }
         }

@@ -3,20 +3,24 @@ package io.replicator.core.resource;
 import io.netty.buffer.ByteBuf;
 import io.replicator.core.activitylog.ActivityLog;
 import io.replicator.core.disk.AttachedDisk;
+import io.replicator.core.replication.TransferLog;
+import io.replicator.core.replication.WriteKind;
+import io.replicator.core.replication.WriteRequest;
 
 import java.io.IOException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
-import java.util.function.IntSupplier;
 
 /**
  * The data path of one attached volume while its resource is Primary: what the NBD export reads and writes
  * through, from many I/O threads at once.
  *
  * <p>A write (and a discard, which is a write of zeros) first makes its 4 MiB extents hot in the activity log —
- * waiting while every slot has writes in flight —, marks its blocks out of sync toward every peer that would not
- * receive it, writes, and unpins the extents when done. So after a crash the activity log and the bitmap together
+ * waiting while every slot has writes in flight —, enters the resource's {@link TransferLog} (which sends it to
+ * every replicating peer and marks it out of sync toward every other peer), writes locally, waits until the
+ * replication protocol counts it done, and unpins the extents once it left the transfer log. So after a crash the activity log and the bitmap together
  * cover every block that may differ (the invariant of {@link AttachedDisk}).
  *
  * <p>Closing ({@link #close}, at demotion, detach or a local I/O error) waits for the requests in flight and makes
@@ -36,21 +40,26 @@ public final class VolumeIo {
     private final String name;
     private final AttachedDisk disk;
     private final ActivityLog activityLog;
-    private final IntSupplier[] outOfSyncSlots;
+    private final int volume;
+    private final TransferLog transferLog;
     private final BiConsumer<VolumeIo, IOException> onIoError;
     private final ReadWriteLock gate = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
     /**
-     * @param name           {@code RES/VOL}, for messages
-     * @param outOfSyncSlots each returns a peer slot to mark for every write, or -1 (peers that receive the write)
-     * @param onIoError      told of a local I/O error; it must not block (it hands over to the owner thread)
+     * @param name        {@code RES/VOL}, for messages
+     * @param volume      the volume number, as peers know it
+     * @param transferLog the resource's transfer log: it sends every write to the replicating peers and marks it
+     *                    out of sync for the others
+     * @param onIoError   told of a local I/O error; it must not block (it hands over to the owner thread)
      */
-    VolumeIo(String name, AttachedDisk disk, IntSupplier[] outOfSyncSlots, BiConsumer<VolumeIo, IOException> onIoError) {
+    VolumeIo(String name, int volume, AttachedDisk disk, TransferLog transferLog,
+             BiConsumer<VolumeIo, IOException> onIoError) {
         this.name = name;
+        this.volume = volume;
         this.disk = disk;
         this.activityLog = disk.activityLog();
-        this.outOfSyncSlots = outOfSyncSlots.clone();
+        this.transferLog = transferLog;
         this.onIoError = onIoError;
     }
 
@@ -73,12 +82,12 @@ public final class VolumeIo {
 
     /** Writes the readable bytes of {@code src} at {@code offset}; with {@code fua} they are durable on return. */
     public void write(long offset, ByteBuf src, boolean fua) throws IOException {
-        modify(offset, src.readableBytes(), fua, () -> disk.data().write(src, offset));
+        modify(offset, src.readableBytes(), WriteKind.DATA, fua, src, () -> disk.data().write(src.duplicate(), offset));
     }
 
-    /** Makes the range read back as zeros, through the activity log like any write. */
+    /** Makes the range read back as zeros, through the activity log and to the peers like any write. */
     public void discard(long offset, long length, boolean fua) throws IOException {
-        modify(offset, length, fua, () -> disk.data().discard(offset, length));
+        modify(offset, length, WriteKind.ZEROES, fua, null, () -> disk.data().discard(offset, length));
     }
 
     /** A change to the data area. */
@@ -87,20 +96,38 @@ public final class VolumeIo {
         void apply() throws IOException;
     }
 
-    /** Pins the range's extents, marks it out of sync where needed, applies {@code change}, unpins. */
-    private void modify(long offset, long length, boolean fua, Change change) throws IOException {
+    /**
+     * Pins the range's extents, enters the transfer log (which sends the write to the replicating peers and marks it
+     * out of sync for the others), applies {@code change} locally and waits until the protocol says the write is
+     * done. The extents stay pinned until the write leaves the transfer log (every peer confirmed its epoch).
+     */
+    private void modify(long offset, long length, WriteKind kind, boolean fua, ByteBuf payload, Change change)
+        throws IOException {
         enter();
         try {
             begin(offset, length);
+            WriteRequest request;
             try {
-                markOutOfSync(offset, length);
+                request = transferLog.submit(volume, offset, length, kind, fua, payload, () -> end(offset, length));
+            } catch (InterruptedException interrupted) {
+                end(offset, length);
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while entering the transfer log", interrupted);
+            }
+            IOException local = null;
+            try {
                 change.apply();
                 if (fua) {
                     disk.data().flush();
                 }
-            } finally {
-                end(offset, length);
+            } catch (IOException failure) {
+                local = failure;
             }
+            transferLog.localCompleted(request, local);
+            if (local != null) {
+                throw local;
+            }
+            awaitReplication(request);
         } catch (IOException failure) {
             throw failed(failure);
         } finally {
@@ -108,11 +135,26 @@ public final class VolumeIo {
         }
     }
 
-    /** Makes every completed write durable. */
+    private static void awaitReplication(WriteRequest request) throws IOException {
+        try {
+            request.completion().get();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the peers", interrupted);
+        } catch (ExecutionException failed) {
+            throw failed.getCause() instanceof IOException io ? io : new IOException(failed.getCause());
+        }
+    }
+
+    /**
+     * Makes every completed write durable here, and closes the transfer log's epoch so that the peers flush theirs
+     * (like DRBD's empty flush, without waiting for their barrier acks).
+     */
     public void flush() throws IOException {
         enter();
         try {
             disk.data().flush();
+            transferLog.flush();
         } catch (IOException failure) {
             throw failed(failure);
         } finally {
@@ -160,15 +202,6 @@ public final class VolumeIo {
         synchronized (activityLog) {
             activityLog.endWrite(offset, length);
             activityLog.notifyAll();
-        }
-    }
-
-    private void markOutOfSync(long offset, long length) {
-        for (IntSupplier slotSupplier : outOfSyncSlots) {
-            int slot = slotSupplier.getAsInt();
-            if (slot >= 0) {
-                disk.markOutOfSync(slot, offset, length);
-            }
         }
     }
 

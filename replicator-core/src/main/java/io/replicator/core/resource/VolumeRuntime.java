@@ -9,8 +9,9 @@ import java.util.Optional;
 /** One volume of a resource as its owner thread sees it: configuration, attached disk (if any), disk state. */
 final class VolumeRuntime {
     private final VolumeConfig config;
-    private AttachedDisk disk;
-    private DiskState state = DiskState.DISKLESS;
+    /** Volatile: the data path and the network threads read it. */
+    private volatile AttachedDisk disk;
+    private volatile DiskState state = DiskState.DISKLESS;
 
     VolumeRuntime(VolumeConfig config) {
         this.config = config;

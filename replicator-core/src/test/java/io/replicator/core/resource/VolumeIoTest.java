@@ -3,6 +3,9 @@ package io.replicator.core.resource;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.replicator.core.disk.AttachedDisk;
+import io.replicator.core.replication.ReplicationOutbox;
+import io.replicator.core.replication.TransferLog;
+import io.replicator.core.replication.WriteRequest;
 import io.replicator.core.metadata.BackingDisk;
 import io.replicator.core.metadata.MetadataLayout;
 import io.replicator.core.testing.HeapVolume;
@@ -17,7 +20,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.IntSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,8 +39,32 @@ class VolumeIoTest {
         return AttachedDisk.attach(BackingDisk.open(backing, Optional.empty()), alExtents);
     }
 
+    /** Node 1 (slot 0) is absent, so every write is marked for it; node 2 (slot 1) is not the log's concern. */
     private VolumeIo io(AttachedDisk disk) {
-        return new VolumeIo("r0/0", disk, new IntSupplier[] {() -> 0, () -> -1}, (io, failure) -> reported.add(failure));
+        ReplicationOutbox marks = new ReplicationOutbox() {
+            @Override
+            public void sendWrite(int peer, WriteRequest request, int dpFlags) {
+            }
+
+            @Override
+            public void sendBarrier(int peer, int epoch) {
+            }
+
+            @Override
+            public void sendOutOfSync(int peer, int volume, long offset, long length) {
+            }
+
+            @Override
+            public void markOutOfSync(int peer, int volume, long offset, long length) {
+                disk.markOutOfSync(peer - 1, offset, length);
+            }
+
+            @Override
+            public void dropPeer(int peer, String reason) {
+            }
+        };
+        return new VolumeIo("r0/0", 0, disk, new TransferLog(marks, 100, List.of(1), System::nanoTime),
+            (io, failure) -> reported.add(failure));
     }
 
     private static ByteBuf text(String value) {

@@ -1,0 +1,32 @@
+package io.replicator.core.replication;
+
+/**
+ * What a peer link tells its resource. {@link #connected}, {@link #disconnected} and {@link #refused} may be called
+ * on a network thread and must not block; {@link #report} and {@link #replicaTarget} are called on the connection's
+ * receive thread, in the order of the data stream; the ack methods go straight to the {@link TransferLog}.
+ */
+public interface PeerEvents {
+    /** The connection is up and authenticated; {@code sender} reaches the peer until {@link #disconnected}. */
+    void connected(PeerSender sender);
+
+    /**
+     * The peer reported a volume. Blocks until the resource has acted on it (the first reports decide whether the
+     * connection replicates); later data frames are handled after it returns.
+     */
+    void report(VolumeReport report);
+
+    /** Where the peer's writes go while this node replicates from it; empty while it does not (frames dropped). */
+    java.util.Optional<ReplicaTarget> replicaTarget();
+
+    /** {@code disk-flushes}: whether a barrier flushes the disk before it is acknowledged. */
+    boolean diskFlushes();
+
+    /** The connection ended; the link reconnects unless stopped. */
+    void disconnected(String reason);
+
+    /** The link gave up for good (authentication, incompatible settings): StandAlone. */
+    void refused(String reason);
+
+    /** The transfer log the peer's acknowledgements go to. */
+    TransferLog transferLog();
+}

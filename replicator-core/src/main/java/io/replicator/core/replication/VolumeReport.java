@@ -1,0 +1,30 @@
+package io.replicator.core.replication;
+
+import io.replicator.core.generation.GenerationIds;
+import io.replicator.core.state.DiskState;
+import io.replicator.core.state.Role;
+
+import java.util.Objects;
+
+/**
+ * What one node tells a peer about one of its volumes when they connect, and again when it changes its generation
+ * (DRBD's P_UUIDS110 + P_SIZES + P_STATE in one).
+ *
+ * @param volume          the volume number
+ * @param ids             the sender's generation ids
+ * @param peerSlot        the sender's bitmap slot for the receiver
+ * @param dataBytes       size of the sender's data area
+ * @param role            the sender's role
+ * @param disk            the sender's disk state
+ * @param crashedPrimary  the sender crashed (or lost its peers) as Primary and has not resynced since
+ * @param skipInitialSync the sender's new current id is to be adopted as is: fresh identical disks
+ *                        ({@code new-current-uuid --clear-bitmap})
+ */
+public record VolumeReport(int volume, GenerationIds ids, int peerSlot, long dataBytes, Role role, DiskState disk,
+                           boolean crashedPrimary, boolean skipInitialSync) {
+    public VolumeReport {
+        Objects.requireNonNull(ids, "ids");
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(disk, "disk");
+    }
+}

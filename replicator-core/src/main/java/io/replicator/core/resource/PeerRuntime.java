@@ -1,0 +1,57 @@
+package io.replicator.core.resource;
+
+import io.replicator.core.config.ConnectionConfig;
+import io.replicator.core.config.HostConfig;
+import io.replicator.core.replication.PeerLinkHandle;
+import io.replicator.core.replication.PeerSender;
+import io.replicator.core.replication.VolumeReport;
+import io.replicator.core.state.ReplicationState;
+import io.replicator.core.state.Role;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One peer of a resource as its owner thread sees it: the link, the live sender while connected, what the peer
+ * reported, and whether the connection replicates. {@code sender} and {@code replicating} are also read by the data
+ * path and network threads, hence volatile.
+ */
+final class PeerRuntime {
+    final HostConfig host;
+    final ConnectionConfig connection;
+    PeerLinkHandle link;
+    volatile PeerSender sender;
+    volatile boolean replicating;
+    volatile boolean ahead;
+    /** The peer's latest report per volume number. */
+    final Map<Integer, VolumeReport> reports = new HashMap<>();
+    /** Why the connection last ended, for the log and status. */
+    String lastReason = "";
+
+    PeerRuntime(HostConfig host, ConnectionConfig connection) {
+        this.host = host;
+        this.connection = connection;
+    }
+
+    int nodeId() {
+        return host.nodeId();
+    }
+
+    Role peerRole() {
+        return reports.values().stream().findFirst().map(VolumeReport::role).orElse(Role.UNKNOWN);
+    }
+
+    ReplicationState replication() {
+        if (!replicating) {
+            return ReplicationState.OFF;
+        }
+        return ahead ? ReplicationState.AHEAD : ReplicationState.ESTABLISHED;
+    }
+
+    void forgetSession() {
+        sender = null;
+        replicating = false;
+        ahead = false;
+        reports.clear();
+    }
+}
