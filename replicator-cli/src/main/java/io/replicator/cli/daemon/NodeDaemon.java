@@ -1,5 +1,10 @@
 package io.replicator.cli.daemon;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.replicator.net.peer.PeerTransport;
+import io.replicator.net.replication.NetworkPeers;
 import io.replicator.cli.output.ExitCode;
 import io.replicator.core.config.ConfigException;
 import io.replicator.core.config.Configuration;
@@ -24,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The node daemon: hosts the resources of one node of a configuration, owns their disks, and answers the CLI on the
@@ -40,6 +46,9 @@ public final class NodeDaemon implements AutoCloseable {
     private final Map<String, ResourceConductor> resources = new LinkedHashMap<>();
     private final Map<String, NbdServer> exports = new LinkedHashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Peer connections of every resource: one event-loop group, one listening socket per local address. */
+    private final EventLoopGroup peerGroup = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    private final PeerTransport peerTransport = new PeerTransport(peerGroup);
     private ControlServer server;
 
     private NodeDaemon(Path configPath, String node, VolumeOpener opener) {
@@ -96,7 +105,8 @@ public final class NodeDaemon implements AutoCloseable {
         if (config == null) {
             return Optional.empty();
         }
-        ResourceConductor conductor = new ResourceConductor(config, node, opener, handlers, new SecureRandom());
+        ResourceConductor conductor = new ResourceConductor(config, node, opener, handlers, new SecureRandom(),
+            new NetworkPeers(peerTransport));
         try {
             startExports(conductor);
         } catch (IOException failure) {
@@ -192,6 +202,8 @@ public final class NodeDaemon implements AutoCloseable {
             }
         }
         handlers.close();
+        peerTransport.close();
+        peerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         try {
             if (server != null) {
                 server.close();

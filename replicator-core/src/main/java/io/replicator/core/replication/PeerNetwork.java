@@ -1,6 +1,7 @@
 package io.replicator.core.replication;
 
 import io.replicator.core.config.ConnectionConfig;
+import io.replicator.core.config.HostConfig;
 
 /**
  * The network as a resource sees it: one link per configured connection, which connects, keeps the connection alive
@@ -9,7 +10,7 @@ import io.replicator.core.config.ConnectionConfig;
  */
 public interface PeerNetwork {
     /** A network where no peer is ever reached. */
-    PeerNetwork NONE = (resource, connection, localNode, peerNode, events) -> new PeerLinkHandle() {
+    PeerNetwork NONE = (resource, connection, local, peer, events) -> new PeerLinkHandle() {
         @Override
         public void start(boolean discardMyData) {
         }
@@ -20,11 +21,11 @@ public interface PeerNetwork {
     };
 
     /**
-     * A link for {@code connection} between this node and {@code peerNode}, reporting to {@code events}. It does
-     * nothing until {@link PeerLinkHandle#start}.
+     * A link for {@code connection} between this node ({@code local}) and {@code peer}, reporting to
+     * {@code events}. It does nothing until {@link PeerLinkHandle#start}.
      *
      * @throws IllegalArgumentException if the connection's settings cannot work (e.g. unreadable TLS files)
      */
-    PeerLinkHandle open(String resource, ConnectionConfig connection, String localNode, String peerNode,
+    PeerLinkHandle open(String resource, ConnectionConfig connection, HostConfig local, HostConfig peer,
                         PeerEvents events);
 }

@@ -329,19 +329,27 @@ public final class ResourceConductor implements AutoCloseable {
         }
         List<ConnectionStatus> connectionStatuses = new ArrayList<>();
         for (HostConfig peer : config.peersOf(self.name())) {
+            PeerRuntime runtime = peers.get(peer.name());
             List<PeerDeviceStatus> peerDevices = new ArrayList<>();
             for (VolumeRuntime volume : volumes) {
                 long outOfSyncKiB = volume.disk().map(disk -> outOfSyncKiB(disk, peer.nodeId())).orElse(0L);
-                peerDevices.add(new PeerDeviceStatus(volume.config().number(), ReplicationState.OFF,
-                    DiskState.DUNKNOWN, false, OptionalDouble.empty(), List.of(), OptionalLong.empty(),
-                    OptionalLong.empty(), new PeerDeviceStatistics(0, 0, outOfSyncKiB, 0, 0, false, false)));
+                VolumeReport reported = runtime == null ? null : runtime.reports.get(volume.config().number());
+                ReplicationState replication = runtime == null ? ReplicationState.OFF : runtime.replication();
+                DiskState peerDisk = reported == null ? DiskState.DUNKNOWN : reported.disk();
+                peerDevices.add(new PeerDeviceStatus(volume.config().number(), replication, peerDisk, false,
+                    OptionalDouble.empty(), List.of(), OptionalLong.empty(), OptionalLong.empty(),
+                    new PeerDeviceStatistics(0, 0, outOfSyncKiB, 0, 0, false, false)));
             }
             List<PathStatus> paths = new ArrayList<>();
-            if (self.address().isPresent() && peer.address().isPresent()) {
+            PeerSender sender = runtime == null ? null : runtime.sender;
+            if (sender != null) {
+                paths.add(new PathStatus("ipv4:" + sender.localAddress(), "ipv4:" + sender.remoteAddress(), true));
+            } else if (self.address().isPresent() && peer.address().isPresent()) {
                 paths.add(new PathStatus(pathAddress(self.address().get()), pathAddress(peer.address().get()), false));
             }
+            Role peerRole = runtime == null || sender == null ? Role.UNKNOWN : runtime.peerRole();
             connectionStatuses.add(new ConnectionStatus(peer.nodeId(), peer.name(),
-                connections.getOrDefault(peer.name(), ConnectionState.STANDALONE), Role.UNKNOWN, false, peerDevices,
+                connections.getOrDefault(peer.name(), ConnectionState.STANDALONE), peerRole, false, peerDevices,
                 paths, ConnectionStatistics.EMPTY));
         }
         boolean mayPromote = role == Role.SECONDARY && allUpToDate;
@@ -483,7 +491,7 @@ public final class ResourceConductor implements AutoCloseable {
             }
             if (peer.link == null) {
                 try {
-                    peer.link = network.open(config.name(), peer.connection, self.name(), peer.host.name(),
+                    peer.link = network.open(config.name(), peer.connection, self, peer.host,
                         new Events(peer));
                 } catch (IllegalArgumentException failure) {
                     problems.add(peer.host.name() + ": " + failure.getMessage());

@@ -1,0 +1,292 @@
+package io.replicator.net.replication;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.util.ReferenceCountUtil;
+import io.replicator.core.config.NetConfig;
+import io.replicator.core.replication.DpFlags;
+import io.replicator.core.replication.PeerEvents;
+import io.replicator.core.replication.PeerSender;
+import io.replicator.core.replication.ReplicaReceiver;
+import io.replicator.core.replication.ReplicaReplies;
+import io.replicator.core.replication.ReplicaTarget;
+import io.replicator.core.replication.TransferLog;
+import io.replicator.core.replication.VolumeReport;
+import io.replicator.core.replication.WriteRequest;
+import io.replicator.net.handshake.HandshakeCompleted;
+import io.replicator.net.peer.PeerLinkListener;
+import io.replicator.net.peer.PeerSession;
+import io.replicator.net.protocol.DataFrame;
+import io.replicator.net.protocol.MessageType;
+import io.replicator.net.protocol.PeerMessage;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Drives the sessions of one peer link for its resource.
+ *
+ * <ul>
+ *   <li>Control-stream messages (acks, barrier acks) go straight to the resource's {@link TransferLog} on the event
+ *       loop: it never blocks.</li>
+ *   <li>Data-stream messages (reports, writes, barriers, out-of-sync notices) are handled in arrival order by one
+ *       receive thread per session, which may block on the disk; so a report is acted on before any write that
+ *       follows it, and writes are applied in order ({@link ReplicaReceiver}).</li>
+ *   <li>Back-pressure ({@code max-buffers}): while more than {@code max-buffers × 4 KiB} of writes wait for the
+ *       receive thread, the session stops reading its data channel; the Primary's sends then back up through TCP.</li>
+ * </ul>
+ */
+final class ReplicationSession implements PeerLinkListener {
+    private static final System.Logger LOG = System.getLogger(ReplicationSession.class.getName());
+    private static final long PAGE_BYTES = 4096;
+
+    private final String name;
+    private final PeerEvents events;
+    private final long maxQueuedBytes;
+    private volatile Receive receive;
+    /** The previous session's receive thread: the next one starts only once it has drained (write order). */
+    private ExecutorService lastThread;
+
+    ReplicationSession(String name, PeerEvents events, NetConfig net) {
+        this.name = name;
+        this.events = events;
+        this.maxQueuedBytes = net.maxBuffers() * PAGE_BYTES;
+    }
+
+    @Override
+    public void connected(PeerSession session, HandshakeCompleted handshake) {
+        receive = new Receive(session, lastThread);
+        lastThread = receive.thread;
+        events.connected(new Sender(session));
+    }
+
+    @Override
+    public void received(PeerSession session, PeerMessage message) {
+        Receive current = receive;
+        if (current == null || current.session != session) {
+            ReferenceCountUtil.release(message);
+            return;
+        }
+        int peer = session.peerNodeId();
+        TransferLog log = events.transferLog();
+        switch (message) {
+            case PeerMessage.RecvAck ack -> log.receiveAck(peer, ack.blockId());
+            case PeerMessage.WriteAck ack -> log.writeAck(peer, ack.blockId());
+            case PeerMessage.NegAck ack -> log.negativeAck(peer, ack.blockId());
+            case PeerMessage.BarrierAck ack -> log.barrierAck(peer, ack.epoch(), ack.setSize());
+            default -> current.enqueue(message);
+        }
+    }
+
+    @Override
+    public void disconnected(PeerSession session, String reason) {
+        Receive current = receive;
+        if (current != null && current.session == session) {
+            receive = null;
+            current.stop();
+        }
+        events.disconnected(reason);
+    }
+
+    @Override
+    public void refused(String reason) {
+        events.refused(reason);
+    }
+
+    /** The receive thread of one session and the state it owns. */
+    private final class Receive {
+        final PeerSession session;
+        final ExecutorService thread;
+        final AtomicLong queuedBytes = new AtomicLong();
+        final Map<Integer, PeerMessage.Uuids> uuids = new HashMap<>();
+        final Map<Integer, PeerMessage.Sizes> sizes = new HashMap<>();
+        ReplicaReceiver receiver;
+        volatile boolean paused;
+
+        Receive(PeerSession session, ExecutorService previous) {
+            this.session = session;
+            this.thread = Executors.newSingleThreadExecutor(task -> {
+                Thread t = new Thread(task, "receive " + name);
+                t.setDaemon(true);
+                return t;
+            });
+            if (previous != null) {
+                thread.execute(() -> {
+                    try {
+                        previous.awaitTermination(1, TimeUnit.MINUTES);
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+        }
+
+        void enqueue(PeerMessage message) {
+            long bytes = message instanceof DataFrame frame ? frame.payload().readableBytes() : 0;
+            if (queuedBytes.addAndGet(bytes) > maxQueuedBytes && !paused) {
+                paused = true;
+                session.setDataAutoRead(false);
+            }
+            try {
+                thread.execute(() -> {
+                    try {
+                        handle(message);
+                    } finally {
+                        ReferenceCountUtil.release(message);
+                        if (queuedBytes.addAndGet(-bytes) < maxQueuedBytes / 2 && paused) {
+                            paused = false;
+                            session.setDataAutoRead(true);
+                        }
+                    }
+                });
+            } catch (RejectedExecutionException stopped) {
+                ReferenceCountUtil.release(message);
+            }
+        }
+
+        /** Lets the thread drain what is queued (releasing it) and end; never blocks the event loop. */
+        void stop() {
+            thread.shutdown();
+        }
+
+        private void handle(PeerMessage message) {
+            try {
+                switch (message) {
+                    case PeerMessage.Uuids u -> uuids.put(u.volume(), u);
+                    case PeerMessage.Sizes s -> sizes.put(s.volume(), s);
+                    case PeerMessage.State state -> report(state);
+                    case DataFrame frame -> write(frame);
+                    case PeerMessage.Barrier barrier -> {
+                        ReplicaReceiver r = receiver();
+                        if (r != null) {
+                            r.barrier(barrier.epoch());
+                        }
+                    }
+                    case PeerMessage.OutOfSync oos -> {
+                        ReplicaReceiver r = receiver();
+                        if (r != null) {
+                            r.outOfSync(oos.volume(), oos.sector(), oos.sizeBytes());
+                        }
+                    }
+                    case PeerMessage.Disconnect d -> {
+                    }
+                    default -> LOG.log(System.Logger.Level.DEBUG, "{0}: ignoring {1}", name, message.type());
+                }
+            } catch (IOException failure) {
+                LOG.log(System.Logger.Level.ERROR, "{0}: local I/O error applying the peer''s data: {1}", name,
+                    failure.getMessage());
+            } catch (RuntimeException malformed) {
+                session.close("protocol error: " + malformed.getMessage());
+            }
+        }
+
+        private void report(PeerMessage.State state) {
+            PeerMessage.Uuids u = uuids.remove(state.volume());
+            PeerMessage.Sizes s = sizes.remove(state.volume());
+            if (u == null || s == null) {
+                session.close("protocol error: STATE of volume " + state.volume() + " without UUIDS and SIZES");
+                return;
+            }
+            events.report(ReportCodec.decode(u, s, state));
+        }
+
+        private void write(DataFrame frame) throws IOException {
+            ReplicaReceiver r = receiver();
+            if (r == null) {
+                // Not replicating from this peer (yet): the Primary marks what we miss, never apply it here.
+                return;
+            }
+            if (frame.type() != MessageType.DATA) {
+                return;
+            }
+            r.write(frame.volume(), frame.sector(), frame.sizeBytes(), frame.dpFlags(), frame.blockId(),
+                frame.sequence(), frame.payload());
+        }
+
+        private ReplicaReceiver receiver() {
+            if (receiver == null) {
+                Optional<ReplicaTarget> target = events.replicaTarget();
+                if (target.isEmpty()) {
+                    return null;
+                }
+                receiver = new ReplicaReceiver(target.get(), new Replies(session), events.diskFlushes());
+            }
+            return receiver;
+        }
+    }
+
+    /** Acks to the Primary, on the control channel. */
+    private record Replies(PeerSession session) implements ReplicaReplies {
+        @Override
+        public void receiveAck(int volume, long offset, long id, int sizeBytes, int sequence) {
+            session.sendAndFlush(new PeerMessage.RecvAck(volume, offset, id, sizeBytes, sequence));
+        }
+
+        @Override
+        public void writeAck(int volume, long offset, long id, int sizeBytes, int sequence) {
+            session.sendAndFlush(new PeerMessage.WriteAck(volume, offset, id, sizeBytes, sequence));
+        }
+
+        @Override
+        public void negativeAck(int volume, long offset, long id, int sizeBytes, int sequence) {
+            session.sendAndFlush(new PeerMessage.NegAck(volume, offset, id, sizeBytes, sequence));
+        }
+
+        @Override
+        public void barrierAck(int epoch, int setSize) {
+            session.sendAndFlush(new PeerMessage.BarrierAck(epoch, setSize));
+        }
+    }
+
+    /** What the resource sends to the peer, as frames. Offsets travel in the frames' sector fields as bytes. */
+    private record Sender(PeerSession session) implements PeerSender {
+        @Override
+        public void sendReport(VolumeReport report) {
+            for (PeerMessage message : ReportCodec.encode(report)) {
+                session.send(message);
+            }
+            session.flush();
+        }
+
+        @Override
+        public void sendWrite(WriteRequest request, int dpFlags, Runnable handedOver) {
+            boolean noData = (dpFlags & DpFlags.NO_DATA) != 0;
+            ByteBuf payload = noData ? Unpooled.EMPTY_BUFFER : request.payload().retainedSlice();
+            DataFrame frame = new DataFrame(MessageType.DATA, request.volume(), request.offset(), request.id(),
+                request.sequence(), dpFlags, (int) request.length(), payload);
+            session.sendAndFlush(frame, handedOver);
+        }
+
+        @Override
+        public void sendBarrier(int epoch) {
+            session.sendAndFlush(new PeerMessage.Barrier(epoch));
+        }
+
+        @Override
+        public void sendOutOfSync(int volume, long offset, long length) {
+            session.sendAndFlush(new PeerMessage.OutOfSync(volume, offset, (int) length));
+        }
+
+        @Override
+        public void close(String reason) {
+            session.close(reason);
+        }
+
+        @Override
+        public String remoteAddress() {
+            return session.remoteAddress();
+        }
+
+        @Override
+        public String localAddress() {
+            return session.localAddress();
+        }
+    }
+}

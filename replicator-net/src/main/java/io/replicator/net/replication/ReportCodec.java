@@ -1,0 +1,61 @@
+package io.replicator.net.replication;
+
+import io.replicator.core.generation.GenerationIds;
+import io.replicator.core.replication.VolumeReport;
+import io.replicator.core.state.DiskState;
+import io.replicator.core.state.Role;
+import io.replicator.net.protocol.FrameDescriptor;
+import io.replicator.net.protocol.PeerMessage;
+
+import java.util.List;
+
+/**
+ * A {@link VolumeReport} on the wire: UUIDS, SIZES and STATE of the volume, in that order (DRBD's P_UUIDS110,
+ * P_SIZES, P_STATE). UUIDS' flags: bit 0 crashed primary, bit 1 skip initial sync, bits 8–15 the sender's bitmap
+ * slot for the receiver (0xFF = none). STATE carries role and disk state as the ordinals of the core enums.
+ */
+final class ReportCodec {
+    static final long FLAG_CRASHED_PRIMARY = 1;
+    static final long FLAG_SKIP_INITIAL_SYNC = 2;
+    private static final int SLOT_SHIFT = 8;
+
+    private ReportCodec() {
+    }
+
+    static List<PeerMessage> encode(VolumeReport report) {
+        long flags = (report.crashedPrimary() ? FLAG_CRASHED_PRIMARY : 0)
+            | (report.skipInitialSync() ? FLAG_SKIP_INITIAL_SYNC : 0)
+            | ((long) (report.peerSlot() & 0xFF) << SLOT_SHIFT);
+        GenerationIds ids = report.ids();
+        return List.of(
+            new PeerMessage.Uuids(report.volume(), ids.current(), ids.bitmaps(), ids.history(), flags),
+            new PeerMessage.Sizes(report.volume(), report.dataBytes(), report.dataBytes(),
+                FrameDescriptor.MAX_DATA_BYTES),
+            new PeerMessage.State(report.volume(), report.role().ordinal(), report.disk().ordinal(), 0));
+    }
+
+    /**
+     * The report the three messages make.
+     *
+     * @throws IllegalArgumentException if they do not describe one volume or carry impossible values
+     */
+    static VolumeReport decode(PeerMessage.Uuids uuids, PeerMessage.Sizes sizes, PeerMessage.State state) {
+        if (uuids.volume() != state.volume() || sizes.volume() != state.volume()) {
+            throw new IllegalArgumentException("report messages for volumes " + uuids.volume() + ", "
+                + sizes.volume() + ", " + state.volume());
+        }
+        Role[] roles = Role.values();
+        DiskState[] disks = DiskState.values();
+        if (state.role() >= roles.length || state.disk() >= disks.length) {
+            throw new IllegalArgumentException("state role " + state.role() + " disk " + state.disk());
+        }
+        int slot = (int) (uuids.flags() >>> SLOT_SHIFT) & 0xFF;
+        GenerationIds ids = GenerationIds.of(uuids.current(), uuids.bitmaps(), uuids.history());
+        if (slot >= ids.peerSlots()) {
+            throw new IllegalArgumentException("peer slot " + slot + " of " + ids.peerSlots());
+        }
+        return new VolumeReport(state.volume(), ids, slot, sizes.currentBytes(), roles[state.role()],
+            disks[state.disk()], (uuids.flags() & FLAG_CRASHED_PRIMARY) != 0,
+            (uuids.flags() & FLAG_SKIP_INITIAL_SYNC) != 0);
+    }
+}
