@@ -1,5 +1,8 @@
 package io.replicator.net.protocol;
 
+import java.util.Locale;
+import java.util.Optional;
+
 /** The payload integrity digest of data frames ({@code data-integrity-alg}), with its wire code and length. */
 public enum DigestKind {
     NONE(0, 0),
@@ -20,6 +23,24 @@ public enum DigestKind {
 
     public int lengthBytes() {
         return lengthBytes;
+    }
+
+    /**
+     * The kind for a {@code data-integrity-alg} value: absent or empty is {@link #NONE}, "crc32c" and "sha256"
+     * (any case, also "sha-256") their kinds. The two peers agree on the value in the handshake, so both sides map
+     * it to the same kind.
+     *
+     * @throws IllegalArgumentException for any other algorithm, naming the ones supported
+     */
+    public static DigestKind of(Optional<String> dataIntegrityAlg) {
+        String alg = dataIntegrityAlg.orElse("").trim().toLowerCase(Locale.ROOT);
+        return switch (alg) {
+            case "" -> NONE;
+            case "crc32c" -> CRC32C;
+            case "sha256", "sha-256" -> SHA256;
+            default -> throw new IllegalArgumentException("unsupported data-integrity-alg '"
+                + dataIntegrityAlg.orElse("") + "': use crc32c or sha256");
+        };
     }
 
     /** The kind with this code, or {@code null} if there is none. */

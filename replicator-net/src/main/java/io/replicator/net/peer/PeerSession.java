@@ -1,0 +1,144 @@
+package io.replicator.net.peer;
+
+import io.netty.channel.Channel;
+import io.netty.util.ReferenceCountUtil;
+import io.replicator.net.handshake.HandshakeCompleted;
+import io.replicator.net.protocol.MessageType;
+import io.replicator.net.protocol.PeerMessage;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * One live pair of channels to the peer: data (writes, barriers, resync, connect-time exchanges) and control (acks,
+ * pings). Made by the {@link PeerLink} once both channels completed the handshake; dead for good once closed (the
+ * link makes a new session on reconnect).
+ *
+ * <p>Sending is thread-safe: {@link #send} picks the channel from {@link MessageType#stream()} and hands the message
+ * to Netty, which writes it on the channel's event loop; messages sent from one thread on one stream arrive in that
+ * order. Nothing is flushed until {@link #flush()} or {@link #sendAndFlush}.
+ */
+public final class PeerSession {
+    private final PeerLink link;
+    private final long id;
+    private final Channel data;
+    private final Channel control;
+    private final HandshakeCompleted handshake;
+    private volatile boolean open = true;
+
+    PeerSession(PeerLink link, long id, Channel data, Channel control, HandshakeCompleted handshake) {
+        this.link = link;
+        this.id = id;
+        this.data = data;
+        this.control = control;
+        this.handshake = handshake;
+    }
+
+    public int peerNodeId() {
+        return link.options().peerNodeId();
+    }
+
+    /** Increasing per link: a later session of the same link has a larger id. For logs and status. */
+    public long id() {
+        return id;
+    }
+
+    /** The data channel's handshake outcome: agreed protocol version, features, the peer's settings. */
+    public HandshakeCompleted handshake() {
+        return handshake;
+    }
+
+    /**
+     * Writes {@code message} on its stream's channel, without flushing. Takes over the caller's reference to a
+     * reference-counted message: it is released once written, or at once if the session is closed. A write that
+     * fails closes the session.
+     */
+    public void send(PeerMessage message) {
+        if (!open) {
+            ReferenceCountUtil.release(message);
+            return;
+        }
+        Channel channel = channelFor(message);
+        channel.write(message, channel.voidPromise());
+    }
+
+    /** Flushes both channels. */
+    public void flush() {
+        data.flush();
+        control.flush();
+    }
+
+    /** {@link #send} and flush of that message's channel. */
+    public void sendAndFlush(PeerMessage message) {
+        if (!open) {
+            ReferenceCountUtil.release(message);
+            return;
+        }
+        Channel channel = channelFor(message);
+        channel.writeAndFlush(message, channel.voidPromise());
+    }
+
+    /**
+     * Whether the data channel takes more writes without growing its outbound buffer past the high water mark; a
+     * sender that respects it keeps memory bounded when the peer or the network is slow.
+     */
+    public boolean isWritable() {
+        return data.isWritable();
+    }
+
+    /**
+     * Pauses ({@code false}) or resumes reading from the data channel: receiver back-pressure (max-buffers).
+     * Messages already read and decoded are still delivered; the control channel is never paused, so acks and pings
+     * keep flowing.
+     */
+    public void setDataAutoRead(boolean on) {
+        data.config().setAutoRead(on);
+    }
+
+    /** Ends the session: both channels close and the listener hears {@code disconnected}; the link reconnects. */
+    public void close(String reason) {
+        link.closeSession(this, reason);
+    }
+
+    /** False once the session has ended (or is ending); sends are then dropped. */
+    public boolean isOpen() {
+        return open;
+    }
+
+    /** "ip:port" of the peer end of the data channel ("[ip]:port" for IPv6). */
+    public String remoteAddress() {
+        return describe(data.remoteAddress());
+    }
+
+    @Override
+    public String toString() {
+        return "session " + id + " with node " + peerNodeId() + " at " + remoteAddress();
+    }
+
+    Channel data() {
+        return data;
+    }
+
+    Channel control() {
+        return control;
+    }
+
+    /** Marks the session closed; true for the one call that did it. Only on the link's event loop. */
+    boolean markClosed() {
+        boolean was = open;
+        open = false;
+        return was;
+    }
+
+    private Channel channelFor(PeerMessage message) {
+        return message.type().stream() == MessageType.Stream.DATA ? data : control;
+    }
+
+    static String describe(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            String host = inet.getAddress().getHostAddress();
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
+    }
+}

@@ -1,0 +1,154 @@
+package io.replicator.net.peer;
+
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoopGroup;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The peer connections of one daemon: makes {@link PeerLink}s and owns the listening sockets they share, one per
+ * local address, reference-counted by the links that use it: bound when the first link that needs it starts, closed
+ * when the last one stops. Uses, but does not own, an NIO event loop group; each link is pinned to one of its loops.
+ */
+public final class PeerTransport implements AutoCloseable {
+    /** How long {@link #close()} waits for connections and listeners to close. */
+    private static final long CLOSE_WAIT_MS = 5_000;
+
+    private final EventLoopGroup group;
+    private final Set<PeerLink> links = ConcurrentHashMap.newKeySet();
+    /** Guarded by this. */
+    private final Map<InetSocketAddress, PeerAcceptor> acceptors = new HashMap<>();
+    /** Listeners being closed, so that a rebind of the same address waits for the port. Guarded by this. */
+    private final Map<InetSocketAddress, ChannelFuture> closing = new HashMap<>();
+    /** Guarded by this. */
+    private boolean closed;
+
+    /** A transport on {@code group} (an NIO group, e.g. {@code MultiThreadIoEventLoopGroup} with NioIoHandler). */
+    public PeerTransport(EventLoopGroup group) {
+        this.group = Objects.requireNonNull(group, "group");
+    }
+
+    /**
+     * A link to one peer, not started yet.
+     *
+     * @throws IllegalArgumentException when the options cannot work (TLS files, algorithms)
+     * @throws IllegalStateException    after {@link #close()}
+     */
+    public PeerLink link(PeerLinkOptions options, PeerLinkListener listener) {
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("peer transport is closed");
+            }
+        }
+        PeerLink link = new PeerLink(this, group.next(), options, listener);
+        links.add(link);
+        return link;
+    }
+
+    /**
+     * Registers {@code link} with the listener of each address, binding those not bound yet. All or nothing.
+     *
+     * @throws UncheckedIOException when an address cannot be bound (in use, not local)
+     */
+    synchronized void listen(PeerLink link, Set<InetSocketAddress> addresses) {
+        if (closed) {
+            throw new IllegalStateException("peer transport is closed");
+        }
+        List<InetSocketAddress> done = new ArrayList<>();
+        try {
+            for (InetSocketAddress address : addresses) {
+                PeerAcceptor acceptor = acceptors.get(address);
+                if (acceptor == null) {
+                    ChannelFuture previous = closing.remove(address);
+                    if (previous != null) {
+                        previous.awaitUninterruptibly(CLOSE_WAIT_MS);
+                    }
+                    acceptor = PeerAcceptor.bind(address, group);
+                    acceptors.put(address, acceptor);
+                }
+                acceptor.register(link);
+                done.add(address);
+            }
+        } catch (IOException e) {
+            unlisten(link, done);
+            throw new UncheckedIOException("peer link to node " + link.options().peerNodeId() + ": "
+                + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            unlisten(link, done);
+            throw e;
+        }
+    }
+
+    /** Unregisters {@code link}; closes the listeners no link uses any more. Never blocks. */
+    synchronized void unlisten(PeerLink link, Iterable<InetSocketAddress> addresses) {
+        for (InetSocketAddress address : addresses) {
+            PeerAcceptor acceptor = acceptors.get(address);
+            if (acceptor != null && acceptor.unregister(link)) {
+                acceptors.remove(address);
+                closing.put(address, acceptor.close());
+            }
+        }
+    }
+
+    /** The address a listener is bound to, for tests that bind port 0. */
+    synchronized InetSocketAddress boundAddress(InetSocketAddress address) {
+        PeerAcceptor acceptor = acceptors.get(address);
+        return acceptor == null ? null : acceptor.boundAddress();
+    }
+
+    /**
+     * Stops every link (a connected peer gets a Disconnect) and closes every listening socket. Off an event loop it
+     * waits, up to a few seconds, until the connections and listeners are closed, so that the ports are free when it
+     * returns. The event loop group stays up.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        for (PeerLink link : links) {
+            link.stop();
+        }
+        List<ChannelFuture> listeners;
+        synchronized (this) {
+            for (PeerAcceptor acceptor : acceptors.values()) {
+                closing.put(acceptor.address(), acceptor.close());
+            }
+            acceptors.clear();
+            listeners = new ArrayList<>(closing.values());
+            closing.clear();
+        }
+        if (isEventLoopThread()) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MS);
+        for (PeerLink link : links) {
+            link.awaitClosed(deadline);
+        }
+        for (ChannelFuture listener : listeners) {
+            listener.awaitUninterruptibly(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        }
+    }
+
+    private boolean isEventLoopThread() {
+        for (var executor : group) {
+            if (executor.inEventLoop()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,78 @@
+package io.replicator.net.peer;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.replicator.core.config.Address;
+import io.replicator.core.config.NetConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** One daemon's peer side in a test: its own event loops and transport. Also the tests' config and port helpers. */
+final class Node implements AutoCloseable {
+    final int id;
+    final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    PeerTransport transport = new PeerTransport(group);
+
+    Node(int id) {
+        this.id = id;
+    }
+
+    /** A link from this node to {@code peer} over {@code paths}, started. */
+    PeerLink start(int peer, NetConfig net, Recorder recorder, PeerPath... paths) {
+        PeerLink link = link(peer, net, recorder, paths);
+        link.start();
+        return link;
+    }
+
+    PeerLink link(int peer, NetConfig net, Recorder recorder, PeerPath... paths) {
+        return transport.link(new PeerLinkOptions(id, peer, List.of(paths), net, false), recorder);
+    }
+
+    /** Closes the transport and makes a new one, as a daemon restart would. */
+    void restartTransport() {
+        transport.close();
+        transport = new PeerTransport(group);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        transport.close();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+    }
+
+    /** A TCP port nobody listens on right now. */
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Address loopback(int port) {
+        return new Address("ipv4", "127.0.0.1", port);
+    }
+
+    /** The path from {@code localPort} to {@code peerPort} on loopback. */
+    static PeerPath path(int localPort, int peerPort) {
+        return new PeerPath(loopback(localPort), loopback(peerPort));
+    }
+
+    /** Net options as written in a config: connect-int 1 s unless given, plus {@code more} (key, value, ...). */
+    static NetConfig net(String... more) {
+        Map<String, String> written = new HashMap<>();
+        written.put("connect-int", "1");
+        for (int i = 0; i < more.length; i += 2) {
+            written.put(more[i], more[i + 1]);
+        }
+        return NetConfig.of(written);
+    }
+}
