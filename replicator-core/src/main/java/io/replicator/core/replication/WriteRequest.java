@@ -15,6 +15,11 @@ import java.util.concurrent.CompletableFuture;
  * the log (and {@link #onRelease} runs, unpinning activity-log extents) once that is empty too.
  */
 public final class WriteRequest {
+    /** Largest data write one request carries (DRBD's max-bio-size); larger application writes are split. */
+    public static final int MAX_DATA_BYTES = 1 << 20;
+    /** Largest discard or zeroing one request carries (its size travels as an unsigned 32-bit number). */
+    public static final long MAX_NO_DATA_BYTES = 1L << 30;
+
     private final long id;
     private final int volume;
     private final long offset;

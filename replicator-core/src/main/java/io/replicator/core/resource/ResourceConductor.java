@@ -88,6 +88,8 @@ public final class ResourceConductor implements AutoCloseable {
     private final Map<String, PeerRuntime> peers = new LinkedHashMap<>();
     private final PeerRuntime[] peersByNode = new PeerRuntime[GenerationIds.MAX_PEERS];
     private final TransferLog transferLog;
+    /** The owner thread, so that work it hands itself (listeners asking for a snapshot) runs inline. */
+    private volatile Thread ownerThread;
     private final List<VolumeRuntime> volumes = new ArrayList<>();
     private final Map<String, ConnectionState> connections = new LinkedHashMap<>();
     private final List<Consumer<ResourceConductor>> listeners = new CopyOnWriteArrayList<>();
@@ -112,6 +114,7 @@ public final class ResourceConductor implements AutoCloseable {
         this.random = random;
         this.owner = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "resource " + config.name());
+            ownerThread = thread;
             thread.setDaemon(true);
             return thread;
         });
@@ -1069,6 +1072,15 @@ public final class ResourceConductor implements AutoCloseable {
     }
 
     private <T> T call(Callable<T> work) {
+        if (Thread.currentThread() == ownerThread) {
+            try {
+                return work.call();
+            } catch (RuntimeException | Error failure) {
+                throw failure;
+            } catch (Exception failure) {
+                throw new IllegalStateException(failure);
+            }
+        }
         Future<T> future = owner.submit(work);
         try {
             return future.get();

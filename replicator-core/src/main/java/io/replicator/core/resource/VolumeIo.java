@@ -8,7 +8,10 @@ import io.replicator.core.replication.WriteKind;
 import io.replicator.core.replication.WriteRequest;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
@@ -106,14 +109,7 @@ public final class VolumeIo {
         enter();
         try {
             begin(offset, length);
-            WriteRequest request;
-            try {
-                request = transferLog.submit(volume, offset, length, kind, fua, payload, () -> end(offset, length));
-            } catch (InterruptedException interrupted) {
-                end(offset, length);
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while entering the transfer log", interrupted);
-            }
+            List<WriteRequest> parts = enter(offset, length, kind, fua, payload);
             IOException local = null;
             try {
                 change.apply();
@@ -123,16 +119,56 @@ public final class VolumeIo {
             } catch (IOException failure) {
                 local = failure;
             }
-            transferLog.localCompleted(request, local);
+            for (WriteRequest part : parts) {
+                transferLog.localCompleted(part, local);
+            }
             if (local != null) {
                 throw local;
             }
-            awaitReplication(request);
+            for (WriteRequest part : parts) {
+                awaitReplication(part);
+            }
         } catch (IOException failure) {
             throw failed(failure);
         } finally {
             gate.readLock().unlock();
         }
+    }
+
+    /**
+     * Enters the write into the transfer log in parts of at most {@link WriteRequest#MAX_DATA_BYTES} (the largest
+     * frame a peer takes); the extents are unpinned once the last part has left the log.
+     */
+    private List<WriteRequest> enter(long offset, long length, WriteKind kind, boolean fua, ByteBuf payload)
+        throws IOException {
+        long partBytes = kind == WriteKind.DATA ? WriteRequest.MAX_DATA_BYTES : WriteRequest.MAX_NO_DATA_BYTES;
+        int count = (int) Math.max(1, (length + partBytes - 1) / partBytes);
+        AtomicInteger inLog = new AtomicInteger(count);
+        Runnable release = () -> {
+            if (inLog.decrementAndGet() == 0) {
+                end(offset, length);
+            }
+        };
+        List<WriteRequest> parts = new ArrayList<>(count);
+        try {
+            for (long done = 0; done < length || parts.isEmpty(); done += partBytes) {
+                long size = Math.min(partBytes, length - done);
+                ByteBuf slice = payload == null ? null
+                    : payload.slice(payload.readerIndex() + (int) done, (int) size);
+                parts.add(transferLog.submit(volume, offset + done, size, kind, fua, slice, release));
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            IOException failure = new IOException("interrupted while entering the transfer log", interrupted);
+            for (WriteRequest part : parts) {
+                transferLog.localCompleted(part, failure);
+            }
+            for (int missing = count - parts.size(); missing > 0; missing--) {
+                release.run();
+            }
+            throw failure;
+        }
+        return parts;
     }
 
     private static void awaitReplication(WriteRequest request) throws IOException {

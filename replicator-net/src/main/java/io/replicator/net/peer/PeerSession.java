@@ -79,6 +79,26 @@ public final class PeerSession {
     }
 
     /**
+     * {@link #sendAndFlush}, then runs {@code onWritten} once the message was written to the socket (protocol A's
+     * "handed over to the network"). It does not run if the write fails or the session is closed: the session then
+     * ends, and its owner learns of that through {@code disconnected}.
+     */
+    public void sendAndFlush(PeerMessage message, Runnable onWritten) {
+        if (!open) {
+            ReferenceCountUtil.release(message);
+            return;
+        }
+        Channel channel = channelFor(message);
+        channel.writeAndFlush(message).addListener(future -> {
+            if (future.isSuccess()) {
+                onWritten.run();
+            } else {
+                channel.pipeline().fireExceptionCaught(future.cause());
+            }
+        });
+    }
+
+    /**
      * Whether the data channel takes more writes without growing its outbound buffer past the high water mark; a
      * sender that respects it keeps memory bounded when the peer or the network is slow.
      */
@@ -108,6 +128,11 @@ public final class PeerSession {
     /** "ip:port" of the peer end of the data channel ("[ip]:port" for IPv6). */
     public String remoteAddress() {
         return describe(data.remoteAddress());
+    }
+
+    /** "ip:port" of this node's end of the data channel. */
+    public String localAddress() {
+        return describe(data.localAddress());
     }
 
     @Override

@@ -40,8 +40,8 @@ public final class FrameDescriptor {
     public static final int FLAG_LZ4 = 1;
     public static final int KNOWN_FLAGS = FLAG_LZ4;
 
-    /** Largest block data a data frame carries (1 MiB), as DRBD's max-bio-size. */
-    public static final int MAX_DATA_BYTES = 1 << 20;
+    /** Largest block data a data frame carries (1 MiB), as DRBD's max-bio-size: the core's largest request. */
+    public static final int MAX_DATA_BYTES = io.replicator.core.replication.WriteRequest.MAX_DATA_BYTES;
     /** Room for the message header in front of the data. */
     public static final int MAX_MESSAGE_HEADER_BYTES = 256;
     /** Largest payload length a receiver accepts. */

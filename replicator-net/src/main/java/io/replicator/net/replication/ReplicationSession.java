@@ -76,12 +76,16 @@ final class ReplicationSession implements PeerLinkListener {
         }
         int peer = session.peerNodeId();
         TransferLog log = events.transferLog();
-        switch (message) {
-            case PeerMessage.RecvAck ack -> log.receiveAck(peer, ack.blockId());
-            case PeerMessage.WriteAck ack -> log.writeAck(peer, ack.blockId());
-            case PeerMessage.NegAck ack -> log.negativeAck(peer, ack.blockId());
-            case PeerMessage.BarrierAck ack -> log.barrierAck(peer, ack.epoch(), ack.setSize());
-            default -> current.enqueue(message);
+        if (message instanceof PeerMessage.RecvAck ack) {
+            log.receiveAck(peer, ack.blockId());
+        } else if (message instanceof PeerMessage.WriteAck ack) {
+            log.writeAck(peer, ack.blockId());
+        } else if (message instanceof PeerMessage.NegAck ack) {
+            log.negativeAck(peer, ack.blockId());
+        } else if (message instanceof PeerMessage.BarrierAck ack) {
+            log.barrierAck(peer, ack.epoch(), ack.setSize());
+        } else {
+            current.enqueue(message);
         }
     }
 
@@ -158,26 +162,26 @@ final class ReplicationSession implements PeerLinkListener {
 
         private void handle(PeerMessage message) {
             try {
-                switch (message) {
-                    case PeerMessage.Uuids u -> uuids.put(u.volume(), u);
-                    case PeerMessage.Sizes s -> sizes.put(s.volume(), s);
-                    case PeerMessage.State state -> report(state);
-                    case DataFrame frame -> write(frame);
-                    case PeerMessage.Barrier barrier -> {
-                        ReplicaReceiver r = receiver();
-                        if (r != null) {
-                            r.barrier(barrier.epoch());
-                        }
+                if (message instanceof PeerMessage.Uuids u) {
+                    uuids.put(u.volume(), u);
+                } else if (message instanceof PeerMessage.Sizes s) {
+                    sizes.put(s.volume(), s);
+                } else if (message instanceof PeerMessage.State state) {
+                    report(state);
+                } else if (message instanceof DataFrame frame) {
+                    write(frame);
+                } else if (message instanceof PeerMessage.Barrier barrier) {
+                    ReplicaReceiver r = receiver();
+                    if (r != null) {
+                        r.barrier(barrier.epoch());
                     }
-                    case PeerMessage.OutOfSync oos -> {
-                        ReplicaReceiver r = receiver();
-                        if (r != null) {
-                            r.outOfSync(oos.volume(), oos.sector(), oos.sizeBytes());
-                        }
+                } else if (message instanceof PeerMessage.OutOfSync oos) {
+                    ReplicaReceiver r = receiver();
+                    if (r != null) {
+                        r.outOfSync(oos.volume(), oos.sector(), oos.sizeBytes());
                     }
-                    case PeerMessage.Disconnect d -> {
-                    }
-                    default -> LOG.log(System.Logger.Level.DEBUG, "{0}: ignoring {1}", name, message.type());
+                } else {
+                    LOG.log(System.Logger.Level.DEBUG, "{0}: ignoring {1}", name, message.type());
                 }
             } catch (IOException failure) {
                 LOG.log(System.Logger.Level.ERROR, "{0}: local I/O error applying the peer''s data: {1}", name,
@@ -259,8 +263,16 @@ final class ReplicationSession implements PeerLinkListener {
         public void sendWrite(WriteRequest request, int dpFlags, Runnable handedOver) {
             boolean noData = (dpFlags & DpFlags.NO_DATA) != 0;
             ByteBuf payload = noData ? Unpooled.EMPTY_BUFFER : request.payload().retainedSlice();
-            DataFrame frame = new DataFrame(MessageType.DATA, request.volume(), request.offset(), request.id(),
-                request.sequence(), dpFlags, (int) request.length(), payload);
+            DataFrame frame;
+            try {
+                frame = new DataFrame(MessageType.DATA, request.volume(), request.offset(), request.id(),
+                    request.sequence(), dpFlags, (int) request.length(), payload);
+            } catch (IllegalArgumentException impossible) {
+                // Called under the transfer log's lock: never throw. Dropping the session marks the write.
+                payload.release();
+                session.close("cannot send write " + request + ": " + impossible.getMessage());
+                return;
+            }
             session.sendAndFlush(frame, handedOver);
         }
 
