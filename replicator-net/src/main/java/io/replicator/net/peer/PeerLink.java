@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -80,9 +81,14 @@ public final class PeerLink {
     /** Every channel of this link not closed yet, for {@link PeerTransport#close()}. */
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
 
-    /** Whether the link is started; written under the lock. */
+    /**
+     * Serializes {@link #start()} calls, which block while binding. Never taken on an event loop; the monitor of this
+     * object, which event loops do take (refusal, a listener's stop), is never held while blocking.
+     */
+    private final Object startLock = new Object();
+    /** Whether the link is started; written under the monitor. */
     private volatile boolean running;
-    /** Bumped by each start; work scheduled for an older start is dropped. Written under the lock. */
+    /** Bumped by each start; work scheduled for an older start is dropped. Written under the monitor. */
     private volatile int epoch;
     /** The session up now, for {@link #session()}. */
     private volatile PeerSession current;
@@ -120,13 +126,31 @@ public final class PeerLink {
      */
     public void start() {
         int started;
-        synchronized (this) {
-            if (running) {
-                return;
+        synchronized (startLock) {
+            synchronized (this) {
+                if (running) {
+                    return;
+                }
+                running = true;
+                started = ++epoch;
             }
-            transport.listen(this, localAddresses);
-            running = true;
-            started = ++epoch;
+            try {
+                transport.listen(this, localAddresses);
+            } catch (RuntimeException e) {
+                synchronized (this) {
+                    if (epoch == started) {
+                        running = false;
+                    }
+                }
+                throw e;
+            }
+            synchronized (this) {
+                if (!isCurrent(started)) {
+                    // stopped or refused while binding: undo what the stop could not see yet
+                    transport.unlisten(this, localAddresses);
+                    return;
+                }
+            }
         }
         LOG.log(System.Logger.Level.INFO, "{0}: started, {1} on {2}", this,
             options.dials() ? "dialing" : "accepting", options.paths());
@@ -140,7 +164,7 @@ public final class PeerLink {
     /**
      * Stops the link: a connected peer gets a {@link PeerMessage.Disconnect} (flushed before the channels close), the
      * listener hears {@code disconnected}, and this side neither dials nor accepts the peer until started again.
-     * Idempotent; returns without waiting.
+     * Idempotent; any thread (the listener too); returns without waiting.
      */
     public void stop() {
         synchronized (this) {
@@ -321,7 +345,7 @@ public final class PeerLink {
     }
 
     void onMessage(Pairing attempt, MessageType.Stream stream, PeerMessage message) {
-        onLoop(() -> {
+        onLoop(() -> ReferenceCountUtil.release(message), () -> {
             if (!isLive(attempt)) {
                 ReferenceCountUtil.release(message);
                 return;
@@ -519,10 +543,20 @@ public final class PeerLink {
     }
 
     private void onLoop(Runnable task) {
+        onLoop(() -> { }, task);
+    }
+
+    /** Runs {@code task} on the link's loop, or {@code ifShutDown} when the group no longer takes tasks. */
+    private void onLoop(Runnable ifShutDown, Runnable task) {
         if (loop.inEventLoop()) {
             task.run();
-        } else {
+            return;
+        }
+        try {
             loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: event loop shut down, dropping a channel event", this);
+            ifShutDown.run();
         }
     }
 
