@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslContext;
@@ -162,9 +163,10 @@ public final class PeerLink {
     }
 
     /**
-     * Stops the link: a connected peer gets a {@link PeerMessage.Disconnect} (flushed before the channels close), the
-     * listener hears {@code disconnected}, and this side neither dials nor accepts the peer until started again.
-     * Idempotent; any thread (the listener too); returns without waiting.
+     * Stops the link: a connected peer gets a {@link PeerMessage.Disconnect} and then the data channel's FIN (the
+     * channels close when the peer closes its end, or after {@code timeout}), the listener hears
+     * {@code disconnected}, and this side neither dials nor accepts the peer until started again. Idempotent; any
+     * thread (the listener too); returns without waiting.
      */
     public void stop() {
         synchronized (this) {
@@ -316,7 +318,7 @@ public final class PeerLink {
                 return;
             }
             if (attempt.halfUpTimer == null) {
-                long limitMs = options.halfUpLimit().toMillis();
+                long limitMs = handshake.timeout().toMillis();
                 attempt.halfUpTimer = loop.schedule(() -> {
                     if (isLive(attempt) && !attempt.bothUp()) {
                         end(attempt, "session half up for more than " + limitMs + " ms: the "
@@ -507,7 +509,18 @@ public final class PeerLink {
             return;
         }
         session.markClosed();
-        attempt.data.writeAndFlush(new PeerMessage.Disconnect()).addListener(written -> attempt.closeChannels());
+        // Disconnect, then FIN, on the data channel: the peer reads them in that order. The control channel closes
+        // only once the data channel has (the peer closed its end after acting on the Disconnect), so the peer
+        // cannot see the control channel go first and take it for a failure. A silent peer gets `timeout`.
+        Channel data = attempt.data;
+        data.closeFuture().addListener(closed -> attempt.closeChannels());
+        data.writeAndFlush(new PeerMessage.Disconnect()).addListener(written -> {
+            if (written.isSuccess() && data instanceof SocketChannel socket) {
+                socket.shutdownOutput();
+            } else {
+                attempt.closeChannels();
+            }
+        });
         loop.schedule(attempt::closeChannels, options.net().timeoutMs(), TimeUnit.MILLISECONDS);
         disconnected(session, "link stopped");
     }
