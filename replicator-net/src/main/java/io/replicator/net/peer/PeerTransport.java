@@ -25,6 +25,7 @@ public final class PeerTransport implements AutoCloseable {
     private static final long CLOSE_WAIT_MS = 5_000;
 
     private final EventLoopGroup group;
+    /** The started links, for {@link #close()}. */
     private final Set<PeerLink> links = ConcurrentHashMap.newKeySet();
     /** Serializes binding; taken only by {@link PeerLink#start()} callers, never on an event loop. */
     private final Object bindLock = new Object();
@@ -47,14 +48,8 @@ public final class PeerTransport implements AutoCloseable {
      * @throws IllegalStateException    after {@link #close()}
      */
     public PeerLink link(PeerLinkOptions options, PeerLinkListener listener) {
-        synchronized (this) {
-            if (closed) {
-                throw new IllegalStateException("peer transport is closed");
-            }
-        }
-        PeerLink link = new PeerLink(this, group.next(), options, listener);
-        links.add(link);
-        return link;
+        checkOpen();
+        return new PeerLink(this, group.next(), options, listener);
     }
 
     /**
@@ -71,6 +66,10 @@ public final class PeerTransport implements AutoCloseable {
                 for (InetSocketAddress address : addresses) {
                     register(link, address);
                     done.add(address);
+                }
+                synchronized (this) {
+                    checkOpen();
+                    links.add(link);
                 }
             } catch (IOException e) {
                 unlisten(link, done);
@@ -117,6 +116,7 @@ public final class PeerTransport implements AutoCloseable {
 
     /** Unregisters {@code link}; closes the listeners no link uses any more. Never blocks; any thread. */
     synchronized void unlisten(PeerLink link, Iterable<InetSocketAddress> addresses) {
+        links.remove(link);
         for (InetSocketAddress address : addresses) {
             PeerAcceptor acceptor = acceptors.get(address);
             if (acceptor != null && acceptor.unregister(link)) {
@@ -139,7 +139,8 @@ public final class PeerTransport implements AutoCloseable {
             }
             closed = true;
         }
-        for (PeerLink link : links) {
+        List<PeerLink> started = new ArrayList<>(links);
+        for (PeerLink link : started) {
             link.stop();
         }
         List<ChannelFuture> listeners;
@@ -155,7 +156,7 @@ public final class PeerTransport implements AutoCloseable {
             return;
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MS);
-        for (PeerLink link : links) {
+        for (PeerLink link : started) {
             link.awaitClosed(deadline);
         }
         for (ChannelFuture listener : listeners) {
