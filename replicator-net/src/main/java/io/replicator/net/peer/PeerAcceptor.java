@@ -105,11 +105,6 @@ final class PeerAcceptor {
         return address;
     }
 
-    /** The bound address (shows the port chosen for port 0). */
-    InetSocketAddress boundAddress() {
-        return (InetSocketAddress) server.localAddress();
-    }
-
     @Override
     public String toString() {
         return "peer listener " + endpoint(address);

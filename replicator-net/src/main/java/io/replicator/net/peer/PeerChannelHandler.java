@@ -8,6 +8,8 @@ import io.replicator.net.handshake.HandshakeFailed;
 import io.replicator.net.protocol.MessageType;
 import io.replicator.net.protocol.PeerMessage;
 
+import java.util.concurrent.RejectedExecutionException;
+
 /**
  * Last handler of each peer channel, from connection to close. It installs the replication codec when the handshake
  * completes, and reports everything else to its {@link PeerLink} tagged with the {@link Pairing} and stream it
@@ -54,6 +56,12 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        link.onChannelClosed(pairing, stream);
+        // One task later: a decoder fires channelInactive before the exception of a stream that ended inside a frame
+        // (in the same call stack), and that exception is the better reason.
+        try {
+            ctx.executor().execute(() -> link.onChannelClosed(pairing, stream));
+        } catch (RejectedExecutionException shuttingDown) {
+            link.onChannelClosed(pairing, stream);
+        }
     }
 }

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslContext;
@@ -30,6 +31,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -80,9 +82,14 @@ public final class PeerLink {
     /** Every channel of this link not closed yet, for {@link PeerTransport#close()}. */
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
 
-    /** Whether the link is started; written under the lock. */
+    /**
+     * Serializes {@link #start()} calls, which block while binding. Never taken on an event loop; the monitor of this
+     * object, which event loops do take (refusal, a listener's stop), is never held while blocking.
+     */
+    private final Object startLock = new Object();
+    /** Whether the link is started; written under the monitor. */
     private volatile boolean running;
-    /** Bumped by each start; work scheduled for an older start is dropped. Written under the lock. */
+    /** Bumped by each start; work scheduled for an older start is dropped. Written under the monitor. */
     private volatile int epoch;
     /** The session up now, for {@link #session()}. */
     private volatile PeerSession current;
@@ -120,13 +127,31 @@ public final class PeerLink {
      */
     public void start() {
         int started;
-        synchronized (this) {
-            if (running) {
-                return;
+        synchronized (startLock) {
+            synchronized (this) {
+                if (running) {
+                    return;
+                }
+                running = true;
+                started = ++epoch;
             }
-            transport.listen(this, localAddresses);
-            running = true;
-            started = ++epoch;
+            try {
+                transport.listen(this, localAddresses);
+            } catch (RuntimeException e) {
+                synchronized (this) {
+                    if (epoch == started) {
+                        running = false;
+                    }
+                }
+                throw e;
+            }
+            synchronized (this) {
+                if (!isCurrent(started)) {
+                    // stopped or refused while binding: undo what the stop could not see yet
+                    transport.unlisten(this, localAddresses);
+                    return;
+                }
+            }
         }
         LOG.log(System.Logger.Level.INFO, "{0}: started, {1} on {2}", this,
             options.dials() ? "dialing" : "accepting", options.paths());
@@ -138,9 +163,10 @@ public final class PeerLink {
     }
 
     /**
-     * Stops the link: a connected peer gets a {@link PeerMessage.Disconnect} (flushed before the channels close), the
-     * listener hears {@code disconnected}, and this side neither dials nor accepts the peer until started again.
-     * Idempotent; returns without waiting.
+     * Stops the link: a connected peer gets a {@link PeerMessage.Disconnect} and then the data channel's FIN (the
+     * channels close when the peer closes its end, or after {@code timeout}), the listener hears
+     * {@code disconnected}, and this side neither dials nor accepts the peer until started again. Idempotent; any
+     * thread (the listener too); returns without waiting.
      */
     public void stop() {
         synchronized (this) {
@@ -292,7 +318,7 @@ public final class PeerLink {
                 return;
             }
             if (attempt.halfUpTimer == null) {
-                long limitMs = options.halfUpLimit().toMillis();
+                long limitMs = handshake.timeout().toMillis();
                 attempt.halfUpTimer = loop.schedule(() -> {
                     if (isLive(attempt) && !attempt.bothUp()) {
                         end(attempt, "session half up for more than " + limitMs + " ms: the "
@@ -321,7 +347,7 @@ public final class PeerLink {
     }
 
     void onMessage(Pairing attempt, MessageType.Stream stream, PeerMessage message) {
-        onLoop(() -> {
+        onLoop(() -> ReferenceCountUtil.release(message), () -> {
             if (!isLive(attempt)) {
                 ReferenceCountUtil.release(message);
                 return;
@@ -483,7 +509,18 @@ public final class PeerLink {
             return;
         }
         session.markClosed();
-        attempt.data.writeAndFlush(new PeerMessage.Disconnect()).addListener(written -> attempt.closeChannels());
+        // Disconnect, then FIN, on the data channel: the peer reads them in that order. The control channel closes
+        // only once the data channel has (the peer closed its end after acting on the Disconnect), so the peer
+        // cannot see the control channel go first and take it for a failure. A silent peer gets `timeout`.
+        Channel data = attempt.data;
+        data.closeFuture().addListener(closed -> attempt.closeChannels());
+        data.writeAndFlush(new PeerMessage.Disconnect()).addListener(written -> {
+            if (written.isSuccess() && data instanceof SocketChannel socket) {
+                socket.shutdownOutput();
+            } else {
+                attempt.closeChannels();
+            }
+        });
         loop.schedule(attempt::closeChannels, options.net().timeoutMs(), TimeUnit.MILLISECONDS);
         disconnected(session, "link stopped");
     }
@@ -519,10 +556,20 @@ public final class PeerLink {
     }
 
     private void onLoop(Runnable task) {
+        onLoop(() -> { }, task);
+    }
+
+    /** Runs {@code task} on the link's loop, or {@code ifShutDown} when the group no longer takes tasks. */
+    private void onLoop(Runnable ifShutDown, Runnable task) {
         if (loop.inEventLoop()) {
             task.run();
-        } else {
+            return;
+        }
+        try {
             loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: event loop shut down, dropping a channel event", this);
+            ifShutDown.run();
         }
     }
 

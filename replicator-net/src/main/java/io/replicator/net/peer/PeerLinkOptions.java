@@ -7,7 +7,6 @@ import io.replicator.net.handshake.HandshakeOptions;
 import io.replicator.net.protocol.Compression;
 import io.replicator.net.protocol.DigestKind;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -72,11 +71,6 @@ public record PeerLinkOptions(int localNodeId, int peerNodeId, List<PeerPath> pa
     /** The handshake options for each channel of this link. */
     HandshakeOptions handshake() {
         return HandshakeOptions.of(localNodeId, peerNodeId, net, discardMyData);
-    }
-
-    /** How long one session may stay half up (one channel through its handshake, the other not). */
-    Duration halfUpLimit() {
-        return handshake().timeout();
     }
 
     Compression compression() {

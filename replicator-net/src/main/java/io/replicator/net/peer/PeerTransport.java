@@ -25,7 +25,10 @@ public final class PeerTransport implements AutoCloseable {
     private static final long CLOSE_WAIT_MS = 5_000;
 
     private final EventLoopGroup group;
+    /** The started links, for {@link #close()}. */
     private final Set<PeerLink> links = ConcurrentHashMap.newKeySet();
+    /** Serializes binding; taken only by {@link PeerLink#start()} callers, never on an event loop. */
+    private final Object bindLock = new Object();
     /** Guarded by this. */
     private final Map<InetSocketAddress, PeerAcceptor> acceptors = new HashMap<>();
     /** Listeners being closed, so that a rebind of the same address waits for the port. Guarded by this. */
@@ -45,52 +48,75 @@ public final class PeerTransport implements AutoCloseable {
      * @throws IllegalStateException    after {@link #close()}
      */
     public PeerLink link(PeerLinkOptions options, PeerLinkListener listener) {
-        synchronized (this) {
-            if (closed) {
-                throw new IllegalStateException("peer transport is closed");
-            }
-        }
-        PeerLink link = new PeerLink(this, group.next(), options, listener);
-        links.add(link);
-        return link;
+        checkOpen();
+        return new PeerLink(this, group.next(), options, listener);
     }
 
     /**
-     * Registers {@code link} with the listener of each address, binding those not bound yet. All or nothing.
+     * Registers {@code link} with the listener of each address, binding those not bound yet. All or nothing. Blocks
+     * while binding, holding no lock an event loop could want: binds are serialized by their own lock, and the
+     * transport's monitor guards only the map updates.
      *
      * @throws UncheckedIOException when an address cannot be bound (in use, not local)
      */
-    synchronized void listen(PeerLink link, Set<InetSocketAddress> addresses) {
-        if (closed) {
-            throw new IllegalStateException("peer transport is closed");
-        }
-        List<InetSocketAddress> done = new ArrayList<>();
-        try {
-            for (InetSocketAddress address : addresses) {
-                PeerAcceptor acceptor = acceptors.get(address);
-                if (acceptor == null) {
-                    ChannelFuture previous = closing.remove(address);
-                    if (previous != null) {
-                        previous.awaitUninterruptibly(CLOSE_WAIT_MS);
-                    }
-                    acceptor = PeerAcceptor.bind(address, group);
-                    acceptors.put(address, acceptor);
+    void listen(PeerLink link, Set<InetSocketAddress> addresses) {
+        synchronized (bindLock) {
+            List<InetSocketAddress> done = new ArrayList<>();
+            try {
+                for (InetSocketAddress address : addresses) {
+                    register(link, address);
+                    done.add(address);
                 }
-                acceptor.register(link);
-                done.add(address);
+                synchronized (this) {
+                    checkOpen();
+                    links.add(link);
+                }
+            } catch (IOException e) {
+                unlisten(link, done);
+                throw new UncheckedIOException("peer link to node " + link.options().peerNodeId() + ": "
+                    + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                unlisten(link, done);
+                throw e;
             }
-        } catch (IOException e) {
-            unlisten(link, done);
-            throw new UncheckedIOException("peer link to node " + link.options().peerNodeId() + ": "
-                + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            unlisten(link, done);
-            throw e;
         }
     }
 
-    /** Unregisters {@code link}; closes the listeners no link uses any more. Never blocks. */
+    private void register(PeerLink link, InetSocketAddress address) throws IOException {
+        ChannelFuture previous;
+        synchronized (this) {
+            checkOpen();
+            PeerAcceptor acceptor = acceptors.get(address);
+            if (acceptor != null) {
+                acceptor.register(link);
+                return;
+            }
+            previous = closing.remove(address);
+        }
+        if (previous != null) {
+            previous.awaitUninterruptibly(CLOSE_WAIT_MS);
+        }
+        PeerAcceptor bound = PeerAcceptor.bind(address, group);
+        synchronized (this) {
+            if (!closed && acceptors.putIfAbsent(address, bound) == null) {
+                bound.register(link);
+                return;
+            }
+        }
+        bound.close();
+        checkOpen();
+        throw new IllegalStateException("a listener on " + address + " appeared while binding it");
+    }
+
+    private synchronized void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("peer transport is closed");
+        }
+    }
+
+    /** Unregisters {@code link}; closes the listeners no link uses any more. Never blocks; any thread. */
     synchronized void unlisten(PeerLink link, Iterable<InetSocketAddress> addresses) {
+        links.remove(link);
         for (InetSocketAddress address : addresses) {
             PeerAcceptor acceptor = acceptors.get(address);
             if (acceptor != null && acceptor.unregister(link)) {
@@ -98,12 +124,6 @@ public final class PeerTransport implements AutoCloseable {
                 closing.put(address, acceptor.close());
             }
         }
-    }
-
-    /** The address a listener is bound to, for tests that bind port 0. */
-    synchronized InetSocketAddress boundAddress(InetSocketAddress address) {
-        PeerAcceptor acceptor = acceptors.get(address);
-        return acceptor == null ? null : acceptor.boundAddress();
     }
 
     /**
@@ -119,7 +139,8 @@ public final class PeerTransport implements AutoCloseable {
             }
             closed = true;
         }
-        for (PeerLink link : links) {
+        List<PeerLink> started = new ArrayList<>(links);
+        for (PeerLink link : started) {
             link.stop();
         }
         List<ChannelFuture> listeners;
@@ -135,7 +156,7 @@ public final class PeerTransport implements AutoCloseable {
             return;
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MS);
-        for (PeerLink link : links) {
+        for (PeerLink link : started) {
             link.awaitClosed(deadline);
         }
         for (ChannelFuture listener : listeners) {

@@ -98,7 +98,8 @@ final class PreambleHandler extends ChannelInboundHandlerAdapter {
     /**
      * Gives the channel to its link (from any thread): on the channel's event loop this handler leaves, {@code install}
      * adds the link's handlers, the bytes after the preamble go in at the head of the new pipeline, and reading
-     * resumes. If the channel closed meanwhile, {@code onClosed} runs instead.
+     * resumes. If the channel closed meanwhile, or {@code install} fails (the channel is then closed), {@code onClosed}
+     * runs instead.
      */
     void handOver(Consumer<Channel> install, Runnable onClosed) {
         ctx.executor().execute(() -> {
@@ -111,7 +112,16 @@ final class PreambleHandler extends ChannelInboundHandlerAdapter {
             ByteBuf rest = received;
             received = null;
             ctx.pipeline().remove(this);
-            install.accept(channel);
+            try {
+                install.accept(channel);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, acceptor + ": cannot set up the connection from "
+                    + channel.remoteAddress(), e);
+                ReferenceCountUtil.release(rest);
+                channel.close();
+                onClosed.run();
+                return;
+            }
             if (rest != null && rest.isReadable()) {
                 channel.pipeline().fireChannelRead(rest);
                 channel.pipeline().fireChannelReadComplete();

@@ -7,16 +7,20 @@ import io.replicator.core.config.Address;
 import io.replicator.core.config.NetConfig;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /** One daemon's peer side in a test: its own event loops and transport. Also the tests' config and port helpers. */
 final class Node implements AutoCloseable {
+    private static final Random RANDOM = new Random();
     final int id;
     final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     PeerTransport transport = new PeerTransport(group);
@@ -48,12 +52,32 @@ final class Node implements AutoCloseable {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
     }
 
-    /** A TCP port nobody listens on right now. */
+    /**
+     * A loopback TCP port nobody uses right now, below the kernel's ephemeral range: tests close listeners and bind
+     * the same port again, and a port from the ephemeral range could meanwhile become the source port of some
+     * outgoing connection on this (shared) machine.
+     */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        int below = ephemeralLow();
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = 10_000 + RANDOM.nextInt(Math.max(1, below - 10_000));
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(false);
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+                return port;
+            } catch (IOException inUse) {
+                // try another
+            }
+        }
+        throw new IllegalStateException("no free port below " + below);
+    }
+
+    private static int ephemeralLow() {
+        try {
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
         }
     }
 

@@ -222,4 +222,26 @@ class PeerLinkTest {
             assertThat(nonces[1]).as("a new nonce per attempt").isNotEqualTo(nonces[0]);
         }
     }
+
+    @Test
+    void aListenerMayStopItsLinkFromACallbackAndClosingTheTransportFreesThePorts() throws Exception {
+        PeerLink link1 = node1.link(2, net, r1, Node.path(p1, p2));
+        r1.onConnected(session -> link1.stop());
+        link1.start();
+        node2.start(1, net, r2, Node.path(p2, p1));
+        r1.connected(WAIT_MS);
+        assertThat(r1.disconnected(WAIT_MS)).isEqualTo("link stopped");
+        r2.connected(WAIT_MS);
+        assertThat(r2.disconnected(WAIT_MS)).isEqualTo("peer disconnected");
+
+        node1.transport.close();
+        node2.transport.close();
+        for (int port : new int[] {p1, p2}) {
+            try (ServerSocket free = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+                assertThat(free.getLocalPort()).isEqualTo(port);
+            }
+        }
+        assertThatThrownBy(() -> node1.link(2, net, r1, Node.path(p1, p2))).isInstanceOf(IllegalStateException.class);
+        r1.assertQuiet(200);
+    }
 }
