@@ -6,7 +6,7 @@ import java.nio.file.Path;
 /**
  * Where node daemons keep their control sockets and logs: {@code $REPLICATOR_RUN_DIR} when set; otherwise
  * {@code /run/replicator} for root, and {@code $XDG_RUNTIME_DIR/replicator} (or {@code /tmp/replicator-USER}) for
- * others. One daemon per node name: {@code NODE.sock} and {@code NODE.log}.
+ * others. One daemon per node name: {@code NODE.sock}, {@code NODE.log} and {@code NODE.pid} (see {@link PidFile}).
  */
 public final class RunDirectory {
     /** The environment variable that overrides the folder. */
@@ -48,5 +48,10 @@ public final class RunDirectory {
     /** The log of {@code node}'s daemon when it was started in the background. */
     public Path log(String node) {
         return folder.resolve(node + ".log");
+    }
+
+    /** The pid file of {@code node}'s running daemon. */
+    public Path pidFile(String node) {
+        return folder.resolve(node + ".pid");
     }
 }

@@ -2,15 +2,18 @@ package io.replicator.cli.command.resource;
 
 import io.replicator.cli.ReplicatorCommand;
 import io.replicator.cli.daemon.NodeDaemon;
+import io.replicator.cli.daemon.PidFile;
 import io.replicator.cli.daemon.RunDirectory;
 import io.replicator.cli.output.CommandFailure;
 import io.replicator.cli.output.ExitCode;
 import io.replicator.core.config.ConfigException;
 import io.replicator.core.resource.VolumeOpener;
+import io.replicator.net.control.ControlClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code daemon}: runs this node's daemon in the foreground, as a systemd unit does, until stopped. */
@@ -22,20 +25,38 @@ public final class DaemonCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         String node = root.global().nodeName();
+        RunDirectory run = RunDirectory.resolve();
+        Path socket = run.socket(node);
+        // Checked before the pid file is written, so that a second daemon never replaces the running one's file.
+        if (ControlClient.isAlive(socket)) {
+            throw new CommandFailure(ExitCode.FAILURE, "daemon: another daemon is already listening on " + socket);
+        }
+        PidFile pid;
         NodeDaemon daemon;
         try {
-            daemon = NodeDaemon.start(root.global().configPath(), node, RunDirectory.resolve().socket(node),
-                VolumeOpener.STORAGE);
+            pid = PidFile.write(run.pidFile(node));
+        } catch (IOException failure) {
+            throw new CommandFailure(ExitCode.FAILURE, "daemon: cannot write " + run.pidFile(node) + ": "
+                + failure.getMessage());
+        }
+        try {
+            daemon = NodeDaemon.start(root.global().configPath(), node, socket, VolumeOpener.STORAGE);
         } catch (ConfigException invalid) {
+            pid.close();
             throw new CommandFailure(ExitCode.INVALID_CONFIG, invalid.getMessage());
         } catch (IOException failure) {
+            pid.close();
             throw new CommandFailure(ExitCode.FAILURE, "daemon: " + failure.getMessage());
         }
-        Thread hook = new Thread(daemon::close, "shutdown");
+        Thread hook = new Thread(() -> {
+            daemon.close();
+            pid.close();
+        }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         daemon.awaitStop();
         Runtime.getRuntime().removeShutdownHook(hook);
         daemon.close();
+        pid.close();
         return ExitCode.SUCCESS.status();
     }
 }
