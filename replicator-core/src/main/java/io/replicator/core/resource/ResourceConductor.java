@@ -660,6 +660,7 @@ public final class ResourceConductor implements AutoCloseable {
             peer.reports.put(report.volume(), report);
             if (report.skipInitialSync()) {
                 adoptGeneration(volume.get(), report);
+                reportToPeers(false);
             }
             return;
         }
