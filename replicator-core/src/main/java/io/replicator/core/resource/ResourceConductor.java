@@ -88,6 +88,8 @@ public final class ResourceConductor implements AutoCloseable {
     private final Map<String, PeerRuntime> peers = new LinkedHashMap<>();
     private final PeerRuntime[] peersByNode = new PeerRuntime[GenerationIds.MAX_PEERS];
     private final TransferLog transferLog;
+    /** Set when a Primary lost a replicating peer; the next write starts a new generation first. */
+    private volatile boolean newGenerationBeforeWrite;
     /** The owner thread, so that work it hands itself (listeners asking for a snapshot) runs inline. */
     private volatile Thread ownerThread;
     private final List<VolumeRuntime> volumes = new ArrayList<>();
@@ -531,14 +533,10 @@ public final class ResourceConductor implements AutoCloseable {
         peer.forgetSession();
         peer.lastReason = reason;
         if (wasReplicating && role == Role.PRIMARY) {
-            // A Primary that goes on without the peer starts a new data generation (drbd.md §4): the peer can
-            // tell later that it missed writes, and the bitmap slot for it records them.
-            for (VolumeRuntime volume : volumes) {
-                if (volume.disk().isPresent()) {
-                    writeMetadata(volume, superblock -> superblock.withGenerationIds(superblock.generationIds()
-                        .newCurrent(random, true, unreachableSlots(superblock))));
-                }
-            }
+            // A Primary that writes without the peer starts a new data generation first (drbd.md §4), so that the
+            // peer can tell later that it missed writes. Like DRBD, only once it writes: a peer that comes back
+            // before any write finds the same generation and nothing to resync.
+            newGenerationBeforeWrite = true;
         }
     }
 
@@ -658,7 +656,11 @@ public final class ResourceConductor implements AutoCloseable {
         }
         if (peer.replicating) {
             peer.reports.put(report.volume(), report);
-            if (report.skipInitialSync()) {
+            boolean newGeneration = GenerationIds.mask(report.ids().current()) != volume.get().disk()
+                .map(d -> GenerationIds.mask(d.backing().metadata().current().generationIds().current())).orElse(0L);
+            if (report.skipInitialSync() || (newGeneration && report.role() == Role.PRIMARY)) {
+                // The Primary started a new generation while we replicate from it (--clear-bitmap, or after it
+                // lost another peer): we hold the same data, so we carry the same generation.
                 adoptGeneration(volume.get(), report);
                 reportToPeers(false);
             }
@@ -677,6 +679,9 @@ public final class ResourceConductor implements AutoCloseable {
         }
         peer.replicating = true;
         transferLog.addPeer(peer.nodeId(), PeerPolicy.of(peer.connection.net()));
+        if (peers.values().stream().allMatch(p -> p.replicating)) {
+            newGenerationBeforeWrite = false;
+        }
         LOG.log(System.Logger.Level.INFO, "{0}: replicating with {1} (protocol {2})", config.name(),
             peer.host.name(), peer.connection.net().protocol());
     }
@@ -725,16 +730,28 @@ public final class ResourceConductor implements AutoCloseable {
         connections.put(peer.host.name(), ConnectionState.STANDALONE);
     }
 
-    /** The peer started a new generation on identical data ({@code new-current-uuid --clear-bitmap}): adopt it. */
+    /**
+     * The replicating peer started a new generation: adopt it. With {@code --clear-bitmap} (skip the initial sync)
+     * both copies are declared identical: bitmaps cleared, UpToDate; otherwise the Primary moved on while this node
+     * kept receiving every write, so only the current id changes (the old one goes to history).
+     */
     private void adoptGeneration(VolumeRuntime volume, VolumeReport report) {
         volume.disk().ifPresent(disk -> {
-            for (int slot = 0; slot < disk.bitmaps().maxPeers(); slot++) {
-                disk.bitmaps().bitmap(slot).clearAll();
+            boolean skip = report.skipInitialSync();
+            if (skip) {
+                for (int slot = 0; slot < disk.bitmaps().maxPeers(); slot++) {
+                    disk.bitmaps().bitmap(slot).clearAll();
+                }
             }
-            writeMetadata(volume, superblock -> upToDate(superblock.withGenerationIds(
-                superblock.generationIds().clearBitmapSkipInitialSync(random, role == Role.PRIMARY)
-                    .adoptingCurrent(report.ids().current(), role == Role.PRIMARY))));
-            if (volume.state() != DiskState.UP_TO_DATE) {
+            writeMetadata(volume, superblock -> {
+                GenerationIds ids = superblock.generationIds();
+                GenerationIds moved = skip ? ids.clearBitmapSkipInitialSync(random, role == Role.PRIMARY)
+                    : ids.newCurrent(random, role == Role.PRIMARY, PeerSlots.of());
+                Superblock updated = superblock.withGenerationIds(moved.adoptingCurrent(report.ids().current(),
+                    role == Role.PRIMARY));
+                return skip ? upToDate(updated) : updated;
+            });
+            if (skip && volume.state() != DiskState.UP_TO_DATE) {
                 volume.moveTo(DiskState.UP_TO_DATE);
             }
         });
@@ -919,7 +936,27 @@ public final class ResourceConductor implements AutoCloseable {
                     localIoError(volume, failure);
                     listeners.forEach(listener -> listener.accept(this));
                 }
-            }));
+            }), this::startGenerationIfPending);
+    }
+
+    /** Runs on I/O threads before each write: the first write after a peer was lost starts a new generation. */
+    private void startGenerationIfPending() {
+        if (!newGenerationBeforeWrite) {
+            return;
+        }
+        call(() -> {
+            if (newGenerationBeforeWrite && role == Role.PRIMARY) {
+                newGenerationBeforeWrite = false;
+                for (VolumeRuntime volume : volumes) {
+                    if (volume.disk().isPresent()) {
+                        writeMetadata(volume, superblock -> superblock.withGenerationIds(superblock.generationIds()
+                            .newCurrent(random, true, unreachableSlots(superblock))));
+                    }
+                }
+                reportToPeers(false);
+            }
+            return null;
+        });
     }
 
     /** Stops serving {@code volume} (waiting for its requests in flight). */

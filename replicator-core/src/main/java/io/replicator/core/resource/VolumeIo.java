@@ -46,6 +46,7 @@ public final class VolumeIo {
     private final int volume;
     private final TransferLog transferLog;
     private final BiConsumer<VolumeIo, IOException> onIoError;
+    private final Runnable beforeWrite;
     private final ReadWriteLock gate = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
@@ -55,9 +56,12 @@ public final class VolumeIo {
      * @param transferLog the resource's transfer log: it sends every write to the replicating peers and marks it
      *                    out of sync for the others
      * @param onIoError   told of a local I/O error; it must not block (it hands over to the owner thread)
+     * @param beforeWrite runs before every write enters, outside the volume's gate (it may wait for the owner
+     *                    thread: the Primary starts a new data generation before its first write without a peer)
      */
     VolumeIo(String name, int volume, AttachedDisk disk, TransferLog transferLog,
-             BiConsumer<VolumeIo, IOException> onIoError) {
+             BiConsumer<VolumeIo, IOException> onIoError, Runnable beforeWrite) {
+        this.beforeWrite = beforeWrite;
         this.name = name;
         this.volume = volume;
         this.disk = disk;
@@ -106,6 +110,7 @@ public final class VolumeIo {
      */
     private void modify(long offset, long length, WriteKind kind, boolean fua, ByteBuf payload, Change change)
         throws IOException {
+        beforeWrite.run();
         enter();
         try {
             begin(offset, length);

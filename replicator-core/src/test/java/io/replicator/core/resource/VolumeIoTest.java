@@ -64,7 +64,7 @@ class VolumeIoTest {
             }
         };
         return new VolumeIo("r0/0", 0, disk, new TransferLog(marks, 100, List.of(1), System::nanoTime),
-            (io, failure) -> reported.add(failure));
+            (io, failure) -> reported.add(failure), () -> { });
     }
 
     private static ByteBuf text(String value) {

@@ -59,13 +59,13 @@ public final class PeerSession {
             return;
         }
         Channel channel = channelFor(message);
-        channel.write(message, channel.voidPromise());
+        inOrder(channel, () -> channel.write(message, channel.voidPromise()));
     }
 
     /** Flushes both channels. */
     public void flush() {
-        data.flush();
-        control.flush();
+        inOrder(data, data::flush);
+        inOrder(control, control::flush);
     }
 
     /** {@link #send} and flush of that message's channel. */
@@ -75,7 +75,7 @@ public final class PeerSession {
             return;
         }
         Channel channel = channelFor(message);
-        channel.writeAndFlush(message, channel.voidPromise());
+        inOrder(channel, () -> channel.writeAndFlush(message, channel.voidPromise()));
     }
 
     /**
@@ -89,13 +89,13 @@ public final class PeerSession {
             return;
         }
         Channel channel = channelFor(message);
-        channel.writeAndFlush(message).addListener(future -> {
+        inOrder(channel, () -> channel.writeAndFlush(message).addListener(future -> {
             if (future.isSuccess()) {
                 onWritten.run();
             } else {
                 channel.pipeline().fireExceptionCaught(future.cause());
             }
-        });
+        }));
     }
 
     /**
@@ -153,6 +153,15 @@ public final class PeerSession {
         boolean was = open;
         open = false;
         return was;
+    }
+
+    /**
+     * Runs a write as a task of the channel's event loop, also when called on that loop. A write made directly on the
+     * loop would overtake writes other threads queued before it; senders order their calls (the transfer log sends
+     * under its lock from I/O threads and from ack handling on the loop), and the wire must keep that order.
+     */
+    private static void inOrder(Channel channel, Runnable write) {
+        channel.eventLoop().execute(write);
     }
 
     private Channel channelFor(PeerMessage message) {
