@@ -85,6 +85,7 @@ public final class ResourceConductor implements AutoCloseable {
 
     private final ScheduledExecutorService owner;
     private final PeerNetwork network;
+    private final java.util.concurrent.ExecutorService notifier;
     private final Map<String, PeerRuntime> peers = new LinkedHashMap<>();
     private final PeerRuntime[] peersByNode = new PeerRuntime[GenerationIds.MAX_PEERS];
     private final TransferLog transferLog;
@@ -114,6 +115,11 @@ public final class ResourceConductor implements AutoCloseable {
         this.opener = opener;
         this.handlers = handlers;
         this.random = random;
+        this.notifier = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "resource " + config.name() + " events");
+            thread.setDaemon(true);
+            return thread;
+        });
         this.owner = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "resource " + config.name());
             ownerThread = thread;
@@ -426,6 +432,7 @@ public final class ResourceConductor implements AutoCloseable {
             return doDetach(true);
         });
         owner.shutdown();
+        notifier.shutdown();
     }
 
     // ---- the work ------------------------------------------------------------------------------------------------
@@ -873,10 +880,16 @@ public final class ResourceConductor implements AutoCloseable {
         }
     }
 
+    /**
+     * Tells the listeners, from the notifier thread: never from the owner thread, since listeners ask for a snapshot
+     * under their own locks while other threads holding those locks wait for the owner thread.
+     */
     private void notifyListeners() {
-        for (Consumer<ResourceConductor> listener : listeners) {
-            listener.accept(this);
-        }
+        notifier.execute(() -> {
+            for (Consumer<ResourceConductor> listener : listeners) {
+                listener.accept(this);
+            }
+        });
     }
 
     private Outcome doPrimary(boolean force) {
@@ -934,7 +947,7 @@ public final class ResourceConductor implements AutoCloseable {
             (io, failure) -> owner.execute(() -> {
                 if (served.get(volume.config().number()) == io) {
                     localIoError(volume, failure);
-                    listeners.forEach(listener -> listener.accept(this));
+                    notifyListeners();
                 }
             }), this::startGenerationIfPending);
     }

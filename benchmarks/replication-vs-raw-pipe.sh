@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# replication-vs-raw-pipe.sh: issue 5's end-to-end numbers, all in one run on one machine.
+#   - 1 MiB sequential writes (fio, iodepth 8) through the Primary's NBD export, protocol C and protocol A, against
+#     the raw pipe of TESTING.md (c) (io.replicator.benchmarks.RawPipe: local write + same bytes over loopback TCP to
+#     a second writer), in its streaming mode and in its per-block-ack mode (iodepth 8) — same bytes per run.
+#   - 4 KiB random writes at iodepth 1 (mean completion latency), protocol C replicated vs the same export after
+#     `disconnect` (unreplicated, same daemon, same volume), with disk-flushes yes (default) and no.
+#   - LZ4: bytes on the loopback wire (/proc/net/dev "lo" tx) while fio writes half-compressible data
+#     (buffer_compress_percentage=50) over the NBD Unix socket — so only replication traffic crosses lo — with
+#     compression none vs lz4.
+# Each figure is the median of REPS runs (spread printed). Usage, from the repository root after
+# `mvn -B -q -DskipTests package`:   benchmarks/replication-vs-raw-pipe.sh [WORKDIR]
+# Environment: REPS (3), TOTAL (2G bytes per throughput run), RUNTIME (8 s per latency run), BASE_PORT (11800).
+# Needs: java 17, fio (nbd engine), python3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+REPS=${REPS:-3}
+TOTAL=${TOTAL:-2G}
+RUNTIME=${RUNTIME:-8}
+BASE_PORT=${BASE_PORT:-11800}
+JAR=benchmarks/target/benchmarks.jar
+WORK=${1:-$(mktemp -d /tmp/replication-bench.XXXXXX)}
+mkdir -p "$WORK"
+for tool in java fio python3; do command -v $tool >/dev/null || { echo "missing $tool" >&2; exit 1; }; done
+[ -f "$JAR" ] && [ -f replicator-cli/target/replicator.jar ] || { echo "build first: mvn -B -q -DskipTests package" >&2; exit 1; }
+RESULTS=$WORK/results.jsonl
+: > "$RESULTS"
+record() { echo "{\"name\": \"$1\", \"value\": $2}" >> "$RESULTS"; }
+
+# ---- cluster helpers ------------------------------------------------------------------------------------------
+CLUSTER=
+cluster_up() { # name net-options disk-options
+  CLUSTER=$WORK/$1; rm -rf "$CLUSTER"; mkdir -p "$CLUSTER/run"
+  local p=$((BASE_PORT)); BASE_PORT=$((BASE_PORT + 10))
+  cat > "$CLUSTER/r0.res" <<RES
+resource r0 {
+  net { $2 }
+  disk { size 1G; $3 }
+  on alpha { node-id 0; address 127.0.0.1:$p; nbd-listen 127.0.0.1:$((p + 2)); nbd-socket $CLUSTER/run/r0.nbd;
+    volume 0 { device /dev/drbd0; disk $CLUSTER/alpha.img; meta-disk internal; } }
+  on bravo { node-id 1; address 127.0.0.1:$((p + 1));
+    volume 0 { device /dev/drbd0; disk $CLUSTER/bravo.img; meta-disk internal; } }
+}
+RES
+  NBD=nbd://127.0.0.1:$((p + 2))/r0
+  NBD_UNIX="nbd+unix:///r0?socket=$CLUSTER/run/r0.nbd"
+  for n in alpha bravo; do r $n create-md r0 >/dev/null; r $n up r0 >/dev/null; done
+  wait_for alpha "status --verbose r0" "replication:Established"
+  r alpha new-current-uuid --clear-bitmap r0 >/dev/null
+  wait_for bravo "dstate r0" "UpToDate/UpToDate"
+  r alpha primary r0 >/dev/null
+}
+r() { local node=$1; shift; REPLICATOR_RUN_DIR=$CLUSTER/run "$ROOT/bin/replicator" -c "$CLUSTER/r0.res" --node "$node" "$@"; }
+wait_for() { # node "verb args" text
+  for _ in $(seq 200); do r "$1" $2 2>/dev/null | grep -q "$3" && return 0; sleep 0.2; done
+  echo "timeout waiting for '$3' on $1" >&2; tail -20 "$CLUSTER/run/$1.log" >&2; exit 1
+}
+cluster_down() { for n in alpha bravo; do r $n shutdown >/dev/null 2>&1 || true; done; rm -f "$CLUSTER"/*.img; }
+trap 'cluster_down 2>/dev/null || true' EXIT
+
+fio_json() { # uri out args...
+  local uri=$1 out=$2; shift 2
+  fio --name=b --ioengine=nbd --uri="$uri" --output-format=json --output="$out" "$@" >/dev/null
+}
+fio_bw() { python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print(j['jobs'][0]['write']['bw_bytes']/1e6)" "$1"; }
+fio_lat() { python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print(j['jobs'][0]['write']['lat_ns']['mean']/1e3)" "$1"; }
+lo_tx() { awk '/^ *lo:/ {print $10}' /proc/net/dev; }
+total_mib=$(( $(numfmt --from=iec "$TOTAL") >> 20 ))
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r), $(java -version 2>&1 | head -1)"
+
+# ---- raw pipe --------------------------------------------------------------------------------------------------
+for rep in $(seq "$REPS"); do
+  for mode in stream ack; do
+    rm -f "$WORK/local.img" "$WORK/remote.img"
+    java -cp "$JAR" io.replicator.benchmarks.RawPipe receive --port $((BASE_PORT + 900)) --file "$WORK/remote.img" >/dev/null 2>&1 &
+    recv=$!
+    extra=(); [ $mode = ack ] && extra=(--ack --iodepth 8)
+    java -cp "$JAR" io.replicator.benchmarks.RawPipe send --host 127.0.0.1 --port $((BASE_PORT + 900)) \
+      --file "$WORK/local.img" --block 1M --total "$TOTAL" "${extra[@]}" > "$WORK/raw.json"
+    wait $recv
+    record "raw-$mode-1m" "$(python3 -c "import json; print(json.load(open('$WORK/raw.json'))['mb_per_s'])")"
+  done
+done
+rm -f "$WORK/local.img" "$WORK/remote.img"
+
+# ---- protocol C and A: 1 MiB sequential throughput --------------------------------------------------------------
+for proto in C A; do
+  cluster_up "proto-$proto" "protocol $proto;" ""
+  for rep in $(seq "$REPS"); do
+    fio_json "$NBD" "$WORK/f.json" --rw=write --bs=1M --iodepth=8 --size=1G --io_size="$TOTAL"
+    record "protocol-$proto-1m" "$(fio_bw "$WORK/f.json")"
+  done
+  if [ $proto = C ]; then
+    for flushes in yes no; do
+      [ $flushes = no ] && { cluster_down; cluster_up "proto-C-noflush" "protocol C;" "disk-flushes no;"; }
+      for rep in $(seq "$REPS"); do
+        fio_json "$NBD" "$WORK/f.json" --rw=randwrite --bs=4k --iodepth=1 --size=1G --time_based --runtime="$RUNTIME"
+        record "protocol-C-4k-qd1-flushes-$flushes" "$(fio_lat "$WORK/f.json")"
+      done
+    done
+    r alpha disconnect r0 >/dev/null
+    for rep in $(seq "$REPS"); do
+      fio_json "$NBD" "$WORK/f.json" --rw=randwrite --bs=4k --iodepth=1 --size=1G --time_based --runtime="$RUNTIME"
+      record "unreplicated-4k-qd1" "$(fio_lat "$WORK/f.json")"
+    done
+  fi
+  cluster_down
+done
+
+# ---- LZ4: bytes on the wire ------------------------------------------------------------------------------------
+for comp in none lz4; do
+  cluster_up "wire-$comp" "compression $comp;" ""
+  for rep in $(seq "$REPS"); do
+    before=$(lo_tx)
+    fio_json "$NBD_UNIX" "$WORK/f.json" --rw=write --bs=1M --iodepth=8 --size=256M --refill_buffers \
+      --buffer_compress_percentage=50 --buffer_compress_chunk=4k
+    record "wire-bytes-$comp" $(( $(lo_tx) - before ))
+  done
+  cluster_down
+done
+
+python3 - "$RESULTS" <<'PY'
+import json, statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    r = json.loads(line); runs.setdefault(r["name"], []).append(r["value"])
+med = {k: statistics.median(v) for k, v in runs.items()}
+def row(name, unit):
+    v = runs[name]; print(f"| {name:34} | {med[name]:12.1f} | {min(v):10.1f} - {max(v):10.1f} | {unit} |")
+print("| measurement | median | min - max | unit |\n|---|---|---|---|")
+for n in ["raw-stream-1m", "raw-ack-1m", "protocol-C-1m", "protocol-A-1m"]: row(n, "MB/s")
+for n in ["unreplicated-4k-qd1", "protocol-C-4k-qd1-flushes-yes", "protocol-C-4k-qd1-flushes-no"]: row(n, "us mean")
+for n in ["wire-bytes-none", "wire-bytes-lz4"]: row(n, "bytes")
+print()
+print(f"protocol C 1 MiB: {med['protocol-C-1m'] / med['raw-stream-1m']:.2f}x raw pipe (stream), "
+      f"{med['protocol-C-1m'] / med['raw-ack-1m']:.2f}x raw pipe (ack, qd8)   [target >= 0.85x]")
+print(f"protocol A 1 MiB: {med['protocol-A-1m'] / med['raw-stream-1m']:.2f}x raw pipe (stream)   [target >= 0.9x]")
+print(f"4 KiB qd1 latency, protocol C / unreplicated: {med['protocol-C-4k-qd1-flushes-yes'] / med['unreplicated-4k-qd1']:.2f}x "
+      f"(disk-flushes yes), {med['protocol-C-4k-qd1-flushes-no'] / med['unreplicated-4k-qd1']:.2f}x (disk-flushes no)   [target <= 2x]")
+print(f"LZ4 on half-zero data: {100 * (1 - med['wire-bytes-lz4'] / med['wire-bytes-none']):.0f}% fewer bytes on the wire   [target >= 40%]")
+PY
