@@ -71,15 +71,18 @@ total_mib=$(( $(numfmt --from=iec "$TOTAL") >> 20 ))
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -r), $(java -version 2>&1 | head -1)"
 
 # ---- raw pipe --------------------------------------------------------------------------------------------------
-for rep in $(seq "$REPS"); do
+# Both sides start from allocated files, as the replicated volumes do after their warm-up pass below.
+dd if=/dev/zero of="$WORK/local.img" bs=1M count="$total_mib" status=none
+dd if=/dev/zero of="$WORK/remote.img" bs=1M count="$total_mib" status=none
+for rep in $(seq 0 "$REPS"); do
   for mode in stream ack; do
-    rm -f "$WORK/local.img" "$WORK/remote.img"
     java -cp "$JAR" io.replicator.benchmarks.RawPipe receive --port $((BASE_PORT + 900)) --file "$WORK/remote.img" >/dev/null 2>&1 &
     recv=$!
     extra=(); [ $mode = ack ] && extra=(--ack --iodepth 8)
     java -cp "$JAR" io.replicator.benchmarks.RawPipe send --host 127.0.0.1 --port $((BASE_PORT + 900)) \
       --file "$WORK/local.img" --block 1M --total "$TOTAL" "${extra[@]}" > "$WORK/raw.json"
     wait $recv
+    [ "$rep" = 0 ] && continue   # warm-up
     record "raw-$mode-1m" "$(python3 -c "import json; print(json.load(open('$WORK/raw.json'))['mb_per_s'])")"
   done
 done
@@ -88,6 +91,7 @@ rm -f "$WORK/local.img" "$WORK/remote.img"
 # ---- protocol C and A: 1 MiB sequential throughput --------------------------------------------------------------
 for proto in C A; do
   cluster_up "proto-$proto" "protocol $proto;" ""
+  fio_json "$NBD" "$WORK/f.json" --rw=write --bs=1M --iodepth=8 --size=1G   # warm-up: allocates, JIT-compiles
   for rep in $(seq "$REPS"); do
     fio_json "$NBD" "$WORK/f.json" --rw=write --bs=1M --iodepth=8 --size=1G --io_size="$TOTAL"
     record "protocol-$proto-1m" "$(fio_bw "$WORK/f.json")"
