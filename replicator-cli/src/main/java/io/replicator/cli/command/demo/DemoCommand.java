@@ -124,7 +124,7 @@ public final class DemoCommand implements Runnable {
                     .withFlag(MetadataFlag.PRIMARY_IND, true));
             }
             out.println("      alpha made primary:     " + decide(promoted, bravoIds, true));
-            out.println("      (the initial full sync over the network is the replication issue's; the demo marks");
+            out.println("      (the initial full sync over the network is the resync issue's; the demo marks");
             out.println("      bravo up to date by giving it alpha's ids, as new-current-uuid --clear-bitmap does)");
             try (AttachedDisk disk = attach(bravoVolume)) {
                 Superblock current = disk.backing().metadata().current();
