@@ -33,9 +33,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PeerSecurityIT {
     /** How long a refused connection may take to show StandAlone on both nodes. */
     private static final Duration REFUSAL_TIMEOUT = Duration.ofSeconds(30);
-    private static final int WRITES = 300;
+    private static final int WRITES = 200;
     private static final String SECRET = "shared-secret correct-horse;";
     private static final String AUTH = "cram-hmac-alg sha256; " + SECRET;
+
+    /** Where {@link #certificates()} makes the certificates, once for the class (openssl is slow on a busy machine). */
+    @TempDir
+    static Path keys;
+    private static Certificates made;
 
     @TempDir
     Path folder;
@@ -60,8 +65,7 @@ class PeerSecurityIT {
 
     @Test
     void aCertificateFromAnUntrustedCaIsRefusedAndNothingIsReplicated() throws Exception {
-        Path keys = Files.createDirectories(folder.resolve("tls"));
-        Certificates certificates = Certificates.make(keys);
+        Certificates certificates = certificates();
         String alphaTls = certificates.tlsNetOptions(Certificates.NODE1, Certificates.CA);
         String bravoTls = certificates.tlsNetOptions(Certificates.ROGUE, Certificates.CA);
         try (TestCluster cluster = TestCluster.builder(folder).netOptions(alphaTls)
@@ -72,8 +76,7 @@ class PeerSecurityIT {
 
     @Test
     void tlsWithLz4AndCrc32cReplicatesEveryWriteToBravo() throws Exception {
-        Path keys = Files.createDirectories(folder.resolve("tls"));
-        Certificates certificates = Certificates.make(keys);
+        Certificates certificates = certificates();
         String extra = " compression lz4; data-integrity-alg crc32c;";
         String alphaNet = certificates.tlsNetOptions(Certificates.NODE1, Certificates.CA) + extra;
         String bravoNet = certificates.tlsNetOptions(Certificates.NODE2, Certificates.CA) + extra;
@@ -104,6 +107,14 @@ class PeerSecurityIT {
             assertRefusedWithoutDataExchange(cluster, "incompatible protocol settings",
                 "incompatible protocol settings");
         }
+    }
+
+    /** The test certificates, made on first use; skips (or fails) the calling test without openssl. */
+    private static synchronized Certificates certificates() throws IOException {
+        if (made == null) {
+            made = Certificates.make(keys);
+        }
+        return made;
     }
 
     /**
