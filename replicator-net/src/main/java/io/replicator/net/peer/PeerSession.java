@@ -1,6 +1,7 @@
 package io.replicator.net.peer;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import io.replicator.net.handshake.HandshakeCompleted;
 import io.replicator.net.protocol.MessageType;
@@ -8,6 +9,7 @@ import io.replicator.net.protocol.PeerMessage;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One live pair of channels to the peer: data (writes, barriers, resync, connect-time exchanges) and control (acks,
@@ -15,8 +17,10 @@ import java.net.SocketAddress;
  * link makes a new session on reconnect).
  *
  * <p>Sending is thread-safe: {@link #send} picks the channel from {@link MessageType#stream()} and hands the message
- * to Netty, which writes it on the channel's event loop; messages sent from one thread on one stream arrive in that
- * order. Nothing is flushed until {@link #flush()} or {@link #sendAndFlush}.
+ * to Netty, which writes it on the channel's event loop. Messages on one stream arrive in the order of the send calls,
+ * whichever threads make them, as long as those calls are ordered (one thread, or one lock as the transfer log holds):
+ * a call made on the channel's own event loop is queued behind the writes other threads queued before it instead of
+ * running at once. Nothing is flushed until {@link #flush()} or {@link #sendAndFlush}.
  */
 public final class PeerSession {
     private final PeerLink link;
@@ -59,13 +63,13 @@ public final class PeerSession {
             return;
         }
         Channel channel = channelFor(message);
-        inOrder(channel, () -> channel.write(message, channel.voidPromise()));
+        inOrder(channel, message, () -> channel.write(message, channel.voidPromise()));
     }
 
-    /** Flushes both channels. */
+    /** Flushes both channels (after the messages sent before this call). */
     public void flush() {
-        inOrder(data, data::flush);
-        inOrder(control, control::flush);
+        inOrder(data, null, data::flush);
+        inOrder(control, null, control::flush);
     }
 
     /** {@link #send} and flush of that message's channel. */
@@ -75,7 +79,7 @@ public final class PeerSession {
             return;
         }
         Channel channel = channelFor(message);
-        inOrder(channel, () -> channel.writeAndFlush(message, channel.voidPromise()));
+        inOrder(channel, message, () -> channel.writeAndFlush(message, channel.voidPromise()));
     }
 
     /**
@@ -89,7 +93,7 @@ public final class PeerSession {
             return;
         }
         Channel channel = channelFor(message);
-        inOrder(channel, () -> channel.writeAndFlush(message).addListener(future -> {
+        inOrder(channel, message, () -> channel.writeAndFlush(message).addListener(future -> {
             if (future.isSuccess()) {
                 onWritten.run();
             } else {
@@ -156,12 +160,23 @@ public final class PeerSession {
     }
 
     /**
-     * Runs a write as a task of the channel's event loop, also when called on that loop. A write made directly on the
-     * loop would overtake writes other threads queued before it; senders order their calls (the transfer log sends
-     * under its lock from I/O threads and from ack handling on the loop), and the wire must keep that order.
+     * Runs {@code write} (an operation on {@code channel}) so that it takes its turn after everything already queued
+     * for the channel's event loop. From another thread Netty queues the operation itself; on the event loop it would
+     * run at once, overtaking writes that other threads queued earlier (a barrier sent when an ack closes an epoch
+     * would overtake the epoch's last writes), so there it is queued as a task. {@code message} is released if the
+     * loop no longer takes tasks.
      */
-    private static void inOrder(Channel channel, Runnable write) {
-        channel.eventLoop().execute(write);
+    private static void inOrder(Channel channel, Object message, Runnable write) {
+        EventLoop loop = channel.eventLoop();
+        if (!loop.inEventLoop()) {
+            write.run();
+            return;
+        }
+        try {
+            loop.execute(write);
+        } catch (RejectedExecutionException shuttingDown) {
+            ReferenceCountUtil.release(message);
+        }
     }
 
     private Channel channelFor(PeerMessage message) {

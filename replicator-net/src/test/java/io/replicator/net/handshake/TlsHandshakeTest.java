@@ -1,7 +1,8 @@
 package io.replicator.net.handshake;
 
-import io.replicator.net.testing.NettyLeakCheck;
 import io.replicator.core.config.NetConfig;
+import io.replicator.fixtures.Certificates;
+import io.replicator.net.testing.NettyLeakCheck;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -12,9 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -22,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * TLS with mutual authentication over loopback, certificates made with the openssl command: a CA, two node
- * certificates it signed, and a rogue CA with a certificate of its own.
+ * TLS with mutual authentication over loopback, with the fixtures' {@link Certificates} (made with the openssl
+ * command): a CA, two node certificates it signed, and a rogue CA with a certificate of its own.
  */
 @Timeout(120)
 @ExtendWith(NettyLeakCheck.class)
@@ -33,35 +32,7 @@ class TlsHandshakeTest {
 
     @BeforeAll
     static void certificates() throws Exception {
-        Files.writeString(dir.resolve("leaf.ext"), "basicConstraints=CA:FALSE\n"
-            + "keyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\n");
-        authority("ca");
-        authority("rogue-ca");
-        leaf("node1", "ca");
-        leaf("node2", "ca");
-        leaf("rogue", "rogue-ca");
-    }
-
-    private static void authority(String name) throws Exception {
-        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-            "-keyout", name + ".key", "-out", name + ".crt", "-days", "2", "-subj", "/CN=" + name);
-    }
-
-    private static void leaf(String name, String ca) throws Exception {
-        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
-            name + ".key", "-out", name + ".csr", "-subj", "/CN=" + name);
-        openssl("x509", "-req", "-in", name + ".csr", "-CA", ca + ".crt", "-CAkey", ca + ".key",
-            "-CAcreateserial", "-out", name + ".crt", "-days", "2", "-extfile", "leaf.ext");
-    }
-
-    private static void openssl(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("openssl"));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-            .redirectOutput(dir.resolve("openssl.log").toFile()).start();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as("openssl %s: %s", command, Files.readString(dir.resolve("openssl.log")))
-            .isZero();
+        Certificates.make(dir);
     }
 
     static NetConfig tls(String node, String ca) {

@@ -16,6 +16,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -81,6 +83,34 @@ class PeerLinkTest {
         Traffic.assertSameOrderPerStream(r1.take(expected2.size(), WAIT_MS), expected2);
         r1.assertQuiet(300);
         r2.assertQuiet(0);
+    }
+
+    /**
+     * The transfer log sends writes from I/O threads and a barrier from the link's event loop (when an ack closes an
+     * epoch), one after the other under its lock. A send made on the data channel's event loop must not overtake a
+     * send another thread made before it: the peer would count the epoch short and drop the connection.
+     */
+    @Test
+    void aSendOnTheChannelsEventLoopDoesNotOvertakeAnEarlierSendFromAnotherThread() throws Exception {
+        connectBoth();
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch sentFromThisThread = new CountDownLatch(1);
+        s2.data().eventLoop().execute(() -> {
+            running.countDown();
+            try {
+                sentFromThisThread.await();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            s2.sendAndFlush(new PeerMessage.Barrier(2));
+            s2.send(new PeerMessage.Barrier(3));
+            s2.flush();
+        });
+        assertThat(running.await(WAIT_MS, TimeUnit.MILLISECONDS)).isTrue();
+        s2.sendAndFlush(new PeerMessage.Barrier(1));
+        sentFromThisThread.countDown();
+        assertThat(r1.take(3, WAIT_MS)).containsExactly(new PeerMessage.Barrier(1), new PeerMessage.Barrier(2),
+            new PeerMessage.Barrier(3));
     }
 
     @Test

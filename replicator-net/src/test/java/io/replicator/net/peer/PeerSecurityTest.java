@@ -1,6 +1,7 @@
 package io.replicator.net.peer;
 
 import io.replicator.core.config.NetConfig;
+import io.replicator.fixtures.Certificates;
 import io.replicator.net.protocol.MessageType;
 import io.replicator.net.protocol.PeerMessage;
 import io.replicator.net.testing.NettyLeakCheck;
