@@ -59,8 +59,9 @@ wait_for() { # node "verb args" text
 cluster_down() { for n in alpha bravo; do r $n shutdown >/dev/null 2>&1 || true; done; rm -f "$CLUSTER"/*.img; }
 trap 'cluster_down 2>/dev/null || true' EXIT
 
-fio_json() { # uri out args...
+fio_json() { # uri out args...   (starts from a clean page cache: no writeback of an earlier run competes)
   local uri=$1 out=$2; shift 2
+  sync
   fio --name=b --ioengine=nbd --uri="$uri" --output-format=json --output="$out" "$@" >/dev/null
 }
 fio_bw() { python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print(j['jobs'][0]['write']['bw_bytes']/1e6)" "$1"; }
@@ -76,6 +77,7 @@ dd if=/dev/zero of="$WORK/local.img" bs=1M count="$total_mib" status=none
 dd if=/dev/zero of="$WORK/remote.img" bs=1M count="$total_mib" status=none
 for rep in $(seq 0 "$REPS"); do
   for mode in stream ack; do
+    sync
     java -cp "$JAR" io.replicator.benchmarks.RawPipe receive --port $((BASE_PORT + 900)) --file "$WORK/remote.img" >/dev/null 2>&1 &
     recv=$!
     extra=(); [ $mode = ack ] && extra=(--ack --iodepth 8)
@@ -98,7 +100,10 @@ for proto in C A; do
   done
   if [ $proto = C ]; then
     for flushes in yes no; do
-      [ $flushes = no ] && { cluster_down; cluster_up "proto-C-noflush" "protocol C;" "disk-flushes no;"; }
+      if [ $flushes = no ]; then
+        cluster_down; cluster_up "proto-C-noflush" "protocol C;" "disk-flushes no;"
+        fio_json "$NBD" "$WORK/f.json" --rw=write --bs=1M --iodepth=8 --size=1G   # warm-up: allocates
+      fi
       for rep in $(seq "$REPS"); do
         fio_json "$NBD" "$WORK/f.json" --rw=randwrite --bs=4k --iodepth=1 --size=1G --time_based --runtime="$RUNTIME"
         record "protocol-C-4k-qd1-flushes-$flushes" "$(fio_lat "$WORK/f.json")"
