@@ -8,7 +8,10 @@ public interface PeerSender {
     /** Sends this node's view of one volume (connect-time exchange, or an update such as a new current UUID). */
     void sendReport(VolumeReport report);
 
-    /** Sends a write; {@code handedOver} runs once it was written to the socket (protocol A's condition). */
+    /**
+     * Sends a write; {@code handedOver}, if not null, runs once it was written to the socket (protocol A's
+     * condition).
+     */
     void sendWrite(WriteRequest request, int dpFlags, Runnable handedOver);
 
     /** Sends a barrier closing {@code epoch}. */

@@ -12,6 +12,7 @@ import io.replicator.core.generation.PeerSlots;
 import io.replicator.core.generation.SyncDecider;
 import io.replicator.core.generation.SyncDecision;
 import io.replicator.core.generation.SyncInput;
+import io.replicator.core.replication.DpFlags;
 import io.replicator.core.replication.PeerEvents;
 import io.replicator.core.replication.PeerNetwork;
 import io.replicator.core.replication.PeerPolicy;
@@ -824,7 +825,9 @@ public final class ResourceConductor implements AutoCloseable {
         public void sendWrite(int peer, WriteRequest request, int dpFlags) {
             PeerSender sender = senderOf(peer);
             if (sender != null) {
-                sender.sendWrite(request, dpFlags, () -> transferLog.handedOver(peer, request.id()));
+                boolean protocolA = (dpFlags & (DpFlags.SEND_RECEIVE_ACK | DpFlags.SEND_WRITE_ACK)) == 0;
+                // Only protocol A completes on the hand-over; for B and C the callback would only cost a lock.
+                sender.sendWrite(request, dpFlags, protocolA ? () -> transferLog.handedOver(peer, request.id()) : null);
             }
         }
 

@@ -273,7 +273,11 @@ final class ReplicationSession implements PeerLinkListener {
                 session.close("cannot send write " + request + ": " + impossible.getMessage());
                 return;
             }
-            session.sendAndFlush(frame, handedOver);
+            if (handedOver == null) {
+                session.sendAndFlush(frame);
+            } else {
+                session.sendAndFlush(frame, handedOver);
+            }
         }
 
         @Override
