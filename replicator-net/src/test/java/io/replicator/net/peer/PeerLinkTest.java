@@ -267,11 +267,27 @@ class PeerLinkTest {
         node1.transport.close();
         node2.transport.close();
         for (int port : new int[] {p1, p2}) {
-            try (ServerSocket free = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
-                assertThat(free.getLocalPort()).isEqualTo(port);
-            }
+            assertThat(bindsWithin(port, 3000)).as("port %d free after close", port).isTrue();
         }
         assertThatThrownBy(() -> node1.link(2, net, r1, Node.path(p1, p2))).isInstanceOf(IllegalStateException.class);
         r1.assertQuiet(200);
+    }
+
+    /**
+     * Whether a listening socket can take {@code port} within {@code millis}. The transport's close has waited for its
+     * sockets; the kernel may still need a moment (a CI run once saw "Address already in use" right after close).
+     */
+    private static boolean bindsWithin(int port, long millis) throws Exception {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        while (true) {
+            try (ServerSocket free = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+                return free.getLocalPort() == port;
+            } catch (java.net.BindException inUse) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(50);
+            }
+        }
     }
 }
