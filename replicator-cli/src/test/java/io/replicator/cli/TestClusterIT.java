@@ -50,7 +50,7 @@ class TestClusterIT {
             cluster.createMd();
             cluster.up();
             assertThat(cluster.status("alpha")).startsWith("r0 role:Secondary\n").contains("disk:Inconsistent")
-                .contains("bravo connection:");
+                .contains("\n  bravo ");
             assertThat(cluster.role("bravo")).isEqualTo("Secondary\n");
 
             cluster.primary("alpha", true);
@@ -121,7 +121,7 @@ class TestClusterIT {
             .netOptions("cram-hmac-alg sha256; shared-secret x;").build()) {
             cluster.createMd();
             cluster.up();
-            assertThat(cluster.status("alpha")).contains("bravo connection:").contains("charlie connection:");
+            assertThat(cluster.status("alpha")).contains("\n  bravo ").contains("\n  charlie ");
 
             cluster.primary("charlie", true);
             assertThat(cluster.role("charlie")).isEqualTo("Primary\n");
