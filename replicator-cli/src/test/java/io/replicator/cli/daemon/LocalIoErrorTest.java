@@ -73,7 +73,9 @@ class LocalIoErrorTest {
             assertThat(call(socket, "dstate", "r0")).isZero();
             assertThat(out.toString()).isEqualTo("Diskless/DUnknown\n");
             long deadline = System.nanoTime() + 20_000_000_000L;
-            while (!Files.exists(handlerOutput) && System.nanoTime() < deadline) {
+            // The shell creates the file before env has written to it: wait for the content, not the file.
+            while (!(Files.exists(handlerOutput) && Files.readString(handlerOutput).contains("DRBD_VOLUME="))
+                && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
             assertThat(Files.readString(handlerOutput)).contains("DRBD_RESOURCE=r0").contains("DRBD_VOLUME=0")
