@@ -85,4 +85,14 @@ public record Superblock(
         List<Long> newHistory = Arrays.stream(ids.history()).filter(id -> id != 0).boxed().toList();
         return withGenerationIds(ids.current(), newPeers, newHistory);
     }
+
+    /** The bitmap slot assigned to node {@code peerNodeId}, or -1 if it has none. */
+    public int slotOf(int peerNodeId) {
+        for (int slot = 0; slot < peers.size(); slot++) {
+            if (peers.get(slot).nodeId() == peerNodeId) {
+                return slot;
+            }
+        }
+        return -1;
+    }
 }

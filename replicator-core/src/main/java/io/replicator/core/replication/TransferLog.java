@@ -78,6 +78,8 @@ public final class TransferLog {
     private final LongSupplier nanoClock;
     private final int maxEpochSize;
     private final long peersWithSlots;
+    /** The node ids of {@link #peers} that are set, as a mask, so the write path visits only those. */
+    private long replicating;
     private final Peer[] peers = new Peer[MAX_NODES];
     private final ArrayDeque<Epoch> closed = new ArrayDeque<>();
     private final List<WriteRequest> active = new ArrayList<>();
@@ -113,6 +115,7 @@ public final class TransferLog {
         lock.lock();
         try {
             peers[checkNode(peer)] = new Peer(policy);
+            replicating |= bit(peer);
         } finally {
             lock.unlock();
         }
@@ -141,6 +144,7 @@ public final class TransferLog {
             }
             peers[peer] = null;
             long bit = bit(peer);
+            replicating &= ~bit;
             // A copy: completing a write may close the current epoch, which appends to the closed ones.
             List<Epoch> epochs = new ArrayList<>(closed);
             epochs.add(current);
@@ -194,10 +198,8 @@ public final class TransferLog {
             request.sequence = nextSequence++;
             current.requests.add(request);
             active.add(request);
-            for (int peer = 0; peer < MAX_NODES; peer++) {
-                if ((peersWithSlots & bit(peer)) != 0 || peers[peer] != null) {
-                    route(request, peer);
-                }
+            for (long todo = peersWithSlots | replicating; todo != 0; todo &= todo - 1) {
+                route(request, Long.numberOfTrailingZeros(todo));
             }
             if (request.inLog != 0) {
                 byId.put(request.id(), request);
@@ -475,10 +477,8 @@ public final class TransferLog {
         }
         Epoch done = current;
         current = new Epoch(done.number + 1);
-        for (int peer = 0; peer < MAX_NODES; peer++) {
-            if ((done.sentTo & bit(peer)) != 0) {
-                outbox.sendBarrier(peer, done.number);
-            }
+        for (long todo = done.sentTo; todo != 0; todo &= todo - 1) {
+            outbox.sendBarrier(Long.numberOfTrailingZeros(todo), done.number);
         }
         if (!done.settled()) {
             closed.add(done);

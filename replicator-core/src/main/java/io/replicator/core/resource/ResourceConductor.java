@@ -320,8 +320,7 @@ public final class ResourceConductor implements AutoCloseable {
 
     /** The generation ids and flags of {@code volume}'s metadata, if it has a disk. */
     public Optional<Superblock> superblock(int volume) {
-        return call(() -> volumes.stream().filter(v -> v.config().number() == volume).findFirst()
-            .flatMap(VolumeRuntime::disk).map(disk -> disk.backing().metadata().current()));
+        return call(() -> volume(volume).flatMap(VolumeRuntime::disk).map(disk -> disk.backing().metadata().current()));
     }
 
     /** What {@code status} and {@code events} show: every object of the resource as it is now. */
@@ -372,13 +371,8 @@ public final class ResourceConductor implements AutoCloseable {
     }
 
     private static long outOfSyncKiB(AttachedDisk disk, int peerNodeId) {
-        List<PeerSlot> peers = disk.backing().metadata().current().peers();
-        for (int slot = 0; slot < peers.size(); slot++) {
-            if (peers.get(slot).nodeId() == peerNodeId) {
-                return disk.bitmaps().bitmap(slot).cardinality() * (DirtyBitmap.BLOCK_BYTES / 1024);
-            }
-        }
-        return 0;
+        int slot = slotOf(disk, peerNodeId);
+        return slot < 0 ? 0 : disk.bitmaps().bitmap(slot).cardinality() * (DirtyBitmap.BLOCK_BYTES / 1024);
     }
 
     /** {@code ipv4:IP:PORT}, as events2 writes path addresses. */
@@ -656,8 +650,7 @@ public final class ResourceConductor implements AutoCloseable {
         if (sender == null) {
             return;
         }
-        Optional<VolumeRuntime> volume = volumes.stream().filter(v -> v.config().number() == report.volume())
-            .findFirst();
+        Optional<VolumeRuntime> volume = volume(report.volume());
         if (volume.isEmpty()) {
             refuse(peer, "peer reported volume " + report.volume() + ", which is not configured here");
             return;
@@ -767,13 +760,17 @@ public final class ResourceConductor implements AutoCloseable {
 
     /** The bitmap slot {@code disk} keeps for node {@code nodeId}, or -1. */
     private static int slotOf(AttachedDisk disk, int nodeId) {
-        List<PeerSlot> slots = disk.backing().metadata().current().peers();
-        for (int slot = 0; slot < slots.size(); slot++) {
-            if (slots.get(slot).nodeId() == nodeId) {
-                return slot;
+        return disk.backing().metadata().current().slotOf(nodeId);
+    }
+
+    /** The volume numbered {@code number}, if this resource has one. Any thread: the list never changes. */
+    private Optional<VolumeRuntime> volume(int number) {
+        for (VolumeRuntime volume : volumes) {
+            if (volume.config().number() == number) {
+                return Optional.of(volume);
             }
         }
-        return -1;
+        return Optional.empty();
     }
 
     /** How a Secondary writes what its Primary replicates: straight to the data area. */
@@ -810,12 +807,9 @@ public final class ResourceConductor implements AutoCloseable {
         }
 
         private AttachedDisk disk(int number) throws IOException {
-            for (VolumeRuntime volume : volumes) {
-                if (volume.config().number() == number) {
-                    return volume.disk().orElseThrow(() -> new IOException("volume " + number + " has no disk"));
-                }
-            }
-            throw new IOException("volume " + number + " is not configured here");
+            VolumeRuntime volume = volume(number)
+                .orElseThrow(() -> new IOException("volume " + number + " is not configured here"));
+            return volume.disk().orElseThrow(() -> new IOException("volume " + number + " has no disk"));
         }
     };
 
@@ -849,16 +843,12 @@ public final class ResourceConductor implements AutoCloseable {
 
         @Override
         public void markOutOfSync(int peer, int volume, long offset, long length) {
-            for (VolumeRuntime runtime : volumes) {
-                if (runtime.config().number() == volume) {
-                    runtime.disk().ifPresent(disk -> {
-                        int slot = slotOf(disk, peer);
-                        if (slot >= 0) {
-                            disk.markOutOfSync(slot, offset, length);
-                        }
-                    });
+            volume(volume).flatMap(VolumeRuntime::disk).ifPresent(disk -> {
+                int slot = slotOf(disk, peer);
+                if (slot >= 0) {
+                    disk.markOutOfSync(slot, offset, length);
                 }
-            }
+            });
         }
 
         @Override
