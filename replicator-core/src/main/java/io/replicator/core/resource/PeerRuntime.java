@@ -5,6 +5,7 @@ import io.replicator.core.config.HostConfig;
 import io.replicator.core.replication.PeerLinkHandle;
 import io.replicator.core.replication.PeerSender;
 import io.replicator.core.replication.VolumeReport;
+import io.replicator.core.state.ConnectionState;
 import io.replicator.core.state.ReplicationState;
 import io.replicator.core.state.Role;
 
@@ -20,6 +21,8 @@ final class PeerRuntime {
     final HostConfig host;
     final ConnectionConfig connection;
     PeerLinkHandle link;
+    /** The connection state; owner thread only. */
+    ConnectionState state = ConnectionState.STANDALONE;
     volatile PeerSender sender;
     volatile boolean replicating;
     volatile boolean ahead;

@@ -95,7 +95,6 @@ public final class ResourceConductor implements AutoCloseable {
     /** The owner thread, so that work it hands itself (listeners asking for a snapshot) runs inline. */
     private volatile Thread ownerThread;
     private final List<VolumeRuntime> volumes = new ArrayList<>();
-    private final Map<String, ConnectionState> connections = new LinkedHashMap<>();
     private final List<Consumer<ResourceConductor>> listeners = new CopyOnWriteArrayList<>();
     private final Map<Integer, VolumeIo> served = new LinkedHashMap<>();
     private boolean up;
@@ -129,9 +128,6 @@ public final class ResourceConductor implements AutoCloseable {
         });
         for (VolumeConfig volume : self.volumes()) {
             volumes.add(new VolumeRuntime(volume));
-        }
-        for (HostConfig peer : config.peersOf(node)) {
-            connections.put(peer.name(), ConnectionState.STANDALONE);
         }
         NetConfig firstNet = NetConfig.DEFAULT;
         for (ConnectionConfig connection : config.connectionsOf(node)) {
@@ -229,7 +225,7 @@ public final class ResourceConductor implements AutoCloseable {
     /** {@code disconnect}: stop talking to every peer. */
     public Outcome disconnect() {
         return run(() -> {
-            if (connections.values().stream().allMatch(state -> state == ConnectionState.STANDALONE)) {
+            if (peers.values().stream().allMatch(peer -> peer.state == ConnectionState.STANDALONE)) {
                 return Outcome.refused(StateChangeRefusal.ALREADY_STANDALONE, "");
             }
             stopLinks();
@@ -250,7 +246,7 @@ public final class ResourceConductor implements AutoCloseable {
     /** {@code outdate}: mark the local data Outdated (fencing scripts use it); refused while connected or Primary. */
     public Outcome outdate() {
         return run(() -> {
-            if (connections.containsValue(ConnectionState.CONNECTED)) {
+            if (peers.values().stream().anyMatch(peer -> peer.state == ConnectionState.CONNECTED)) {
                 return Outcome.refused(StateChangeRefusal.CONNECTED_OUTDATES, "");
             }
             if (role == Role.PRIMARY) {
@@ -360,7 +356,7 @@ public final class ResourceConductor implements AutoCloseable {
             }
             Role peerRole = runtime == null || sender == null ? Role.UNKNOWN : runtime.peerRole();
             connectionStatuses.add(new ConnectionStatus(peer.nodeId(), peer.name(),
-                connections.getOrDefault(peer.name(), ConnectionState.STANDALONE), peerRole, false, peerDevices,
+                runtime == null ? ConnectionState.STANDALONE : runtime.state, peerRole, false, peerDevices,
                 paths, ConnectionStatistics.EMPTY));
         }
         boolean mayPromote = role == Role.SECONDARY && allUpToDate;
@@ -411,7 +407,11 @@ public final class ResourceConductor implements AutoCloseable {
 
     /** Each peer's connection state, by peer name. */
     public Map<String, ConnectionState> connectionStates() {
-        return call(() -> new LinkedHashMap<>(connections));
+        return call(() -> {
+            Map<String, ConnectionState> states = new LinkedHashMap<>();
+            peers.forEach((name, peer) -> states.put(name, peer.state));
+            return states;
+        });
     }
 
     /** Whether {@code connect --discard-my-data} was asked for (sent to the peer at the handshake). */
@@ -493,7 +493,7 @@ public final class ResourceConductor implements AutoCloseable {
         discardMyData = discard;
         List<String> problems = new ArrayList<>();
         for (PeerRuntime peer : peers.values()) {
-            if (connections.get(peer.host.name()) != ConnectionState.STANDALONE) {
+            if (peer.state != ConnectionState.STANDALONE) {
                 continue;
             }
             if (peer.link == null) {
@@ -505,11 +505,11 @@ public final class ResourceConductor implements AutoCloseable {
                     continue;
                 }
             }
-            connections.put(peer.host.name(), ConnectionState.CONNECTING);
+            peer.state = ConnectionState.CONNECTING;
             try {
                 peer.link.start(discard);
             } catch (RuntimeException failure) {
-                connections.put(peer.host.name(), ConnectionState.STANDALONE);
+                peer.state = ConnectionState.STANDALONE;
                 problems.add(peer.host.name() + ": " + failure.getMessage());
             }
         }
@@ -524,7 +524,7 @@ public final class ResourceConductor implements AutoCloseable {
                 peer.link.stop();
             }
             lostPeer(peer, "disconnected by the administrator");
-            connections.put(peer.host.name(), ConnectionState.STANDALONE);
+            peer.state = ConnectionState.STANDALONE;
         }
     }
 
@@ -555,12 +555,12 @@ public final class ResourceConductor implements AutoCloseable {
         @Override
         public void connected(PeerSender sender) {
             owner.execute(() -> {
-                if (connections.get(peer.host.name()) == ConnectionState.STANDALONE) {
+                if (peer.state == ConnectionState.STANDALONE) {
                     sender.close("resource is StandAlone");
                     return;
                 }
                 peer.sender = sender;
-                connections.put(peer.host.name(), ConnectionState.CONNECTED);
+                peer.state = ConnectionState.CONNECTED;
                 LOG.log(System.Logger.Level.INFO, "{0}: connected to {1} ({2})", config.name(), peer.host.name(),
                     sender.remoteAddress());
                 for (VolumeRuntime volume : volumes) {
@@ -597,8 +597,8 @@ public final class ResourceConductor implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "{0}: connection to {1} lost: {2}", config.name(),
                     peer.host.name(), reason);
                 lostPeer(peer, reason);
-                if (connections.get(peer.host.name()) != ConnectionState.STANDALONE) {
-                    connections.put(peer.host.name(), ConnectionState.CONNECTING);
+                if (peer.state != ConnectionState.STANDALONE) {
+                    peer.state = ConnectionState.CONNECTING;
                 }
                 notifyListeners();
             });
@@ -611,7 +611,7 @@ public final class ResourceConductor implements AutoCloseable {
                 LOG.log(System.Logger.Level.ERROR, "{0}: connection to {1} refused, going StandAlone: {2}",
                     config.name(), peer.host.name(), reason);
                 lostPeer(peer, reason);
-                connections.put(peer.host.name(), ConnectionState.STANDALONE);
+                peer.state = ConnectionState.STANDALONE;
                 notifyListeners();
             });
         }
@@ -728,7 +728,7 @@ public final class ResourceConductor implements AutoCloseable {
             peer.link.stop();
         }
         lostPeer(peer, reason);
-        connections.put(peer.host.name(), ConnectionState.STANDALONE);
+        peer.state = ConnectionState.STANDALONE;
     }
 
     /**
@@ -1056,7 +1056,8 @@ public final class ResourceConductor implements AutoCloseable {
                 env.put("DRBD_PEER_ADDRESS", hostOf(address));
                 env.put("DRBD_PEER_AF", familyOf(address));
             });
-            env.put("DRBD_CSTATE", connections.getOrDefault(peer.name(), ConnectionState.STANDALONE).drbdName());
+            PeerRuntime runtime = this.peers.get(peer.name());
+            env.put("DRBD_CSTATE", (runtime == null ? ConnectionState.STANDALONE : runtime.state).drbdName());
         }
         return env;
     }
