@@ -30,17 +30,7 @@ public final class NbdServeMain {
         }
         FileVolume volume = FileVolume.open(Path.of(args[0]), Durability.FORCE);
         NbdExport export = new NbdExport("bench", "benchmark file " + args[0], new VolumeNbdBackend(volume), false);
-        NbdExports exports = new NbdExports() {
-            @Override
-            public List<NbdExport> list() {
-                return List.of(export);
-            }
-
-            @Override
-            public Optional<NbdExport> find(String name) {
-                return name.isEmpty() || name.equals("bench") ? Optional.of(export) : Optional.empty();
-            }
-        };
+        NbdExports exports = NbdExports.withDefault(export);
         NbdServer.Options options = NbdServer.Options.defaults();
         if (args.length > 2) {
             options = options.withIoThreads(Integer.parseInt(args[2]));

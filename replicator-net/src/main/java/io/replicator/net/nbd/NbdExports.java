@@ -20,4 +20,31 @@ public interface NbdExports {
     default String whyNot(String name) {
         return "no export named '" + name + "'";
     }
+
+    /** A fixed set of exports, each found by its exact name. */
+    static NbdExports of(NbdExport... exports) {
+        return fixed(List.of(exports), null);
+    }
+
+    /** One fixed export, found by its name and also by the empty name (the default export). */
+    static NbdExports withDefault(NbdExport export) {
+        return fixed(List.of(export), export);
+    }
+
+    private static NbdExports fixed(List<NbdExport> exports, NbdExport byEmptyName) {
+        return new NbdExports() {
+            @Override
+            public List<NbdExport> list() {
+                return exports;
+            }
+
+            @Override
+            public Optional<NbdExport> find(String name) {
+                if (name.isEmpty() && byEmptyName != null) {
+                    return Optional.of(byEmptyName);
+                }
+                return exports.stream().filter(export -> export.name().equals(name)).findFirst();
+            }
+        };
+    }
 }

@@ -57,17 +57,7 @@ class AckRecordingClientTest {
         Map<String, NbdExport> exports = Map.of(
             "rw", new NbdExport("rw", "writable", new VolumeNbdBackend(volume), false),
             "ro", new NbdExport("ro", "read-only", new VolumeNbdBackend(new InMemoryVolume(SIZE)), true));
-        server = NbdServer.start(List.of(new InetSocketAddress("127.0.0.1", 0)), new NbdExports() {
-            @Override
-            public List<NbdExport> list() {
-                return List.copyOf(exports.values());
-            }
-
-            @Override
-            public Optional<NbdExport> find(String name) {
-                return Optional.ofNullable(exports.get(name));
-            }
-        }, NbdServer.Options.defaults().withErrorLog(serverFailures::add));
+        server = NbdServer.start(List.of(new InetSocketAddress("127.0.0.1", 0)), NbdExports.of(exports.get("rw"), exports.get("ro")), NbdServer.Options.defaults().withErrorLog(serverFailures::add));
         address = (InetSocketAddress) server.boundAddresses().get(0);
     }
 

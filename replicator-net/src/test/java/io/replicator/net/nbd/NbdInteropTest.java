@@ -42,17 +42,7 @@ class NbdInteropTest {
     void start() throws IOException {
         volume = FileVolume.create(dir.resolve("backing.img"), SIZE, Durability.FORCE);
         NbdExport export = new NbdExport(NAME, DESCRIPTION, new VolumeNbdBackend(volume), false);
-        NbdExports exports = new NbdExports() {
-            @Override
-            public List<NbdExport> list() {
-                return List.of(export);
-            }
-
-            @Override
-            public Optional<NbdExport> find(String name) {
-                return name.equals(NAME) || name.isEmpty() ? Optional.of(export) : Optional.empty();
-            }
-        };
+        NbdExports exports = NbdExports.withDefault(export);
         socket = dir.resolve("nbd.sock");
         server = NbdServer.start(List.of(new InetSocketAddress("127.0.0.1", 0), UnixDomainSocketAddress.of(socket)),
             exports, NbdServer.Options.defaults());

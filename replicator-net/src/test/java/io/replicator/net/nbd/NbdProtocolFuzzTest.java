@@ -43,17 +43,7 @@ class NbdProtocolFuzzTest {
     @BeforeContainer
     static void start() throws IOException {
         NbdExport export = new NbdExport("fuzz", "", new VolumeNbdBackend(new InMemoryVolume(SIZE)), false);
-        server = NbdServer.start(List.of(new InetSocketAddress("127.0.0.1", 0)), new NbdExports() {
-            @Override
-            public List<NbdExport> list() {
-                return List.of(export);
-            }
-
-            @Override
-            public Optional<NbdExport> find(String name) {
-                return name.equals("fuzz") ? Optional.of(export) : Optional.empty();
-            }
-        }, NbdServer.Options.defaults().withErrorLog(FAILURES::add));
+        server = NbdServer.start(List.of(new InetSocketAddress("127.0.0.1", 0)), NbdExports.of(export), NbdServer.Options.defaults().withErrorLog(FAILURES::add));
         address = (InetSocketAddress) server.boundAddresses().get(0);
         witness = NbdTestClient.attach(address, "fuzz", false);
     }

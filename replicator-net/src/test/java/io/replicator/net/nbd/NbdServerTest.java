@@ -39,17 +39,7 @@ class NbdServerTest {
         Map<String, NbdExport> exports = Map.of(
             "rw", new NbdExport("rw", "writable", new VolumeNbdBackend(new InMemoryVolume(SIZE)), false),
             "ro", new NbdExport("ro", "read-only", new VolumeNbdBackend(new InMemoryVolume(SIZE)), true));
-        server = NbdServer.start(List.of(new InetSocketAddress("127.0.0.1", 0)), new NbdExports() {
-            @Override
-            public List<NbdExport> list() {
-                return List.copyOf(exports.values());
-            }
-
-            @Override
-            public Optional<NbdExport> find(String name) {
-                return Optional.ofNullable(exports.get(name));
-            }
-        }, NbdServer.Options.defaults().withErrorLog(failures::add));
+        server = NbdServer.start(List.of(new InetSocketAddress("127.0.0.1", 0)), NbdExports.of(exports.get("rw"), exports.get("ro")), NbdServer.Options.defaults().withErrorLog(failures::add));
         address = (InetSocketAddress) server.boundAddresses().get(0);
     }
 
