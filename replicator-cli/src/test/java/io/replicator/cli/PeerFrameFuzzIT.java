@@ -69,7 +69,7 @@ class PeerFrameFuzzIT {
         seed = Long.getLong("replicator.fuzz.seed", new SecureRandom().nextLong());
         System.out.println("PeerFrameFuzzIT seed " + seed + " (repeat with -Dreplicator.fuzz.seed=" + seed + ")");
         cluster = TestCluster.builder(folder).build();
-        PeerClusters.bootstrap(cluster);
+        cluster.bootstrap("alpha");
         alphaPid = cluster.daemonPid("alpha").orElseThrow();
     }
 

@@ -84,7 +84,7 @@ class PeerSecurityIT {
         System.out.println("workload seed " + workload.seed());
         try (TestCluster cluster = TestCluster.builder(folder).netOptions(alphaNet)
             .editNode("bravo", text -> replaceOnce(text, alphaNet, bravoNet)).build()) {
-            PeerClusters.bootstrap(cluster);
+            cluster.bootstrap("alpha");
             String zeros = PeerClusters.zerosDigest(cluster.dataSizeBytes("alpha", 0));
             PeerClusters.write(cluster, "alpha", workload, WRITES);
 

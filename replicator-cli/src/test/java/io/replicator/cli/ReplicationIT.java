@@ -4,8 +4,6 @@ import io.replicator.core.config.Protocol;
 import io.replicator.fixtures.RequiredTools;
 import io.replicator.fixtures.cluster.StatusProbe;
 import io.replicator.fixtures.cluster.TestCluster;
-import io.replicator.fixtures.nbd.AckRecordingClient;
-import io.replicator.fixtures.nbd.RunSummary;
 import io.replicator.fixtures.nbd.Verification;
 import io.replicator.fixtures.nbd.WriteWorkload;
 import org.junit.jupiter.api.Test;
@@ -43,7 +41,7 @@ class ReplicationIT {
         try (TestCluster cluster = TestCluster.builder(folder).protocol(protocol).build()) {
             cluster.bootstrap("alpha");
             assertThat(cluster.status("bravo")).contains("alpha role:Primary");
-            writeThrough(cluster, "alpha", workload, 3000);
+            PeerClusters.write(cluster, "alpha", workload, 3000);
             awaitIdentical(cluster, "alpha", "bravo");
             Verification onBravo = workload.verify(cluster.diskPath("bravo", 0), 0);
             assertThat(onBravo.ok()).as(onBravo.toString()).isTrue();
@@ -79,7 +77,7 @@ class ReplicationIT {
         System.out.println("seed " + before.seed());
         try (TestCluster cluster = TestCluster.builder(folder).build()) {
             cluster.bootstrap("alpha");
-            writeThrough(cluster, "alpha", before, 500);
+            PeerClusters.write(cluster, "alpha", before, 500);
             awaitIdentical(cluster, "alpha", "bravo");
 
             cluster.require("bravo", "disconnect", "r0");
@@ -89,17 +87,8 @@ class ReplicationIT {
             cluster.awaitReplicating("alpha", Duration.ofSeconds(30));
 
             WriteWorkload after = new WriteWorkload(before.seed() + 1, BLOCK, 512, 4);
-            writeThrough(cluster, "alpha", after, 500);
+            PeerClusters.write(cluster, "alpha", after, 500);
             awaitIdentical(cluster, "alpha", "bravo");
-        }
-    }
-
-    /** Runs {@code writes} writes of {@code workload} through {@code node}'s export; all must be acknowledged. */
-    static void writeThrough(TestCluster cluster, String node, WriteWorkload workload, int writes) throws Exception {
-        try (AckRecordingClient client = AckRecordingClient.connect(cluster.nbdUri(node))) {
-            RunSummary run = workload.run(client, writes, Duration.ofSeconds(120));
-            assertThat(run.acked()).as("%s\n%s", run, cluster.logTails()).isEqualTo(writes);
-            client.flush().get(30, TimeUnit.SECONDS);
         }
     }
 
