@@ -314,6 +314,39 @@ public final class ResourceConductor implements AutoCloseable {
         });
     }
 
+    /**
+     * {@code invalidate [--reset-bitmap=no]}: this node's data is declared out of date; it becomes SyncTarget of a
+     * connected peer with UpToDate data. With {@code resetBitmap} every block is resynced, otherwise only the blocks
+     * already marked (e.g. by a verify).
+     */
+    public Outcome invalidate(boolean resetBitmap) {
+        return run(() -> Outcome.failed("invalidate: resync is being built"));
+    }
+
+    /** {@code invalidate-remote [--reset-bitmap=no]}: the peers' data is declared out of date; this node syncs them. */
+    public Outcome invalidateRemote(boolean resetBitmap) {
+        return run(() -> Outcome.failed("invalidate-remote: resync is being built"));
+    }
+
+    /**
+     * {@code verify [--start S] [--stop S]}: compares this node's blocks with every connected peer's by digest
+     * ({@code verify-alg}); differences are marked out of sync, not repaired. Positions are 512-byte sectors; without
+     * a start the verify resumes where the last one stopped.
+     */
+    public Outcome verify(OptionalLong startSector, OptionalLong stopSector) {
+        return run(() -> Outcome.failed("verify: online verify is being built"));
+    }
+
+    /** {@code pause-sync}: suspends every running resync of this resource (the "user" flag). */
+    public Outcome pauseSync() {
+        return run(() -> Outcome.failed("pause-sync: resync is being built"));
+    }
+
+    /** {@code resume-sync}: lifts {@link #pauseSync}. */
+    public Outcome resumeSync() {
+        return run(() -> Outcome.failed("resume-sync: resync is being built"));
+    }
+
     /** The generation ids and flags of {@code volume}'s metadata, if it has a disk. */
     public Optional<Superblock> superblock(int volume) {
         return call(() -> volume(volume).flatMap(VolumeRuntime::disk).map(disk -> disk.backing().metadata().current()));
