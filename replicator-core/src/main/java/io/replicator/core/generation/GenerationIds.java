@@ -200,6 +200,33 @@ public final class GenerationIds {
     }
 
     /**
+     * Resync start on the sync target, as this replicator does it: the 9 rotation of {@link
+     * #resyncStartingAsTarget(PeerSlots)}, then the current id becomes the resync's {@code syncId} (the source's
+     * bitmap id for this node, or its current id when that slot was empty) like 8.4's P_SYNC_UUID, the old current
+     * going to history if no slot took it. The data is Inconsistent from now on; if the resync is cut, the next
+     * connect finds this node's current equal to the source's bitmap id for it (rule bitmap-peer) or to the
+     * source's current with the source's bitmap id set (missed-finish), and resumes from the bitmap rather than
+     * starting a full sync again.
+     */
+    public GenerationIds resyncStartingAsTarget(PeerSlots slotsToRotate, long syncId) {
+        long[] nextBitmaps = bitmaps.clone();
+        boolean rotated = rotateInto(nextBitmaps, current, slotsToRotate);
+        if (mask(syncId) == mask(current)) {
+            return new GenerationIds(current, nextBitmaps, history);
+        }
+        long[] nextHistory = rotated ? history : pushed(history, current);
+        return new GenerationIds(mask(syncId) | (current & UUID_PRIMARY), nextBitmaps, nextHistory);
+    }
+
+    /** These ids with bitmap id {@code id} in {@code slot} (the sync source recording the resync's id). */
+    public GenerationIds withBitmapId(int slot, long id) {
+        checkSlot(slot);
+        long[] nextBitmaps = bitmaps.clone();
+        nextBitmaps[slot] = mask(id);
+        return new GenerationIds(current, nextBitmaps, history);
+    }
+
+    /**
      * Resync end on the sync target, which now holds the source's data.
      *
      * <p>8.4 resync-finished: Bitmap &lt;- old Current, Current &lt;- the source's Current, then the bitmap is

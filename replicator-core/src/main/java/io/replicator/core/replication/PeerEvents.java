@@ -18,6 +18,21 @@ public interface PeerEvents {
     /** Where the peer's writes go while this node replicates from it; empty while it does not (frames dropped). */
     java.util.Optional<ReplicaTarget> replicaTarget();
 
+    /**
+     * A chunk of the peer's bitmap of {@code volume} toward this node (connect-time exchange before a resync): OR it
+     * into ours. On the receive thread; {@code rle} belongs to the caller.
+     */
+    void bitmapChunk(int volume, long fromBit, io.netty.buffer.ByteBuf rle, boolean last);
+
+    /**
+     * A resync or verify message from the peer: data-stream kinds on the receive thread, in order with the writes
+     * (may block); control-stream kinds on a network thread (must not block).
+     */
+    void sync(SyncMessage message);
+
+    /** Resync data the peer sent for request {@code id}; on the receive thread; {@code data} belongs to the caller. */
+    void resyncData(int volume, long offset, long id, io.netty.buffer.ByteBuf data);
+
     /** {@code disk-flushes}: whether a barrier flushes the disk before it is acknowledged. */
     boolean diskFlushes();
 

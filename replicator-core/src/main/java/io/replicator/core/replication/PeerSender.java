@@ -20,6 +20,18 @@ public interface PeerSender {
     /** Tells the peer the range changed without sending it (Ahead). */
     void sendOutOfSync(int volume, long offset, long length);
 
+    /**
+     * Sends this node's bitmap of {@code volume} toward the peer (run-length encoded, in chunks); the last chunk says
+     * so. Reads the bitmap as it is while sending.
+     */
+    void sendBitmap(int volume, io.replicator.core.bitmap.DirtyBitmap bitmap);
+
+    /** Sends a resync or verify message; data-stream kinds keep their order with the writes. */
+    void sendSync(SyncMessage message);
+
+    /** Sends resync data answering request {@code id}; takes over the caller's reference to {@code data}. */
+    void sendResyncData(int volume, long offset, long id, io.netty.buffer.ByteBuf data);
+
     /** Drops the connection (the link reconnects as usual). */
     void close(String reason);
 

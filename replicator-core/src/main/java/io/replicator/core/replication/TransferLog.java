@@ -83,6 +83,8 @@ public final class TransferLog {
     private final Peer[] peers = new Peer[MAX_NODES];
     private final ArrayDeque<Epoch> closed = new ArrayDeque<>();
     private final List<WriteRequest> active = new ArrayList<>();
+    /** Ranges held by {@link #lockRange} (volume, offset, length triples): writes overlapping them wait. */
+    private final List<long[]> lockedRanges = new ArrayList<>();
     private final LongObjectHashMap<WriteRequest> byId = new LongObjectHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition conflictsCleared = lock.newCondition();
@@ -447,7 +449,50 @@ public final class TransferLog {
                 return true;
             }
         }
+        for (long[] range : lockedRanges) {
+            if (range[0] == volume && range[1] < offset + length && offset < range[1] + range[2]) {
+                return true;
+            }
+        }
         return false;
+    }
+
+    /**
+     * Holds {@code [offset, offset + length)} of {@code volume} for a resync or verify read: waits until no write
+     * overlapping it is in flight (locally or toward a peer), then makes overlapping writes wait at {@link #submit}
+     * until {@link #unlockRange}. A sync source reads the block and queues its reply to the peer while holding the
+     * range, so on the ordered data stream the reply follows every earlier write of the block and precedes every
+     * later one: the target never overwrites a newer write with older resync data (DRBD serialises resync and
+     * application writes the same way).
+     */
+    public void lockRange(int volume, long offset, long length) throws InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            while (conflicts(volume, offset, length)) {
+                conflictsCleared.await();
+            }
+            lockedRanges.add(new long[] {volume, offset, length});
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Releases a range taken with {@link #lockRange} (same arguments). */
+    public void unlockRange(int volume, long offset, long length) {
+        lock.lock();
+        try {
+            for (int i = 0; i < lockedRanges.size(); i++) {
+                long[] range = lockedRanges.get(i);
+                if (range[0] == volume && range[1] == offset && range[2] == length) {
+                    lockedRanges.remove(i);
+                    conflictsCleared.signalAll();
+                    return;
+                }
+            }
+            throw new IllegalStateException("range " + volume + ":" + offset + "+" + length + " is not locked");
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Completes and releases {@code request} as far as its state allows. */

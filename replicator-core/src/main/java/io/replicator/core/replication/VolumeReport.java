@@ -19,9 +19,14 @@ import java.util.Objects;
  * @param crashedPrimary  the sender crashed (or lost its peers) as Primary and has not resynced since
  * @param skipInitialSync the sender's new current id is to be adopted as is: fresh identical disks
  *                        ({@code new-current-uuid --clear-bitmap})
+ * @param dirtyBlocks     blocks the sender has marked out of sync toward the receiver (its bitmap's weight), for
+ *                        the split-brain policies that count changes
+ * @param discardMyData   the sender was connected with {@code --discard-my-data}: it gives up its changes in a split
+ *                        brain
  */
 public record VolumeReport(int volume, GenerationIds ids, int peerSlot, long dataBytes, Role role, DiskState disk,
-                           boolean crashedPrimary, boolean skipInitialSync) {
+                           boolean crashedPrimary, boolean skipInitialSync, long dirtyBlocks,
+                           boolean discardMyData) {
     public VolumeReport {
         Objects.requireNonNull(ids, "ids");
         Objects.requireNonNull(role, "role");

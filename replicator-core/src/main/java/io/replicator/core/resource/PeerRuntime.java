@@ -28,6 +28,8 @@ final class PeerRuntime {
     volatile boolean ahead;
     /** The peer's latest report per volume number. */
     final Map<Integer, VolumeReport> reports = new HashMap<>();
+    /** Each volume's resync or verify with this peer, by volume number (set up when the connection replicates). */
+    final Map<Integer, VolumeSync> syncs = new java.util.concurrent.ConcurrentHashMap<>();
     /** Why the connection last ended, for the log and status. */
     String lastReason = "";
 
@@ -44,14 +46,25 @@ final class PeerRuntime {
         return reports.values().stream().findFirst().map(VolumeReport::role).orElse(Role.UNKNOWN);
     }
 
-    ReplicationState replication() {
+    ReplicationState replication(int volume) {
         if (!replicating) {
             return ReplicationState.OFF;
+        }
+        VolumeSync sync = syncs.get(volume);
+        if (sync != null && sync.state != ReplicationState.ESTABLISHED) {
+            return sync.state;
         }
         return ahead ? ReplicationState.AHEAD : ReplicationState.ESTABLISHED;
     }
 
+    /** The resync state of {@code volume} with this peer. */
+    VolumeSync sync(int volume) {
+        return syncs.computeIfAbsent(volume, VolumeSync::new);
+    }
+
     void forgetSession() {
+        syncs.values().forEach(VolumeSync::stop);
+        syncs.clear();
         sender = null;
         replicating = false;
         ahead = false;

@@ -22,6 +22,13 @@ import io.replicator.core.replication.ReplicationOutbox;
 import io.replicator.core.replication.TransferLog;
 import io.replicator.core.replication.VolumeReport;
 import io.replicator.core.replication.WriteRequest;
+import io.replicator.core.replication.SyncMessage;
+import io.replicator.core.resync.BlockDigest;
+import io.replicator.core.resync.OnlineVerify;
+import io.replicator.core.resync.Pacer;
+import io.replicator.core.resync.RangeLock;
+import io.replicator.core.resync.ResyncSource;
+import io.replicator.core.resync.ResyncTargetJob;
 import io.replicator.core.metadata.BackingDisk;
 import io.replicator.core.metadata.MetadataFlag;
 import io.replicator.core.metadata.PeerSlot;
@@ -100,6 +107,12 @@ public final class ResourceConductor implements AutoCloseable {
     private boolean up;
     private Role role = Role.SECONDARY;
     private boolean discardMyData;
+    /** Runs the resync and verify steps (every 100 ms) and their disk reads, off the owner thread. */
+    private final ScheduledExecutorService resyncThread;
+    /** {@code pause-sync} on this node; owner thread. */
+    private volatile boolean userPausedSync;
+    /** Where the last verify of each volume stopped, so that a verify without a start resumes there. */
+    private final Map<Integer, Long> verifyPositions = new HashMap<>();
 
     public ResourceConductor(ResourceConfig config, String node, VolumeOpener opener, HandlerInvoker handlers,
                              RandomGenerator random) {
@@ -126,6 +139,11 @@ public final class ResourceConductor implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        this.resyncThread = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "resource " + config.name() + " resync");
+            thread.setDaemon(true);
+            return thread;
+        });
         for (VolumeConfig volume : self.volumes()) {
             volumes.add(new VolumeRuntime(volume));
         }
@@ -143,7 +161,14 @@ public final class ResourceConductor implements AutoCloseable {
             peers.values().stream().map(PeerRuntime::nodeId).toList(), System::nanoTime);
         long tick = Math.max(100, firstNet.timeoutMs());
         owner.scheduleWithFixedDelay(transferLog::checkTimeouts, tick, tick, TimeUnit.MILLISECONDS);
+        resyncThread.scheduleWithFixedDelay(this::resyncStep, RESYNC_STEP_MS, RESYNC_STEP_MS, TimeUnit.MILLISECONDS);
     }
+
+    /** DRBD's resync step: requests are planned every 100 ms. */
+    private static final long RESYNC_STEP_MS = 100;
+    /** Bitmap pages whose bits a resync cleared are written out at most this often (drbd.md §6, lazy writeout). */
+    private static final long LAZY_BITMAP_NANOS = 2_000_000_000L;
+    private long lastLazyWriteout = System.nanoTime();
 
     /** The resource's name. */
     public String name() {
@@ -320,12 +345,67 @@ public final class ResourceConductor implements AutoCloseable {
      * already marked (e.g. by a verify).
      */
     public Outcome invalidate(boolean resetBitmap) {
-        return run(() -> Outcome.failed("invalidate: resync is being built"));
+        return run(() -> startResyncCommand(false, resetBitmap));
     }
 
     /** {@code invalidate-remote [--reset-bitmap=no]}: the peers' data is declared out of date; this node syncs them. */
     public Outcome invalidateRemote(boolean resetBitmap) {
-        return run(() -> Outcome.failed("invalidate-remote: resync is being built"));
+        return run(() -> startResyncCommand(true, resetBitmap));
+    }
+
+    private Outcome startResyncCommand(boolean asSource, boolean resetBitmap) {
+        String verb = asSource ? "invalidate-remote" : "invalidate";
+        if (!asSource && role == Role.PRIMARY) {
+            return Outcome.refused(StateChangeRefusal.NO_UP_TO_DATE_DISK, verb + " on a Primary would make its "
+                + "data Inconsistent while it is in use; demote it first");
+        }
+        List<PeerRuntime> chosen = new ArrayList<>();
+        for (PeerRuntime peer : peers.values()) {
+            if (peer.replicating && peer.sender != null) {
+                chosen.add(peer);
+                if (!asSource) {
+                    break;
+                }
+            }
+        }
+        if (chosen.isEmpty()) {
+            return Outcome.refused(StateChangeRefusal.NO_UP_TO_DATE_DISK, verb + " needs a connected peer; connect "
+                + "first");
+        }
+        for (PeerRuntime peer : chosen) {
+            for (VolumeRuntime volume : volumes) {
+                int number = volume.config().number();
+                VolumeSync sync = peer.sync(number);
+                if (sync.state != ReplicationState.ESTABLISHED) {
+                    return Outcome.refused(verb + ": volume " + number + " is " + sync.state.drbdName() + " with "
+                        + peer.host.name() + "; wait until it is Established");
+                }
+                VolumeReport report = peer.reports.get(number);
+                if (asSource ? !volume.state().isAtLeast(DiskState.CONSISTENT)
+                    : report == null || report.disk() != DiskState.UP_TO_DATE) {
+                    return Outcome.refused(StateChangeRefusal.NO_UP_TO_DATE_DISK, verb + ": volume " + number
+                        + (asSource ? " is " + volume.state().drbdName() + " here"
+                            : ": peer " + peer.host.name() + " has no UpToDate data"));
+                }
+            }
+        }
+        for (PeerRuntime peer : chosen) {
+            for (VolumeRuntime volume : volumes) {
+                int number = volume.config().number();
+                AttachedDisk disk = volume.disk().orElseThrow();
+                if (resetBitmap) {
+                    disk.bitmaps().bitmap(slotOf(disk, peer.nodeId())).setAll();
+                }
+                peer.sender.sendSync(SyncMessage.of(asSource ? SyncMessage.Kind.BECOME_TARGET
+                    : SyncMessage.Kind.BECOME_SOURCE, number, 0, 0, 0));
+                if (asSource) {
+                    startAsSource(peer, volume, false);
+                } else {
+                    startAsTarget(peer, volume, false, peer.reports.get(number));
+                }
+            }
+        }
+        return Outcome.done("");
     }
 
     /**
@@ -334,17 +414,126 @@ public final class ResourceConductor implements AutoCloseable {
      * a start the verify resumes where the last one stopped.
      */
     public Outcome verify(OptionalLong startSector, OptionalLong stopSector) {
-        return run(() -> Outcome.failed("verify: online verify is being built"));
+        return run(() -> {
+            List<PeerRuntime> chosen = new ArrayList<>();
+            for (PeerRuntime peer : peers.values()) {
+                if (peer.replicating && peer.sender != null) {
+                    chosen.add(peer);
+                }
+            }
+            if (chosen.isEmpty()) {
+                return Outcome.refused(StateChangeRefusal.NO_UP_TO_DATE_DISK, "verify needs a connected peer");
+            }
+            for (PeerRuntime peer : chosen) {
+                if (digestOf(peer.connection.net().verifyAlg()) == null) {
+                    return Outcome.refused("verify: no verify-alg in the net section of the connection to "
+                        + peer.host.name() + "; set e.g. 'verify-alg crc32c;' on both nodes and adjust");
+                }
+                for (VolumeRuntime volume : volumes) {
+                    VolumeSync sync = peer.sync(volume.config().number());
+                    if (sync.state != ReplicationState.ESTABLISHED) {
+                        return Outcome.refused("verify: volume " + volume.config().number() + " is "
+                            + sync.state.drbdName() + " with " + peer.host.name());
+                    }
+                }
+            }
+            for (PeerRuntime peer : chosen) {
+                for (VolumeRuntime volume : volumes) {
+                    startVerify(peer, volume, startSector, stopSector);
+                }
+            }
+            return Outcome.done("");
+        });
+    }
+
+    private void startVerify(PeerRuntime peer, VolumeRuntime volume, OptionalLong startSector,
+                             OptionalLong stopSector) {
+        int number = volume.config().number();
+        AttachedDisk disk = volume.disk().orElseThrow();
+        long size = disk.data().sizeBytes();
+        long start = startSector.isPresent() ? Math.min(size, startSector.getAsLong() * 512)
+            : verifyPositions.getOrDefault(number, 0L);
+        if (start >= size) {
+            start = 0;
+        }
+        long stop = stopSector.isPresent() ? Math.min(size, stopSector.getAsLong() * 512) : size;
+        NetConfig net = peer.connection.net();
+        VolumeSync sync = peer.sync(number);
+        sync.startedNanos = System.nanoTime();
+        long[] startedAt = {start};
+        OnlineVerify[] job = new OnlineVerify[1];
+        PeerSender sender = peer.sender;
+        job[0] = new OnlineVerify(number, disk.bitmaps().bitmap(slotOf(disk, peer.nodeId())), disk.data(),
+            digestOf(net.verifyAlg()), role == Role.PRIMARY ? rangeLock : RangeLock.NONE, pacerFor(volume, net),
+            sender::sendSync, System::nanoTime, Math.max(1, net.maxBuffers() / 2) * 4096L, start, stop,
+            () -> owner.execute(() -> finishVerify(peer, volume, sync, job[0], startedAt[0])));
+        sync.verify = job[0];
+        sync.state = ReplicationState.VERIFY_S;
+        LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: online verify started at sector {3}", config.name(),
+            number, peer.host.name(), start / 512);
+        resyncThread.execute(job[0]::step);
+        if (start >= stop) {
+            owner.execute(() -> finishVerify(peer, volume, sync, job[0], startedAt[0]));
+        }
+    }
+
+    private void finishVerify(PeerRuntime peer, VolumeRuntime volume, VolumeSync sync, OnlineVerify job,
+                              long start) {
+        if (sync.verify != job) {
+            return;
+        }
+        int number = volume.config().number();
+        sync.verify = null;
+        sync.state = ReplicationState.ESTABLISHED;
+        long position = job.position();
+        verifyPositions.put(number, position >= volume.disk().map(d -> d.data().sizeBytes()).orElse(0L) ? 0 : position);
+        PeerSender sender = peer.sender;
+        if (sender != null) {
+            sender.sendSync(SyncMessage.of(SyncMessage.Kind.VERIFY_DONE, number, position, 0, 0));
+        }
+        persistBitmap(volume);
+        long seconds = (System.nanoTime() - sync.startedNanos) / 1_000_000_000L;
+        LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: online verify done (total {3} sec; sectors {4} to {5}); "
+            + "found {6} 4k blocks out of sync", config.name(), number, peer.host.name(), seconds, start / 512,
+            position / 512, job.outOfSyncBlocks());
+        if (job.outOfSyncBlocks() > 0) {
+            config.handler("out-of-sync").ifPresent(command ->
+                handlers.invoke("out-of-sync", command, environment(volume)));
+        }
+        notifyListeners();
     }
 
     /** {@code pause-sync}: suspends every running resync of this resource (the "user" flag). */
     public Outcome pauseSync() {
-        return run(() -> Outcome.failed("pause-sync: resync is being built"));
+        return run(() -> setUserPause(true));
     }
 
     /** {@code resume-sync}: lifts {@link #pauseSync}. */
     public Outcome resumeSync() {
-        return run(() -> Outcome.failed("resume-sync: resync is being built"));
+        return run(() -> setUserPause(false));
+    }
+
+    private Outcome setUserPause(boolean on) {
+        if (userPausedSync == on) {
+            return Outcome.refused(on ? "pause-sync: the resync is already paused by the user"
+                : "resume-sync: the resync is not paused by the user");
+        }
+        userPausedSync = on;
+        for (PeerRuntime peer : peers.values()) {
+            PeerSender sender = peer.sender;
+            for (VolumeSync sync : peer.syncs.values()) {
+                ResyncTargetJob job = sync.target;
+                if (job != null) {
+                    resyncThread.execute(() -> job.pause(ResyncTargetJob.PauseReason.USER, on));
+                }
+                if (sender != null && sync.resyncing()) {
+                    sender.sendSync(SyncMessage.of(on ? SyncMessage.Kind.PAUSE : SyncMessage.Kind.RESUME,
+                        sync.volume, 0, 0, 0));
+                }
+                refreshPausedState(sync);
+            }
+        }
+        return Outcome.done("");
     }
 
     /** The generation ids and flags of {@code volume}'s metadata, if it has a disk. */
@@ -374,11 +563,25 @@ public final class ResourceConductor implements AutoCloseable {
             for (VolumeRuntime volume : volumes) {
                 long outOfSyncKiB = volume.disk().map(disk -> outOfSyncKiB(disk, peer.nodeId())).orElse(0L);
                 VolumeReport reported = runtime == null ? null : runtime.reports.get(volume.config().number());
-                ReplicationState replication = runtime == null ? ReplicationState.OFF : runtime.replication();
+                int number = volume.config().number();
+                ReplicationState replication = runtime == null ? ReplicationState.OFF : runtime.replication(number);
                 DiskState peerDisk = reported == null ? DiskState.DUNKNOWN : reported.disk();
-                peerDevices.add(new PeerDeviceStatus(volume.config().number(), replication, peerDisk, false,
-                    OptionalDouble.empty(), List.of(), OptionalLong.empty(), OptionalLong.empty(),
-                    new PeerDeviceStatistics(0, 0, outOfSyncKiB, 0, 0, false, false)));
+                VolumeSync sync = runtime == null || replication == ReplicationState.OFF ? null
+                    : runtime.syncs.get(number);
+                Optional<io.replicator.core.resync.SyncProgress> progress = sync == null ? Optional.empty()
+                    : sync.progress();
+                long now = System.nanoTime();
+                boolean syncing = sync != null && sync.resyncing();
+                boolean verifying = replication == ReplicationState.VERIFY_S || replication == ReplicationState.VERIFY_T;
+                if (syncing && peerDisk == DiskState.DUNKNOWN) {
+                    peerDisk = sync.source ? DiskState.INCONSISTENT : DiskState.UP_TO_DATE;
+                }
+                peerDevices.add(new PeerDeviceStatus(number, replication, peerDisk, false,
+                    progress.map(io.replicator.core.resync.SyncProgress::donePercent).orElse(OptionalDouble.empty()),
+                    sync == null ? List.of() : sync.suspended(userPausedSync),
+                    progress.map(p -> p.etaSeconds(now)).orElse(OptionalLong.empty()),
+                    progress.map(p -> p.rateKiBPerSec(now)).orElse(OptionalLong.empty()),
+                    new PeerDeviceStatistics(0, 0, outOfSyncKiB, 0, 0, syncing, verifying)));
             }
             List<PathStatus> paths = new ArrayList<>();
             PeerSender sender = runtime == null ? null : runtime.sender;
@@ -461,6 +664,7 @@ public final class ResourceConductor implements AutoCloseable {
         });
         owner.shutdown();
         notifier.shutdown();
+        resyncThread.shutdown();
     }
 
     // ---- the work ------------------------------------------------------------------------------------------------
@@ -564,8 +768,13 @@ public final class ResourceConductor implements AutoCloseable {
     /** The connection to {@code peer} ended: unconfirmed writes become out of sync, the session is forgotten. */
     private void lostPeer(PeerRuntime peer, String reason) {
         boolean wasReplicating = peer.replicating;
+        boolean wasSyncing = peer.syncs.values().stream().anyMatch(sync -> sync.state != ReplicationState.ESTABLISHED);
         transferLog.peerLost(peer.nodeId());
         peer.forgetSession();
+        if (wasSyncing) {
+            // Keep the resync's progress: the next connect resumes from the bitmap.
+            volumes.forEach(this::persistBitmap);
+        }
         peer.lastReason = reason;
         if (wasReplicating && role == Role.PRIMARY) {
             // A Primary that writes without the peer starts a new data generation first (drbd.md §4), so that the
@@ -610,6 +819,42 @@ public final class ResourceConductor implements AutoCloseable {
                 return null;
             });
             notifyListeners();
+        }
+
+        @Override
+        public void bitmapChunk(int volume, long fromBit, ByteBuf rle, boolean last) {
+            VolumeSync sync = peer.syncs.get(volume);
+            Optional<AttachedDisk> disk = volume(volume).flatMap(VolumeRuntime::disk);
+            if (sync == null || !sync.resyncing() || disk.isEmpty()) {
+                throw new IllegalArgumentException("bitmap of volume " + volume + " while no resync starts");
+            }
+            int slot = slotOf(disk.get(), peer.nodeId());
+            io.replicator.core.bitmap.BitmapRle.decodeOr(rle, fromBit, disk.get().bitmaps().bitmap(slot));
+            if (last) {
+                call(() -> {
+                    bitmapReceived(peer, volume);
+                    return null;
+                });
+            }
+        }
+
+        @Override
+        public void sync(SyncMessage message) {
+            onSync(peer, message);
+        }
+
+        @Override
+        public void resyncData(int volume, long offset, long id, ByteBuf data) {
+            VolumeSync sync = peer.syncs.get(volume);
+            ResyncTargetJob job = sync == null ? null : sync.target;
+            if (job == null) {
+                throw new IllegalArgumentException("resync data for volume " + volume + " while not sync target");
+            }
+            try {
+                job.onData(offset, id, data);
+            } catch (IOException failure) {
+                owner.execute(() -> volume(volume).ifPresent(v -> localIoError(v, failure)));
+            }
         }
 
         @Override
@@ -661,7 +906,9 @@ public final class ResourceConductor implements AutoCloseable {
             Superblock superblock = disk.backing().metadata().current();
             return new VolumeReport(volume.config().number(), superblock.generationIds(),
                 slotOf(disk, peer.nodeId()), disk.data().sizeBytes(), role, volume.state(),
-                superblock.has(MetadataFlag.CRASHED_PRIMARY), skipInitialSync);
+                superblock.has(MetadataFlag.CRASHED_PRIMARY), skipInitialSync,
+                slotOf(disk, peer.nodeId()) < 0 ? 0 : disk.bitmaps().bitmap(slotOf(disk, peer.nodeId())).cardinality(),
+                discardMyData);
         });
     }
 
@@ -690,9 +937,17 @@ public final class ResourceConductor implements AutoCloseable {
         }
         if (peer.replicating) {
             peer.reports.put(report.volume(), report);
+            VolumeSync sync = peer.sync(report.volume());
+            if (sync.resyncing()) {
+                if (sync.source && report.disk() == DiskState.UP_TO_DATE) {
+                    finishAsSource(peer, volume.get(), sync);
+                }
+                return;
+            }
             boolean newGeneration = GenerationIds.mask(report.ids().current()) != volume.get().disk()
                 .map(d -> GenerationIds.mask(d.backing().metadata().current().generationIds().current())).orElse(0L);
-            if (report.skipInitialSync() || (newGeneration && report.role() == Role.PRIMARY)) {
+            if (report.skipInitialSync() || (newGeneration && report.role() == Role.PRIMARY
+                && volume.get().state() == DiskState.UP_TO_DATE)) {
                 // The Primary started a new generation while we replicate from it (--clear-bitmap, or after it
                 // lost another peer): we hold the same data, so we carry the same generation.
                 adoptGeneration(volume.get(), report);
@@ -704,8 +959,15 @@ public final class ResourceConductor implements AutoCloseable {
         if (peer.reports.size() < volumes.size()) {
             return;
         }
+        Map<VolumeRuntime, SyncDecision> decisions = new LinkedHashMap<>();
         for (VolumeRuntime local : volumes) {
-            Optional<String> problem = establishProblem(peer, local, peer.reports.get(local.config().number()));
+            VolumeReport reported = peer.reports.get(local.config().number());
+            Optional<String> problem = establishProblem(peer, local, reported);
+            if (problem.isEmpty()) {
+                SyncDecision decision = syncDecision(peer, local, reported);
+                problem = decisionProblem(peer, local, decision);
+                decisions.put(local, decision);
+            }
             if (problem.isPresent()) {
                 refuse(peer, problem.get());
                 return;
@@ -718,9 +980,18 @@ public final class ResourceConductor implements AutoCloseable {
         }
         LOG.log(System.Logger.Level.INFO, "{0}: replicating with {1} (protocol {2})", config.name(),
             peer.host.name(), peer.connection.net().protocol());
+        decisions.forEach((local, decision) -> {
+            if (decision.isSyncSource()) {
+                startAsSource(peer, local, decision.needsFullSync());
+            } else if (decision.isSyncTarget()) {
+                startAsTarget(peer, local, decision.needsFullSync(), peer.reports.get(local.config().number()));
+            } else {
+                clearCrashedPrimary(local);
+            }
+        });
     }
 
-    /** Why {@code local} cannot replicate with the peer's {@code report} yet, if it cannot. */
+    /** Why {@code local} cannot replicate with the peer's {@code report} at all, if it cannot. */
     private Optional<String> establishProblem(PeerRuntime peer, VolumeRuntime local, VolumeReport report) {
         int number = local.config().number();
         if (report == null) {
@@ -737,20 +1008,425 @@ public final class ResourceConductor implements AutoCloseable {
         if (role == Role.PRIMARY && report.role() == Role.PRIMARY && !peer.connection.net().allowTwoPrimaries()) {
             return Optional.of("both nodes are Primary and allow-two-primaries is off");
         }
-        Superblock superblock = disk.get().backing().metadata().current();
-        SyncInput self = new SyncInput(superblock.generationIds(), slotOf(disk.get(), peer.nodeId()),
+        return Optional.empty();
+    }
+
+    /** The connect-time decision for {@code local} (drbd.md §4), logged as {@code sync decision: ...}. */
+    private SyncDecision syncDecision(PeerRuntime peer, VolumeRuntime local, VolumeReport report) {
+        AttachedDisk disk = local.disk().orElseThrow();
+        Superblock superblock = disk.backing().metadata().current();
+        SyncInput self = new SyncInput(superblock.generationIds(), slotOf(disk, peer.nodeId()),
             role == Role.PRIMARY, superblock.has(MetadataFlag.CRASHED_PRIMARY), false, false,
             self().nodeId() < peer.nodeId());
         SyncInput other = new SyncInput(report.ids(), report.peerSlot(), report.role() == Role.PRIMARY,
             report.crashedPrimary(), false, false, peer.nodeId() < self().nodeId());
-        SyncDecision decision = SyncDecider.decide(self, other);
-        LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: {3}", config.name(), number, peer.host.name(),
-            decision.logLine());
-        if (!(decision instanceof SyncDecision.NoSync)) {
-            return Optional.of("volume " + number + " needs a resync first (" + decision.logLine()
-                + "); resync is not built yet");
+        SyncDecision compared = SyncDecider.decide(self, other);
+        SyncDecision decision = io.replicator.core.generation.DiskStateOverride.apply(compared,
+            local.state() == DiskState.INCONSISTENT, report.disk() == DiskState.INCONSISTENT);
+        LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: {3}", config.name(), local.config().number(),
+            peer.host.name(), decision.logLine());
+        return decision;
+    }
+
+    /** Why the decision cannot be carried out, if it cannot (unrelated data, split brain, a Primary as target). */
+    private Optional<String> decisionProblem(PeerRuntime peer, VolumeRuntime local, SyncDecision decision) {
+        int number = local.config().number();
+        if (decision instanceof SyncDecision.UnrelatedData) {
+            return Optional.of("volume " + number + ": unrelated data, aborting (" + decision.logLine() + ")");
+        }
+        if (decision instanceof SyncDecision.SplitBrain) {
+            config.handler("split-brain").ifPresent(command ->
+                handlers.invoke("split-brain", command, environment(local)));
+            return Optional.of("volume " + number + ": split brain detected, dropping the connection ("
+                + decision.logLine() + "); recover with 'connect --discard-my-data' on the node whose changes "
+                + "are to be discarded");
+        }
+        if (decision.isSyncTarget() && role == Role.PRIMARY) {
+            return Optional.of("volume " + number + ": this Primary would become sync target (rr-conflict "
+                + peer.connection.net().rrConflict() + ")");
+        }
+        if (decision.isSyncSource() && !local.state().isAtLeast(DiskState.CONSISTENT)) {
+            return Optional.of("volume " + number + ": would become sync source with " + local.state().drbdName()
+                + " data");
         }
         return Optional.empty();
+    }
+
+    // ---- resync and verify (drbd.md §7) --------------------------------------------------------------------------
+
+    /**
+     * This node becomes sync source of {@code local} for {@code peer}: the resync's id is recorded as the bitmap id
+     * for the peer (so a cut resync resumes from the bitmap), a full sync marks every block, and our bitmap goes to
+     * the peer; the resync runs once the peer's bitmap came back ({@link #bitmapReceived}).
+     */
+    private void startAsSource(PeerRuntime peer, VolumeRuntime local, boolean full) {
+        AttachedDisk disk = local.disk().orElseThrow();
+        int slot = slotOf(disk, peer.nodeId());
+        VolumeSync sync = peer.sync(local.config().number());
+        sync.source = true;
+        sync.startedNanos = System.nanoTime();
+        sync.state = ReplicationState.WF_BIT_MAP_S;
+        if (full) {
+            disk.bitmaps().bitmap(slot).setAll();
+        }
+        writeMetadata(local, superblock -> {
+            GenerationIds ids = superblock.generationIds();
+            return superblock.withGenerationIds(ids.withBitmapId(slot, syncId(ids, slot)));
+        });
+        persistBitmap(local);
+        config.handler("before-resync-source").ifPresent(command ->
+            handlers.invoke("before-resync-source", command, environment(local)));
+        sendBitmap(peer, local, sync, slot);
+    }
+
+    /**
+     * This node becomes sync target of {@code local}: its data is Inconsistent from now on (on disk too), its
+     * current id becomes the resync's id, a full sync marks every block, and our bitmap goes to the source.
+     */
+    private void startAsTarget(PeerRuntime peer, VolumeRuntime local, boolean full, VolumeReport sourceReport) {
+        AttachedDisk disk = local.disk().orElseThrow();
+        int slot = slotOf(disk, peer.nodeId());
+        VolumeSync sync = peer.sync(local.config().number());
+        sync.source = false;
+        sync.startedNanos = System.nanoTime();
+        sync.state = ReplicationState.WF_BIT_MAP_T;
+        config.handler("before-resync-target").ifPresent(command ->
+            handlers.invoke("before-resync-target", command, environment(local)));
+        if (full) {
+            disk.bitmaps().bitmap(slot).setAll();
+        }
+        long syncId = syncId(sourceReport.ids(), sourceReport.peerSlot());
+        PeerSlots others = otherUnreachableSlots(disk.backing().metadata().current(), peer.nodeId());
+        writeMetadata(local, superblock -> superblock.withFlag(MetadataFlag.CONSISTENT, false)
+            .withFlag(MetadataFlag.WAS_UP_TO_DATE, false)
+            .withGenerationIds(superblock.generationIds().resyncStartingAsTarget(others, syncId)));
+        persistBitmap(local);
+        if (local.state() != DiskState.INCONSISTENT) {
+            local.moveTo(DiskState.INCONSISTENT);
+        }
+        PeerSender sender = peer.sender;
+        if (sender != null) {
+            reportOf(local, peer, false).ifPresent(sender::sendReport);
+        }
+        sendBitmap(peer, local, sync, slot);
+    }
+
+    /** The resync's id: the source's bitmap id for the target, or its current id when that slot is empty. */
+    private static long syncId(GenerationIds sourceIds, int sourceSlotForTarget) {
+        long bitmap = GenerationIds.mask(sourceIds.bitmap(sourceSlotForTarget));
+        return bitmap != 0 ? bitmap : GenerationIds.mask(sourceIds.current());
+    }
+
+    private void sendBitmap(PeerRuntime peer, VolumeRuntime local, VolumeSync sync, int slot) {
+        PeerSender sender = peer.sender;
+        if (sender == null) {
+            return;
+        }
+        sender.sendBitmap(local.config().number(), local.disk().orElseThrow().bitmaps().bitmap(slot));
+        sync.bitmapSent = true;
+        LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: sent bitmap ({3} KiB marked)", config.name(),
+            local.config().number(), peer.host.name(), outOfSyncKiB(local.disk().orElseThrow(), peer.nodeId()));
+    }
+
+    /**
+     * The peer's last bitmap chunk came: both sides now hold the union of the two bitmaps, and the resync runs. On
+     * the owner thread, called synchronously from the receive thread so that requests after the bitmap find it.
+     */
+    private void bitmapReceived(PeerRuntime peer, int number) {
+        VolumeSync sync = peer.syncs.get(number);
+        Optional<VolumeRuntime> local = volume(number);
+        PeerSender sender = peer.sender;
+        if (sync == null || !sync.resyncing() || local.isEmpty() || local.get().disk().isEmpty() || sender == null) {
+            return;
+        }
+        AttachedDisk disk = local.get().disk().get();
+        int slot = slotOf(disk, peer.nodeId());
+        sync.bitmapReceived = true;
+        NetConfig net = peer.connection.net();
+        long maxInFlight = Math.max(1, net.maxBuffers() / 2) * 4096L;
+        if (sync.source) {
+            sync.sourceSide = new io.replicator.core.resync.ResyncSource(number, disk.bitmaps().bitmap(slot),
+                disk.data(), rangeLock, sender, digestOf(net.csumsAlg()), System::nanoTime);
+            sync.state = ReplicationState.SYNC_SOURCE;
+        } else {
+            ResyncTargetJob job = new ResyncTargetJob(number, disk.bitmaps().bitmap(slot), disk.data(),
+                digestOf(net.csumsAlg()), pacerFor(local.get(), net), sender::sendSync, System::nanoTime,
+                maxInFlight, () -> owner.execute(() -> finishAsTarget(peer, number)));
+            if (userPausedSync) {
+                job.pause(ResyncTargetJob.PauseReason.USER, true);
+            }
+            if (sync.pausedByPeer) {
+                job.pause(ResyncTargetJob.PauseReason.PEER, true);
+            }
+            sync.target = job;
+            sync.state = ReplicationState.SYNC_TARGET;
+            resyncThread.execute(() -> {
+                job.step();
+                job.checkFinished();
+            });
+        }
+        if (userPausedSync) {
+            sender.sendSync(SyncMessage.of(SyncMessage.Kind.PAUSE, number, 0, 0, 0));
+        }
+        LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: resync started as {3}, {4} KiB to go", config.name(),
+            number, peer.host.name(), sync.source ? "SyncSource" : "SyncTarget", outOfSyncKiB(disk, peer.nodeId()));
+        notifyListeners();
+    }
+
+    /** The target's job found nothing left: UpToDate, the source's ids adopted, the source told by our report. */
+    private void finishAsTarget(PeerRuntime peer, int number) {
+        VolumeSync sync = peer.syncs.get(number);
+        Optional<VolumeRuntime> local = volume(number);
+        VolumeReport sourceReport = peer.reports.get(number);
+        if (sync == null || sync.target == null || local.isEmpty() || local.get().disk().isEmpty()
+            || sourceReport == null) {
+            return;
+        }
+        ResyncTargetJob job = sync.target;
+        AttachedDisk disk = local.get().disk().get();
+        int slot = slotOf(disk, peer.nodeId());
+        long seconds = (System.nanoTime() - sync.startedNanos) / 1_000_000_000L;
+        if (job.failedBytes() > 0) {
+            persistBitmap(local.get());
+            LOG.log(System.Logger.Level.ERROR, "{0}/{1} with {2}: resync finished with {3} KiB failed; the data "
+                + "stays Inconsistent", config.name(), number, peer.host.name(), job.failedBytes() / 1024);
+            sync.target = null;
+            sync.state = ReplicationState.ESTABLISHED;
+            notifyListeners();
+            return;
+        }
+        Outcome written = writeMetadata(local.get(), superblock -> upToDate(superblock).withGenerationIds(
+            superblock.generationIds().resyncFinishedAsTarget(slot, sourceReport.ids())));
+        persistBitmap(local.get());
+        if (written.ok()) {
+            local.get().moveTo(DiskState.UP_TO_DATE);
+        }
+        sync.target = null;
+        sync.state = ReplicationState.ESTABLISHED;
+        LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: resync done as SyncTarget (total {3} sec; {4} K/sec; "
+            + "{5} KiB equal by checksum)", config.name(), number, peer.host.name(), seconds,
+            job.progress().averageKiBPerSec(System.nanoTime()), job.sameCsumBytes() / 1024);
+        config.handler("after-resync-target").ifPresent(command ->
+            handlers.invoke("after-resync-target", command, environment(local.get())));
+        reportToPeers(false);
+        notifyListeners();
+    }
+
+    /** The target reported UpToDate: the resync is over here too; its id goes to history. */
+    private void finishAsSource(PeerRuntime peer, VolumeRuntime local, VolumeSync sync) {
+        AttachedDisk disk = local.disk().orElseThrow();
+        int slot = slotOf(disk, peer.nodeId());
+        ResyncSource side = sync.sourceSide;
+        disk.bitmaps().bitmap(slot).clearAll();
+        writeMetadata(local, superblock -> superblock.withFlag(MetadataFlag.CRASHED_PRIMARY, false)
+            .withGenerationIds(superblock.generationIds().resyncFinishedAsSource(slot)));
+        persistBitmap(local);
+        long seconds = (System.nanoTime() - sync.startedNanos) / 1_000_000_000L;
+        LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: resync done as SyncSource (total {3} sec; {4} K/sec)",
+            config.name(), local.config().number(), peer.host.name(), seconds,
+            side == null ? 0 : side.progress().averageKiBPerSec(System.nanoTime()));
+        sync.sourceSide = null;
+        sync.state = ReplicationState.ESTABLISHED;
+        notifyListeners();
+    }
+
+    /** A connection that needed no resync clears the crashed-primary mark: the peer holds the same data. */
+    private void clearCrashedPrimary(VolumeRuntime local) {
+        local.disk().ifPresent(disk -> {
+            if (disk.backing().metadata().current().has(MetadataFlag.CRASHED_PRIMARY)) {
+                writeMetadata(local, superblock -> superblock.withFlag(MetadataFlag.CRASHED_PRIMARY, false));
+            }
+        });
+    }
+
+    /** Writes the bitmap pages that changed (and flushes), so a crash keeps the resync's progress. */
+    private void persistBitmap(VolumeRuntime local) {
+        local.disk().ifPresent(disk -> {
+            try {
+                disk.writeOutBitmap();
+            } catch (IOException failure) {
+                localIoError(local, failure);
+            }
+        });
+    }
+
+    /** Every 100 ms on the resync thread: each running target job and verify plans its next requests. */
+    private void resyncStep() {
+        try {
+            boolean active = false;
+            for (PeerRuntime peer : peers.values()) {
+                for (VolumeSync sync : peer.syncs.values()) {
+                    ResyncTargetJob job = sync.target;
+                    if (job != null) {
+                        active = true;
+                        job.step();
+                        job.checkFinished();
+                    }
+                    OnlineVerify verify = sync.verify;
+                    if (verify != null) {
+                        verify.step();
+                    }
+                }
+            }
+            long now = System.nanoTime();
+            if (active && now - lastLazyWriteout >= LAZY_BITMAP_NANOS) {
+                lastLazyWriteout = now;
+                owner.execute(() -> volumes.forEach(this::persistBitmap));
+            }
+        } catch (RuntimeException failure) {
+            LOG.log(System.Logger.Level.ERROR, "{0}: resync step failed", config.name(), failure);
+        }
+    }
+
+    /** The transfer log holds ranges against application writes while a resync or verify reads them. */
+    private final RangeLock rangeLock = new RangeLock() {
+        @Override
+        public void lock(int volume, long offset, long length) throws InterruptedException {
+            transferLog.lockRange(volume, offset, length);
+        }
+
+        @Override
+        public void unlock(int volume, long offset, long length) {
+            transferLog.unlockRange(volume, offset, length);
+        }
+    };
+
+    private static BlockDigest digestOf(Optional<String> algorithm) {
+        return algorithm.filter(name -> !name.isBlank()).map(BlockDigest::of).orElse(null);
+    }
+
+    /** How fast a resync or verify of {@code local} may request. */
+    private Pacer pacerFor(VolumeRuntime local, NetConfig net) {
+        long bytesPerSecond = 100L << 20;
+        long[] last = {System.nanoTime()};
+        return (now, inFlight, cameBack) -> {
+            long elapsed = Math.max(0, now - last[0]);
+            last[0] = now;
+            return bytesPerSecond * Math.min(elapsed, 1_000_000_000L) / 1_000_000_000L;
+        };
+    }
+
+    /** The peer slots of peers other than {@code except} that are not connected. */
+    private PeerSlots otherUnreachableSlots(Superblock superblock, int except) {
+        int exceptSlot = superblock.slotOf(except);
+        PeerSlots all = unreachableSlots(superblock);
+        List<Integer> slots = new ArrayList<>();
+        for (int slot = 0; slot < GenerationIds.MAX_PEERS; slot++) {
+            if (slot != exceptSlot && all.contains(slot)) {
+                slots.add(slot);
+            }
+        }
+        return PeerSlots.of(slots.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** A data-stream or control-stream sync message from {@code peer}. */
+    private void onSync(PeerRuntime peer, SyncMessage message) {
+        VolumeSync sync = peer.syncs.get(message.volume());
+        Optional<VolumeRuntime> local = volume(message.volume());
+        PeerSender sender = peer.sender;
+        if (sync == null || local.isEmpty() || local.get().disk().isEmpty() || sender == null) {
+            return;
+        }
+        switch (message.kind()) {
+            case REQUEST, CSUM_REQUEST -> {
+                ResyncSource side = sync.sourceSide;
+                if (side == null) {
+                    throw new IllegalArgumentException("resync request while not sync source");
+                }
+                try {
+                    side.onRequest(message);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            case WRITE_ACK -> {
+                ResyncSource side = sync.sourceSide;
+                if (side != null) {
+                    side.onWriteAck(message);
+                }
+            }
+            case NEG_WRITE_ACK -> LOG.log(System.Logger.Level.WARNING, "{0}/{1} with {2}: peer failed to write "
+                + "resync data at {3}", config.name(), message.volume(), peer.host.name(), message.offset());
+            case IN_SYNC, NEG_REPLY -> {
+                ResyncTargetJob job = sync.target;
+                if (job != null) {
+                    job.onReply(message);
+                }
+            }
+            case VERIFY_REQUEST -> {
+                BlockDigest digest = digestOf(peer.connection.net().verifyAlg());
+                if (digest == null) {
+                    throw new IllegalArgumentException("verify request, but verify-alg is not set here");
+                }
+                if (sync.state == ReplicationState.ESTABLISHED) {
+                    sync.state = ReplicationState.VERIFY_T;
+                    notifyListeners();
+                }
+                sender.sendSync(OnlineVerify.answer(message, local.get().disk().get().data(), digest));
+            }
+            case VERIFY_REPLY -> {
+                OnlineVerify verify = sync.verify;
+                if (verify != null) {
+                    resyncThread.execute(() -> verify.onReply(message));
+                }
+            }
+            case VERIFY_OUT_OF_SYNC -> {
+                AttachedDisk disk = local.get().disk().get();
+                if (message.offset() + message.length() <= disk.data().sizeBytes()) {
+                    int slot = slotOf(disk, peer.nodeId());
+                    disk.markOutOfSync(slot, message.offset(), message.length());
+                }
+            }
+            case VERIFY_DONE -> owner.execute(() -> {
+                if (sync.state == ReplicationState.VERIFY_T) {
+                    sync.state = ReplicationState.ESTABLISHED;
+                    persistBitmap(local.get());
+                    LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: online verify done (as VerifyT); {3} KiB "
+                        + "marked out of sync", config.name(), message.volume(), peer.host.name(),
+                        outOfSyncKiB(local.get().disk().get(), peer.nodeId()));
+                    notifyListeners();
+                }
+            });
+            case PAUSE, RESUME -> {
+                boolean on = message.kind() == SyncMessage.Kind.PAUSE;
+                sync.pausedByPeer = on;
+                ResyncTargetJob job = sync.target;
+                if (job != null) {
+                    resyncThread.execute(() -> job.pause(ResyncTargetJob.PauseReason.PEER, on));
+                }
+                owner.execute(() -> {
+                    refreshPausedState(sync);
+                    notifyListeners();
+                });
+            }
+            case BECOME_SOURCE, BECOME_TARGET -> call(() -> {
+                if (sync.state == ReplicationState.ESTABLISHED && peer.replicating) {
+                    VolumeReport report = peer.reports.get(message.volume());
+                    if (message.kind() == SyncMessage.Kind.BECOME_SOURCE) {
+                        startAsSource(peer, local.get(), false);
+                    } else if (report != null) {
+                        startAsTarget(peer, local.get(), false, report);
+                    }
+                    notifyListeners();
+                }
+                return null;
+            });
+            default -> throw new IllegalArgumentException("unexpected " + message.kind());
+        }
+    }
+
+    /** Shows PausedSync* while any pause flag (ours or the peer's) holds a running resync. */
+    private void refreshPausedState(VolumeSync sync) {
+        boolean paused = userPausedSync || sync.pausedByPeer;
+        if (sync.state == ReplicationState.SYNC_SOURCE && paused) {
+            sync.state = ReplicationState.PAUSED_SYNC_S;
+        } else if (sync.state == ReplicationState.PAUSED_SYNC_S && !paused) {
+            sync.state = ReplicationState.SYNC_SOURCE;
+        } else if (sync.state == ReplicationState.SYNC_TARGET && paused) {
+            sync.state = ReplicationState.PAUSED_SYNC_T;
+        } else if (sync.state == ReplicationState.PAUSED_SYNC_T && !paused) {
+            sync.state = ReplicationState.SYNC_TARGET;
+        }
     }
 
     /** Drops the connection to {@code peer} for good: StandAlone, with {@code reason} logged. */
@@ -946,7 +1622,8 @@ public final class ResourceConductor implements AutoCloseable {
                 Superblock promoted = upToDate(superblock).withFlag(MetadataFlag.PRIMARY_IND, true);
                 // Promoting while disconnected starts a new data generation (drbd.md §4), so that the peers can
                 // tell afterwards that this node wrote without them.
-                if (!connected) {
+                // So does forcing data that was not UpToDate: it becomes the source of a full sync.
+                if (!connected || !wasUpToDate) {
                     promoted = promoted.withGenerationIds(superblock.generationIds()
                         .newCurrent(random, true, unreachableSlots(superblock)));
                 }
@@ -964,6 +1641,19 @@ public final class ResourceConductor implements AutoCloseable {
             volume.disk().ifPresent(disk -> served.put(volume.config().number(), newIo(volume, disk)));
         }
         reportToPeers(false);
+        // Connected peers with Inconsistent data get everything: the initial full sync (primary --force).
+        for (PeerRuntime peer : peers.values()) {
+            PeerSender sender = peer.sender;
+            for (VolumeRuntime volume : volumes) {
+                int number = volume.config().number();
+                VolumeReport report = peer.reports.get(number);
+                if (sender != null && peer.replicating && report != null && report.disk() == DiskState.INCONSISTENT
+                    && peer.sync(number).state == ReplicationState.ESTABLISHED) {
+                    sender.sendSync(SyncMessage.of(SyncMessage.Kind.BECOME_TARGET, number, 0, 0, 0));
+                    startAsSource(peer, volume, true);
+                }
+            }
+        }
         return Outcome.done("");
     }
 

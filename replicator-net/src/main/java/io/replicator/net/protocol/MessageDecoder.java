@@ -85,12 +85,9 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
             case OUT_OF_SYNC:
                 expect(type, bodyBytes, 12);
                 return new PeerMessage.OutOfSync(volume, f.getLong(at), f.getInt(at + 8));
-            case RESYNC_REQUEST:
-                expect(type, bodyBytes, 20);
-                return new PeerMessage.ResyncRequest(volume, f.getLong(at), f.getInt(at + 8), f.getLong(at + 12));
-            case RESYNC_IS_IN_SYNC:
-                expect(type, bodyBytes, 16);
-                return new PeerMessage.ResyncIsInSync(volume, f.getLong(at), f.getLong(at + 8));
+            case SYNC:
+            case SYNC_REPLY:
+                return decodeSync(type, volume, f, at, bodyBytes);
             case BITMAP_CHUNK:
                 return decodeBitmapChunk(volume, f, at, bodyBytes);
             case UUIDS:
@@ -108,6 +105,22 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
             default:
                 throw new IllegalStateException("not a control message: " + type);
         }
+    }
+
+    private static PeerMessage decodeSync(MessageType type, int volume, ByteBuf f, int at, int bodyBytes) {
+        if (bodyBytes < MessageEncoder.SYNC_FIXED_BYTES) {
+            throw new CorruptedFrameException(type + " of " + bodyBytes + " bytes");
+        }
+        int digestBytes = f.getUnsignedShort(at + 2);
+        if (f.getByte(at + 1) != 0 || digestBytes > PeerMessage.Sync.MAX_DIGEST_BYTES
+            || bodyBytes != MessageEncoder.SYNC_FIXED_BYTES + digestBytes) {
+            throw new CorruptedFrameException(type + " of " + bodyBytes + " bytes with a " + digestBytes
+                + "-byte digest");
+        }
+        byte[] digest = new byte[digestBytes];
+        f.getBytes(at + MessageEncoder.SYNC_FIXED_BYTES, digest);
+        return new PeerMessage.Sync(type, volume, f.getUnsignedByte(at), f.getLong(at + 8), f.getInt(at + 4),
+            f.getLong(at + 16), digest);
     }
 
     private static PeerMessage decodeBitmapChunk(int volume, ByteBuf f, int at, int bodyBytes) {

@@ -21,6 +21,8 @@ public final class MessageEncoder extends MessageToMessageEncoder<PeerMessage> {
     private final PayloadDigest digest;
     private final DataHeaderFlyweight dataHeader = new DataHeaderFlyweight();
     private final LZ4Compressor compressor;
+    /** SYNC body before the digest: u8 kind, u8 0, u16 digest length, u32 size, u64 sector, u64 block id. */
+    static final int SYNC_FIXED_BYTES = 24;
 
     public MessageEncoder(Compression compression, DigestKind digest) {
         super(PeerMessage.class);
@@ -63,13 +65,12 @@ public final class MessageEncoder extends MessageToMessageEncoder<PeerMessage> {
                 PeerMessage.OutOfSync oos = (PeerMessage.OutOfSync) msg;
                 frame.writeLong(oos.sector()).writeInt(oos.sizeBytes());
             }
-            case RESYNC_REQUEST -> {
-                PeerMessage.ResyncRequest request = (PeerMessage.ResyncRequest) msg;
-                frame.writeLong(request.sector()).writeInt(request.sizeBytes()).writeLong(request.blockId());
-            }
-            case RESYNC_IS_IN_SYNC -> {
-                PeerMessage.ResyncIsInSync inSync = (PeerMessage.ResyncIsInSync) msg;
-                frame.writeLong(inSync.sector()).writeLong(inSync.blockId());
+            case SYNC, SYNC_REPLY -> {
+                PeerMessage.Sync sync = (PeerMessage.Sync) msg;
+                byte[] digest = sync.digest();
+                frame.ensureWritable(SYNC_FIXED_BYTES + digest.length);
+                frame.writeByte(sync.kind()).writeByte(0).writeShort(digest.length).writeInt(sync.sizeBytes())
+                    .writeLong(sync.sector()).writeLong(sync.blockId()).writeBytes(digest);
             }
             case BITMAP_CHUNK -> {
                 PeerMessage.BitmapChunk chunk = (PeerMessage.BitmapChunk) msg;

@@ -10,7 +10,7 @@ public enum MessageType {
     RESYNC_DATA(0x02, Stream.DATA),
     BARRIER(0x03, Stream.DATA),
     BITMAP_CHUNK(0x04, Stream.DATA),
-    RESYNC_REQUEST(0x09, Stream.DATA),
+    SYNC(0x09, Stream.DATA),
     SIZES(0x0D, Stream.DATA),
     STATE(0x0E, Stream.DATA),
     PING(0x13, Stream.CONTROL),
@@ -19,7 +19,7 @@ public enum MessageType {
     WRITE_ACK(0x16, Stream.CONTROL),
     NEG_ACK(0x19, Stream.CONTROL),
     BARRIER_ACK(0x1C, Stream.CONTROL),
-    RESYNC_IS_IN_SYNC(0x22, Stream.CONTROL),
+    SYNC_REPLY(0x22, Stream.CONTROL),
     OUT_OF_SYNC(0x28, Stream.DATA),
     UUIDS(0x42, Stream.DATA),
     DISCONNECT(0x4B, Stream.DATA);

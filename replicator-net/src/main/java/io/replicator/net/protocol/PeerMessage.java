@@ -12,7 +12,7 @@ import java.util.Arrays;
  */
 public sealed interface PeerMessage permits PeerMessage.Barrier, PeerMessage.BarrierAck, PeerMessage.RecvAck,
     PeerMessage.WriteAck, PeerMessage.NegAck, PeerMessage.Ping, PeerMessage.PingAck, PeerMessage.Disconnect,
-    PeerMessage.OutOfSync, PeerMessage.ResyncRequest, PeerMessage.ResyncIsInSync, PeerMessage.BitmapChunk,
+    PeerMessage.OutOfSync, PeerMessage.Sync, PeerMessage.BitmapChunk,
     PeerMessage.Uuids, PeerMessage.Sizes, PeerMessage.State, DataFrame {
 
     /** Most bitmap or history UUIDs a {@link Uuids} message carries, each. */
@@ -136,27 +136,49 @@ public sealed interface PeerMessage permits PeerMessage.Barrier, PeerMessage.Bar
         }
     }
 
-    /** The sync target asks for a block; answered by RESYNC_DATA or {@link ResyncIsInSync}. */
-    record ResyncRequest(int volume, long sector, int sizeBytes, long blockId) implements PeerMessage {
-        public ResyncRequest {
+    /**
+     * A resync or verify message ({@code io.replicator.core.replication.SyncMessage}): {@link MessageType#SYNC} on
+     * the data stream, in order with the writes, or {@link MessageType#SYNC_REPLY} on the control stream. {@code kind}
+     * is the core's wire code; {@code digest} is at most {@link #MAX_DIGEST_BYTES} long.
+     */
+    record Sync(MessageType type, int volume, int kind, long sector, int sizeBytes, long blockId, byte[] digest)
+        implements PeerMessage {
+        /** Longest digest field (one digest per 4 KiB block of a verify range). */
+        public static final int MAX_DIGEST_BYTES = 4096;
+
+        public Sync {
             FrameDescriptor.checkVolume(volume);
+            if (type != MessageType.SYNC && type != MessageType.SYNC_REPLY) {
+                throw new IllegalArgumentException("a sync message travels as SYNC or SYNC_REPLY, not " + type);
+            }
+            if (kind < 0 || kind > 0xFF || digest.length > MAX_DIGEST_BYTES) {
+                throw new IllegalArgumentException("sync kind " + kind + " digest " + digest.length + " bytes");
+            }
+            digest = digest.clone();
         }
 
         @Override
-        public MessageType type() {
-            return MessageType.RESYNC_REQUEST;
-        }
-    }
-
-    /** The requested block needs no transfer (checksum-based resync). */
-    record ResyncIsInSync(int volume, long sector, long blockId) implements PeerMessage {
-        public ResyncIsInSync {
-            FrameDescriptor.checkVolume(volume);
+        public byte[] digest() {
+            return digest.clone();
         }
 
         @Override
-        public MessageType type() {
-            return MessageType.RESYNC_IS_IN_SYNC;
+        public boolean equals(Object o) {
+            return o instanceof Sync m && type == m.type && volume == m.volume && kind == m.kind
+                && sector == m.sector && sizeBytes == m.sizeBytes && blockId == m.blockId
+                && java.util.Arrays.equals(digest, m.digest);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(type, volume, kind, sector, sizeBytes, blockId)
+                + java.util.Arrays.hashCode(digest);
+        }
+
+        @Override
+        public String toString() {
+            return "Sync[" + type + " volume=" + volume + " kind=" + kind + " sector=" + sector + " size="
+                + sizeBytes + " id=" + blockId + " digest=" + digest.length + "B]";
         }
     }
 

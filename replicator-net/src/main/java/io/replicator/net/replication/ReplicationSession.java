@@ -3,7 +3,11 @@ package io.replicator.net.replication;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.replicator.core.bitmap.BitmapRle;
+import io.replicator.core.bitmap.DirtyBitmap;
 import io.replicator.core.config.NetConfig;
+import io.replicator.core.replication.SyncMessage;
 import io.replicator.core.replication.DpFlags;
 import io.replicator.core.replication.PeerEvents;
 import io.replicator.core.replication.PeerSender;
@@ -46,6 +50,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ReplicationSession implements PeerLinkListener {
     private static final System.Logger LOG = System.getLogger(ReplicationSession.class.getName());
     private static final long PAGE_BYTES = 4096;
+    /** Largest run-length encoded bitmap chunk we send. */
+    private static final int BITMAP_CHUNK_BYTES = 64 * 1024;
 
     private final String name;
     private final PeerEvents events;
@@ -84,6 +90,16 @@ final class ReplicationSession implements PeerLinkListener {
             log.negativeAck(peer, ack.blockId());
         } else if (message instanceof PeerMessage.BarrierAck ack) {
             log.barrierAck(peer, ack.epoch(), ack.setSize());
+        } else if (message instanceof PeerMessage.Sync sync && sync.type() == MessageType.SYNC_REPLY) {
+            try {
+                SyncMessage core = toCore(sync);
+                if (!core.kind().control()) {
+                    throw new IllegalArgumentException(core.kind() + " on the control stream");
+                }
+                events.sync(core);
+            } catch (RuntimeException malformed) {
+                session.close("protocol error: " + malformed.getMessage());
+            }
         } else {
             current.enqueue(message);
         }
@@ -175,6 +191,14 @@ final class ReplicationSession implements PeerLinkListener {
                     if (r != null) {
                         r.barrier(barrier.epoch());
                     }
+                } else if (message instanceof PeerMessage.Sync sync) {
+                    SyncMessage core = toCore(sync);
+                    if (core.kind().control()) {
+                        throw new IllegalArgumentException(core.kind() + " on the data stream");
+                    }
+                    events.sync(core);
+                } else if (message instanceof PeerMessage.BitmapChunk chunk) {
+                    events.bitmapChunk(chunk.volume(), chunk.fromBit(), chunk.rle(), chunk.last());
                 } else if (message instanceof PeerMessage.OutOfSync oos) {
                     ReplicaReceiver r = receiver();
                     if (r != null) {
@@ -207,6 +231,10 @@ final class ReplicationSession implements PeerLinkListener {
                 // Not replicating from this peer (yet): the Primary marks what we miss, never apply it here.
                 return;
             }
+            if (frame.type() == MessageType.RESYNC_DATA) {
+                events.resyncData(frame.volume(), frame.sector(), frame.blockId(), frame.payload());
+                return;
+            }
             if (frame.type() != MessageType.DATA) {
                 return;
             }
@@ -224,6 +252,12 @@ final class ReplicationSession implements PeerLinkListener {
             }
             return receiver;
         }
+    }
+
+    /** The core's view of a sync frame. */
+    private static SyncMessage toCore(PeerMessage.Sync sync) {
+        return new SyncMessage(SyncMessage.Kind.of(sync.kind()), sync.volume(), sync.sector(), sync.sizeBytes(),
+            sync.blockId(), sync.digest());
     }
 
     /** Acks to the Primary, on the control channel. */
@@ -288,6 +322,47 @@ final class ReplicationSession implements PeerLinkListener {
         @Override
         public void sendOutOfSync(int volume, long offset, long length) {
             session.sendAndFlush(new PeerMessage.OutOfSync(volume, offset, (int) length));
+        }
+
+        @Override
+        public void sendBitmap(int volume, DirtyBitmap bitmap) {
+            long bit = 0;
+            long end = bitmap.blockCount();
+            do {
+                ByteBuf rle = PooledByteBufAllocator.DEFAULT.buffer(BITMAP_CHUNK_BYTES);
+                long next = BitmapRle.encode(bitmap, bit, rle, BITMAP_CHUNK_BYTES);
+                if (next == bit && next < end) {
+                    // A writer flipped the first bit while it was read: the next chunk restates the polarity.
+                    rle.release();
+                    continue;
+                }
+                session.send(new PeerMessage.BitmapChunk(volume, bit, rle, next >= end));
+                bit = next;
+            } while (bit < end);
+            if (end == 0) {
+                session.send(new PeerMessage.BitmapChunk(volume, 0, Unpooled.EMPTY_BUFFER, true));
+            }
+            session.flush();
+        }
+
+        @Override
+        public void sendSync(SyncMessage message) {
+            session.sendAndFlush(new PeerMessage.Sync(message.kind().control() ? MessageType.SYNC_REPLY
+                : MessageType.SYNC, message.volume(), message.kind().code(), message.offset(), message.length(),
+                message.id(), message.digest()));
+        }
+
+        @Override
+        public void sendResyncData(int volume, long offset, long id, ByteBuf data) {
+            DataFrame frame;
+            try {
+                frame = new DataFrame(MessageType.RESYNC_DATA, volume, offset, id, 0, 0, data.readableBytes(), data);
+            } catch (IllegalArgumentException impossible) {
+                data.release();
+                session.close("cannot send resync data at " + offset + ": " + impossible.getMessage());
+                return;
+            }
+            session.sendAndFlush(frame);
         }
 
         @Override

@@ -11,13 +11,16 @@ import java.util.List;
 
 /**
  * A {@link VolumeReport} on the wire: UUIDS, SIZES and STATE of the volume, in that order (DRBD's P_UUIDS110,
- * P_SIZES, P_STATE). UUIDS' flags: bit 0 crashed primary, bit 1 skip initial sync, bits 8–15 the sender's bitmap
- * slot for the receiver (0xFF = none). STATE carries role and disk state as the ordinals of the core enums.
+ * P_SIZES, P_STATE). UUIDS' flags: bit 0 crashed primary, bit 1 skip initial sync, bit 2 discard my data, bits 8–15
+ * the sender's bitmap slot for the receiver (0xFF = none), bits 16–63 the sender's dirty blocks toward the receiver
+ * (DRBD's dirty_bits). STATE carries role and disk state as the ordinals of the core enums.
  */
 final class ReportCodec {
     static final long FLAG_CRASHED_PRIMARY = 1;
     static final long FLAG_SKIP_INITIAL_SYNC = 2;
+    static final long FLAG_DISCARD_MY_DATA = 4;
     private static final int SLOT_SHIFT = 8;
+    private static final int DIRTY_SHIFT = 16;
 
     private ReportCodec() {
     }
@@ -25,7 +28,9 @@ final class ReportCodec {
     static List<PeerMessage> encode(VolumeReport report) {
         long flags = (report.crashedPrimary() ? FLAG_CRASHED_PRIMARY : 0)
             | (report.skipInitialSync() ? FLAG_SKIP_INITIAL_SYNC : 0)
-            | ((long) (report.peerSlot() & 0xFF) << SLOT_SHIFT);
+            | (report.discardMyData() ? FLAG_DISCARD_MY_DATA : 0)
+            | ((long) (report.peerSlot() & 0xFF) << SLOT_SHIFT)
+            | (Math.min(report.dirtyBlocks(), -1L >>> DIRTY_SHIFT) << DIRTY_SHIFT);
         GenerationIds ids = report.ids();
         return List.of(
             new PeerMessage.Uuids(report.volume(), ids.current(), ids.bitmaps(), ids.history(), flags),
@@ -56,6 +61,7 @@ final class ReportCodec {
         }
         return new VolumeReport(state.volume(), ids, slot, sizes.currentBytes(), roles[state.role()],
             disks[state.disk()], (uuids.flags() & FLAG_CRASHED_PRIMARY) != 0,
-            (uuids.flags() & FLAG_SKIP_INITIAL_SYNC) != 0);
+            (uuids.flags() & FLAG_SKIP_INITIAL_SYNC) != 0, uuids.flags() >>> DIRTY_SHIFT,
+            (uuids.flags() & FLAG_DISCARD_MY_DATA) != 0);
     }
 }

@@ -36,7 +36,7 @@ final class Traffic {
                     random.nextBoolean()));
                 case 8 -> new PeerMessage.NegAck(1, sector, i, 4096, i);
                 case 9 -> new PeerMessage.State(1, 1, 4, 0);
-                case 10 -> new PeerMessage.ResyncIsInSync(1, sector, i);
+                case 10 -> new PeerMessage.Sync(MessageType.SYNC_REPLY, 1, 3, sector, 4096, i, new byte[0]);
                 default -> new PeerMessage.BitmapChunk(1, i, payload(random, 100, false), i % 2 == 0);
             });
         }
