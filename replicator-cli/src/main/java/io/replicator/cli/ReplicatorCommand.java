@@ -17,6 +17,8 @@ import io.replicator.cli.command.resync.InvalidateRemoteCommand;
 import io.replicator.cli.command.resync.PauseSyncCommand;
 import io.replicator.cli.command.resync.ResumeSyncCommand;
 import io.replicator.cli.command.resync.VerifyCommand;
+import io.replicator.cli.command.resync.WaitConnectCommand;
+import io.replicator.cli.command.resync.WaitSyncCommand;
 import io.replicator.cli.command.role.PrimaryCommand;
 import io.replicator.cli.command.role.RoleCommand;
 import io.replicator.cli.command.role.SecondaryCommand;
@@ -45,7 +47,8 @@ import java.io.UncheckedIOException;
         UpCommand.class, DownCommand.class, AttachCommand.class, DetachCommand.class, ConnectCommand.class,
         DisconnectCommand.class, PrimaryCommand.class, SecondaryCommand.class, OutdateCommand.class,
         NewCurrentUuidCommand.class, InvalidateCommand.class, InvalidateRemoteCommand.class, VerifyCommand.class,
-        PauseSyncCommand.class, ResumeSyncCommand.class, StatusCommand.class, EventsCommand.class, RoleCommand.class,
+        PauseSyncCommand.class, ResumeSyncCommand.class, WaitConnectCommand.class, WaitSyncCommand.class,
+        StatusCommand.class, EventsCommand.class, RoleCommand.class,
         CstateCommand.class, DstateCommand.class, GetGiCommand.class, ShutdownCommand.class,
         CommandLine.HelpCommand.class})
 public final class ReplicatorCommand implements Runnable {

@@ -83,7 +83,8 @@ class ResyncCommandsTest {
 
     @Test
     void shouldDescribeEveryCommandInHelp() {
-        for (String verb : List.of("invalidate", "invalidate-remote", "verify", "pause-sync", "resume-sync")) {
+        for (String verb : List.of("invalidate", "invalidate-remote", "verify", "pause-sync", "resume-sync",
+            "wait-connect", "wait-sync")) {
             StringWriter help = new StringWriter();
             ReplicatorCommand.execute(new String[] {verb, "--help"}, new PrintWriter(help, true),
                 new PrintWriter(err, true));
@@ -91,7 +92,16 @@ class ResyncCommandsTest {
         }
         StringWriter list = new StringWriter();
         ReplicatorCommand.execute(new String[] {"--help"}, new PrintWriter(list, true), new PrintWriter(err, true));
-        assertThat(list.toString()).contains("invalidate-remote", "verify", "pause-sync", "resume-sync");
+        assertThat(list.toString()).contains("invalidate-remote", "verify", "pause-sync", "resume-sync",
+            "wait-connect", "wait-sync");
+    }
+
+    @Test
+    void shouldRefuseNegativeOrMalformedTimeoutBeforeContactingTheDaemon() {
+        assertThat(run("wait-sync", "r0", "--timeout", "-1")).isEqualTo(1);
+        assertThat(err.toString()).startsWith("replicator: --timeout: -1 is negative; give seconds, or 0 to wait");
+        assertThat(run("wait-connect", "r0", "--timeout", "soon")).isEqualTo(1);
+        assertThat(err.toString()).contains("--timeout").contains("'soon'");
     }
 
     private int run(String... args) {
