@@ -12,6 +12,13 @@ import io.replicator.cli.command.resource.NewCurrentUuidCommand;
 import io.replicator.cli.command.resource.OutdateCommand;
 import io.replicator.cli.command.resource.ShutdownCommand;
 import io.replicator.cli.command.resource.UpCommand;
+import io.replicator.cli.command.resync.InvalidateCommand;
+import io.replicator.cli.command.resync.InvalidateRemoteCommand;
+import io.replicator.cli.command.resync.PauseSyncCommand;
+import io.replicator.cli.command.resync.ResumeSyncCommand;
+import io.replicator.cli.command.resync.VerifyCommand;
+import io.replicator.cli.command.resync.WaitConnectCommand;
+import io.replicator.cli.command.resync.WaitSyncCommand;
 import io.replicator.cli.command.role.PrimaryCommand;
 import io.replicator.cli.command.role.RoleCommand;
 import io.replicator.cli.command.role.SecondaryCommand;
@@ -39,7 +46,9 @@ import java.io.UncheckedIOException;
         DaemonCommand.class,
         UpCommand.class, DownCommand.class, AttachCommand.class, DetachCommand.class, ConnectCommand.class,
         DisconnectCommand.class, PrimaryCommand.class, SecondaryCommand.class, OutdateCommand.class,
-        NewCurrentUuidCommand.class, StatusCommand.class, EventsCommand.class, RoleCommand.class,
+        NewCurrentUuidCommand.class, InvalidateCommand.class, InvalidateRemoteCommand.class, VerifyCommand.class,
+        PauseSyncCommand.class, ResumeSyncCommand.class, WaitConnectCommand.class, WaitSyncCommand.class,
+        StatusCommand.class, EventsCommand.class, RoleCommand.class,
         CstateCommand.class, DstateCommand.class, GetGiCommand.class, ShutdownCommand.class,
         CommandLine.HelpCommand.class})
 public final class ReplicatorCommand implements Runnable {

@@ -15,7 +15,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -24,8 +23,6 @@ import java.util.function.Function;
  */
 final class DaemonRequests implements ControlHandler {
     private static final Logger LOG = LoggerFactory.getLogger(DaemonRequests.class);
-    private static final Set<String> FLAGS = Set.of("--force", "--discard-my-data", "--clear-bitmap", "--json",
-        "--verbose", "--statistics", "--now", "--timestamps");
 
     private final NodeDaemon daemon;
 
@@ -47,32 +44,37 @@ final class DaemonRequests implements ControlHandler {
             return ExitCode.FAILURE.status();
         }
         String target = argv.get(1);
-        List<String> flags = argv.subList(2, argv.size());
-        for (String flag : flags) {
-            if (!FLAGS.contains(flag)) {
-                err.println(verb + ": unknown option '" + flag + "'");
-                return ExitCode.FAILURE.status();
-            }
+        RequestFlags flags;
+        try {
+            flags = RequestFlags.parse(verb, argv.subList(2, argv.size()));
+        } catch (IllegalArgumentException bad) {
+            err.println(verb + ": " + bad.getMessage());
+            return ExitCode.FAILURE.status();
         }
-        boolean force = flags.contains("--force");
+        boolean force = flags.has("--force");
         LOG.info("request: {}", String.join(" ", argv));
         return switch (verb) {
             case "up" -> each(target, true, err, ResourceConductor::up);
             case "down" -> down(target, err);
             case "attach" -> each(target, false, err, ResourceConductor::attach);
             case "detach" -> each(target, false, err, c -> c.detach(force));
-            case "connect" -> each(target, false, err, c -> c.connect(flags.contains("--discard-my-data")));
+            case "connect" -> each(target, false, err, c -> c.connect(flags.has("--discard-my-data")));
             case "disconnect" -> each(target, false, err, ResourceConductor::disconnect);
             case "primary" -> each(target, false, err, c -> c.primary(force));
             case "secondary" -> each(target, false, err, c -> unlessHeldOpen(c, force, ResourceConductor::secondary));
             case "outdate" -> each(target, false, err, ResourceConductor::outdate);
             case "new-current-uuid" -> each(target, false, err,
-                c -> c.newCurrentUuid(flags.contains("--clear-bitmap")));
-            case "status" -> show(target, err, statuses -> DaemonOutput.status(statuses, flags.contains("--json"),
-                flags.contains("--verbose"), flags.contains("--statistics")), out);
+                c -> c.newCurrentUuid(flags.has("--clear-bitmap")));
+            case "invalidate" -> each(target, false, err, c -> c.invalidate(flags.resetBitmap()));
+            case "invalidate-remote" -> each(target, false, err, c -> c.invalidateRemote(flags.resetBitmap()));
+            case "verify" -> each(target, false, err, c -> c.verify(flags.startSector(), flags.stopSector()));
+            case "pause-sync" -> each(target, false, err, ResourceConductor::pauseSync);
+            case "resume-sync" -> each(target, false, err, ResourceConductor::resumeSync);
+            case "status" -> show(target, err, statuses -> DaemonOutput.status(statuses, flags.has("--json"),
+                flags.has("--verbose"), flags.has("--statistics")), out);
             case "role", "cstate", "dstate", "get-gi" -> show(target, err,
                 statuses -> DaemonOutput.fact(verb, statuses, this::conductorOf), out);
-            case "events" -> events(target, flags.contains("--now"), flags.contains("--timestamps"), out, err,
+            case "events" -> events(target, flags.has("--now"), flags.has("--timestamps"), out, err,
                 connection);
             default -> {
                 err.println("unknown command '" + verb + "'");

@@ -21,6 +21,16 @@ public enum ExitCode {
         this.status = status;
     }
 
+    /** The code whose status is {@code status}; {@link #FAILURE} for any other. */
+    public static ExitCode forStatus(int status) {
+        for (ExitCode code : values()) {
+            if (code.status == status) {
+                return code;
+            }
+        }
+        return FAILURE;
+    }
+
     /** The process exit status. */
     public int status() {
         return status;

@@ -31,7 +31,7 @@ import java.util.List;
  * is given. {@code --verbose} adds node ids, minors, the backing device, {@code open:}, {@code quorum:yes},
  * {@code suspended:no}, {@code force-io-failures:no}, {@code congested:no} and {@code resync-suspended:no};
  * {@code --statistics} adds the counters on continuation lines, and both together add the per-device details and,
- * during a resync, {@code dbdt1:} (MiB/s) and {@code eta:} (seconds).
+ * during a resync or verify, {@code dbdt1:} (MiB/s) and {@code eta:} (seconds, {@code nan} when unknown).
  */
 public final class StatusFormatter {
     private static final String NO_RESOURCES = "# No currently configured DRBD found.\n";
@@ -192,9 +192,11 @@ public final class StatusFormatter {
         }
         out.print(8, " pending:" + s.pending());
         out.print(8, " unacked:" + s.unacked());
-        if (s.hasSyncDetails()) {
-            peerDevice.rateKiBPerSec().ifPresent(rate -> out.print(8, " dbdt1:" + DrbdWords.twoDecimals(rate / 1024.0)));
-            peerDevice.etaSeconds().ifPresent(eta -> out.print(8, " eta:" + eta));
+        if (s.hasSyncDetails() || s.hasOnlineVerifyDetails()) {
+            // As drbdsetup: the short-term rate is always printed (0.00 before any data moved), an unknown ETA as nan.
+            out.print(8, " dbdt1:" + DrbdWords.twoDecimals(peerDevice.rateKiBPerSec().orElse(0) / 1024.0));
+            out.print(8, " eta:" + (peerDevice.etaSeconds().isPresent()
+                ? Long.toString(peerDevice.etaSeconds().getAsLong()) : "nan"));
         }
     }
 }

@@ -20,10 +20,17 @@ import java.util.List;
 /**
  * Prints resources as {@code drbdsetup status --json} does: an array of resources with DRBD's key names
  * ({@code disk-state}, {@code peer-node-id}, {@code peer_devices}, {@code percent-in-sync}, ...) and the counters
- * always included. Keys that the model has no value for ({@code write-ordering}) are left out; {@code open} is added
+ * always included; during a resync or verify also {@code db1/dt1 [MiB/s]} and {@code estimated-seconds-to-finish}
+ * (987654321 when unknown, as drbdsetup). Keys that the model has no value for ({@code write-ordering}) are left out; {@code open} is added
  * to each device.
  */
 public final class StatusJson {
+    /** The short-term resync rate, MiB/s with two decimals, as drbdsetup names it. */
+    static final String RATE_KEY = "db1/dt1 [MiB/s]";
+    /** The estimated time to finish, seconds. */
+    static final String ETA_KEY = "estimated-seconds-to-finish";
+    /** What drbdsetup prints for {@link #ETA_KEY} when no data moved yet, so the ETA is unknown. */
+    static final long UNKNOWN_ETA = 987_654_321L;
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private StatusJson() {
@@ -108,8 +115,9 @@ public final class StatusJson {
         node.put("has-online-verify-details", s.hasOnlineVerifyDetails());
         double inSync = sizeKiB == 0 ? 0 : 100.0 * (1 - (double) s.outOfSyncKiB() / sizeKiB);
         node.put("percent-in-sync", twoDecimals(inSync));
-        if (s.hasSyncDetails()) {
-            peerDevice.etaSeconds().ifPresent(eta -> node.put("estimated-seconds-to-finish", eta));
+        if (s.hasSyncDetails() || s.hasOnlineVerifyDetails()) {
+            node.put(RATE_KEY, twoDecimals(peerDevice.rateKiBPerSec().orElse(0) / 1024.0));
+            node.put(ETA_KEY, peerDevice.etaSeconds().orElse(UNKNOWN_ETA));
         }
         peerDevice.donePercent().ifPresent(done -> node.put("percent-resync-done", twoDecimals(done)));
         return node;

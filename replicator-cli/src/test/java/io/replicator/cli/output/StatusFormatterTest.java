@@ -158,4 +158,39 @@ class StatusFormatterTest {
                 + "        received:512 sent:0 out-of-sync:512 pending:1 unacked:2 dbdt1:2.00\n"
                 + "        eta:42\n");
     }
+
+    @Test
+    void shouldPrintDbdt1AndNanEtaWhenRateIsNotKnownYet() {
+        PeerDeviceStatus p = new PeerDeviceStatus(0, ReplicationState.SYNC_TARGET, DiskState.UP_TO_DATE, false,
+            OptionalDouble.of(0), List.of(), OptionalLong.empty(), OptionalLong.empty(),
+            new PeerDeviceStatistics(0, 0, 1024, 0, 0, true, false));
+        ResourceStatus r = resource("r0", Role.SECONDARY, List.of(device(0, DiskState.INCONSISTENT)),
+            List.of(connection(1, "bob", ConnectionState.CONNECTED, Role.PRIMARY, p)));
+        assertThat(new StatusFormatter(true, true).format(List.of(r))).contains(
+            "    volume:0 replication:SyncTarget peer-disk:UpToDate done:0.00\n"
+                + "        resync-suspended:no\n"
+                + "        received:0 sent:0 out-of-sync:1024 pending:0 unacked:0 dbdt1:0.00\n"
+                + "        eta:nan\n");
+        assertThat(new StatusFormatter(false, true).format(List.of(r))).contains(
+            "    replication:SyncTarget peer-disk:UpToDate done:0.00\n"
+                + "        received:0 sent:0 out-of-sync:1024\n");
+    }
+
+    @Test
+    void shouldShowRateAndEtaOfAVerifyAndBothPauseReasons() {
+        PeerDeviceStatus verify = new PeerDeviceStatus(0, ReplicationState.VERIFY_S, DiskState.UP_TO_DATE, false,
+            OptionalDouble.of(42.3), List.of(), OptionalLong.of(7), OptionalLong.of(83149),
+            new PeerDeviceStatistics(0, 0, 0, 0, 0, false, true));
+        PeerDeviceStatus paused = new PeerDeviceStatus(1, ReplicationState.PAUSED_SYNC_S, DiskState.INCONSISTENT,
+            false, OptionalDouble.of(12.5), List.of("user", "peer"), OptionalLong.empty(), OptionalLong.empty(),
+            PeerDeviceStatistics.EMPTY);
+        ResourceStatus r = resource("r0", Role.PRIMARY,
+            List.of(device(0, DiskState.UP_TO_DATE), device(1, DiskState.UP_TO_DATE)),
+            List.of(connection(1, "bob", ConnectionState.CONNECTED, Role.SECONDARY, verify, paused)));
+        assertThat(new StatusFormatter(false, false).format(List.of(r))).contains(
+            "    volume:0 replication:VerifyS peer-disk:UpToDate done:42.30\n"
+                + "    volume:1 replication:PausedSyncS peer-disk:Inconsistent done:12.50\n"
+                + "        resync-suspended:user,peer\n");
+        assertThat(new StatusFormatter(true, true).format(List.of(r))).contains(" dbdt1:81.20", " eta:7\n");
+    }
 }
