@@ -44,6 +44,22 @@ final class PeerClusters {
         }
     }
 
+    /** Waits until {@code node}'s daemon log contains {@code text}; returns the log's tail. */
+    static String awaitLog(TestCluster cluster, String node, String text, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            String tail = cluster.logTail(node, 2000);
+            if (tail.contains(text)) {
+                return tail;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("on " + node + ": no '" + text + "' in the log within " + timeout.toMillis()
+                    + " ms\n" + cluster.logTails());
+            }
+            Thread.sleep(200);
+        }
+    }
+
     /** SHA-256 (hex) of {@code bytes} zero bytes: the data area of a volume nothing was ever written to. */
     static String zerosDigest(long bytes) throws Exception {
         try (InMemoryVolume zeros = new InMemoryVolume(bytes)) {

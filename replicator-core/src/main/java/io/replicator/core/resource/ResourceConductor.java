@@ -469,7 +469,7 @@ public final class ResourceConductor implements AutoCloseable {
             () -> owner.execute(() -> finishVerify(peer, volume, sync, job[0], startedAt[0])));
         sync.verify = job[0];
         sync.state = ReplicationState.VERIFY_S;
-        LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: online verify started at sector {3}", config.name(),
+        LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: online verify started at sector {3,number,#}", config.name(),
             number, peer.host.name(), start / 512);
         resyncThread.execute(job[0]::step);
         if (start >= stop) {
@@ -493,8 +493,8 @@ public final class ResourceConductor implements AutoCloseable {
         }
         persistBitmap(volume);
         long seconds = (System.nanoTime() - sync.startedNanos) / 1_000_000_000L;
-        LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: online verify done (total {3} sec; sectors {4} to {5}); "
-            + "found {6} 4k blocks out of sync", config.name(), number, peer.host.name(), seconds, start / 512,
+        LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: online verify done (total {3,number,#} sec; sectors "
+            + "{4,number,#} to {5,number,#}); found {6,number,#} 4k blocks out of sync", config.name(), number, peer.host.name(), seconds, start / 512,
             position / 512, job.outOfSyncBlocks());
         if (job.outOfSyncBlocks() > 0) {
             config.handler("out-of-sync").ifPresent(command ->
@@ -1124,7 +1124,7 @@ public final class ResourceConductor implements AutoCloseable {
         }
         sender.sendBitmap(local.config().number(), local.disk().orElseThrow().bitmaps().bitmap(slot));
         sync.bitmapSent = true;
-        LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: sent bitmap ({3} KiB marked)", config.name(),
+        LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: sent bitmap ({3,number,#} KiB marked)", config.name(),
             local.config().number(), peer.host.name(), outOfSyncKiB(local.disk().orElseThrow(), peer.nodeId()));
     }
 
@@ -1148,6 +1148,7 @@ public final class ResourceConductor implements AutoCloseable {
             sync.sourceSide = new io.replicator.core.resync.ResyncSource(number, disk.bitmaps().bitmap(slot),
                 disk.data(), rangeLock, sender, digestOf(net.csumsAlg()), System::nanoTime);
             sync.state = ReplicationState.SYNC_SOURCE;
+            refreshPausedState(sync);
         } else {
             ResyncTargetJob job = new ResyncTargetJob(number, disk.bitmaps().bitmap(slot), disk.data(),
                 digestOf(net.csumsAlg()), pacerFor(local.get(), net), sender::sendSync, System::nanoTime,
@@ -1160,6 +1161,7 @@ public final class ResourceConductor implements AutoCloseable {
             }
             sync.target = job;
             sync.state = ReplicationState.SYNC_TARGET;
+            refreshPausedState(sync);
             resyncThread.execute(() -> {
                 job.step();
                 job.checkFinished();
@@ -1168,7 +1170,7 @@ public final class ResourceConductor implements AutoCloseable {
         if (userPausedSync) {
             sender.sendSync(SyncMessage.of(SyncMessage.Kind.PAUSE, number, 0, 0, 0));
         }
-        LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: resync started as {3}, {4} KiB to go", config.name(),
+        LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: resync started as {3}, {4,number,#} KiB to go", config.name(),
             number, peer.host.name(), sync.source ? "SyncSource" : "SyncTarget", outOfSyncKiB(disk, peer.nodeId()));
         notifyListeners();
     }
@@ -1188,7 +1190,7 @@ public final class ResourceConductor implements AutoCloseable {
         long seconds = (System.nanoTime() - sync.startedNanos) / 1_000_000_000L;
         if (job.failedBytes() > 0) {
             persistBitmap(local.get());
-            LOG.log(System.Logger.Level.ERROR, "{0}/{1} with {2}: resync finished with {3} KiB failed; the data "
+            LOG.log(System.Logger.Level.ERROR, "{0}/{1} with {2}: resync finished with {3,number,#} KiB failed; the data "
                 + "stays Inconsistent", config.name(), number, peer.host.name(), job.failedBytes() / 1024);
             sync.target = null;
             sync.state = ReplicationState.ESTABLISHED;
@@ -1203,8 +1205,8 @@ public final class ResourceConductor implements AutoCloseable {
         }
         sync.target = null;
         sync.state = ReplicationState.ESTABLISHED;
-        LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: resync done as SyncTarget (total {3} sec; {4} K/sec; "
-            + "{5} KiB equal by checksum)", config.name(), number, peer.host.name(), seconds,
+        LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: resync done as SyncTarget (total {3,number,#} sec; {4,number,#} K/sec; "
+            + "{5,number,#} KiB equal by checksum)", config.name(), number, peer.host.name(), seconds,
             job.progress().averageKiBPerSec(System.nanoTime()), job.sameCsumBytes() / 1024);
         config.handler("after-resync-target").ifPresent(command ->
             handlers.invoke("after-resync-target", command, environment(local.get())));
@@ -1222,7 +1224,7 @@ public final class ResourceConductor implements AutoCloseable {
             .withGenerationIds(superblock.generationIds().resyncFinishedAsSource(slot)));
         persistBitmap(local);
         long seconds = (System.nanoTime() - sync.startedNanos) / 1_000_000_000L;
-        LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: resync done as SyncSource (total {3} sec; {4} K/sec)",
+        LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: resync done as SyncSource (total {3,number,#} sec; {4,number,#} K/sec)",
             config.name(), local.config().number(), peer.host.name(), seconds,
             side == null ? 0 : side.progress().averageKiBPerSec(System.nanoTime()));
         sync.sourceSide = null;
@@ -1381,7 +1383,7 @@ public final class ResourceConductor implements AutoCloseable {
                 if (sync.state == ReplicationState.VERIFY_T) {
                     sync.state = ReplicationState.ESTABLISHED;
                     persistBitmap(local.get());
-                    LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: online verify done (as VerifyT); {3} KiB "
+                    LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: online verify done (as VerifyT); {3,number,#} KiB "
                         + "marked out of sync", config.name(), message.volume(), peer.host.name(),
                         outOfSyncKiB(local.get().disk().get(), peer.nodeId()));
                     notifyListeners();

@@ -84,8 +84,9 @@ public final class OnlineVerify extends PacedRequester {
         if (position >= stopBytes) {
             return null;
         }
-        long length = Math.min(Math.min(requestBytes, maxBytes), stopBytes - position);
-        length = Math.max(length, Math.min(DirtyBitmap.BLOCK_BYTES, stopBytes - position));
+        long wanted = Math.min(requestBytes, maxBytes);
+        wanted = Math.max(DirtyBitmap.BLOCK_BYTES, wanted - wanted % DirtyBitmap.BLOCK_BYTES);
+        long length = Math.min(wanted, stopBytes - position);
         long[] range = {position, length};
         position += length;
         return range;
