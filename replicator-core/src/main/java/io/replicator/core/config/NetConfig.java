@@ -54,7 +54,7 @@ public record NetConfig(Protocol protocol, long timeoutMs, long connectIntMs, lo
      * take the default (the validator reports invalid ones).
      */
     public static NetConfig of(Map<String, String> written) {
-        Values v = new Values(written);
+        WrittenValues v = new WrittenValues(written);
         return new NetConfig(
             Protocol.valueOf(v.choice(Keywords.PROTOCOL).toUpperCase(Locale.ROOT)),
             v.number(Keywords.TIMEOUT) * 100, v.number(Keywords.CONNECT_INT) * 1000,
@@ -68,33 +68,5 @@ public record NetConfig(Protocol protocol, long timeoutMs, long connectIntMs, lo
             v.number(Keywords.CONGESTION_FILL) * ScaledNumber.SECTOR, (int) v.number(Keywords.CONGESTION_EXTENTS),
             v.choice(Keywords.FENCING), v.choice(Keywords.COMPRESSION), v.flag(Keywords.TLS),
             v.text(Keywords.TLS_CERTIFICATE), v.text(Keywords.TLS_PRIVKEY), v.text(Keywords.TLS_CA));
-    }
-
-    /** Reads written values through the option table, falling back to defaults. */
-    private record Values(Map<String, String> written) {
-        private Optional<String> valid(Option option) {
-            String value = written.get(option.key());
-            if (value == null || option.type().check(option.key(), java.util.List.of(value)).isPresent()) {
-                return Optional.empty();
-            }
-            return Optional.of(value);
-        }
-
-        long number(Option option) {
-            ValueType.Number type = (ValueType.Number) option.type();
-            return type.units(valid(option).orElse(option.defaultValue()));
-        }
-
-        boolean flag(Option option) {
-            return valid(option).orElse(option.defaultValue()).equalsIgnoreCase("yes");
-        }
-
-        String choice(Option option) {
-            return valid(option).orElse(option.defaultValue());
-        }
-
-        Optional<String> text(Option option) {
-            return valid(option);
-        }
     }
 }

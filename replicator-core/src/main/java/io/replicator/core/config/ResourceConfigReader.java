@@ -233,7 +233,7 @@ public final class ResourceConfigReader {
         boolean diskFlushes = scope.option("disk-flushes").map(p -> p.values().isEmpty() || !p.values().get(0)
             .equals("no")).orElse(true);
         return Optional.of(new VolumeConfig(number, device, single(disk.get()), metaDisk, size, alExtents, durability,
-            onIoError, diskFlushes, location));
+            onIoError, diskFlushes, ResyncOptions.of(scope.optionValues()), location));
     }
 
     private OnIoError onIoError(ConfigNode.Parameter parameter) {
@@ -349,6 +349,14 @@ public final class ResourceConfigReader {
         Optional<ConfigNode.Parameter> parameter(String keyword) {
             ConfigNode.Parameter own = parameters.get(keyword);
             return own != null ? Optional.of(own) : parent == null ? Optional.empty() : parent.parameter(keyword);
+        }
+
+        /** Every visible {@code disk { }} option, canonical key → normalised value; inner levels win. */
+        Map<String, String> optionValues() {
+            Map<String, String> values = parent == null ? new HashMap<>() : parent.optionValues();
+            options.values().forEach(parameter -> values.put(OptionValues.key(parameter),
+                OptionValues.value(parameter)));
+            return values;
         }
 
         Optional<ConfigNode.Parameter> option(String keyword) {

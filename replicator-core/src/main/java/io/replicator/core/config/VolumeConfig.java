@@ -14,11 +14,12 @@ import io.replicator.core.volume.Durability;
  * @param durability {@code disk { durability force|dsync; }} (our extension): fdatasync on flush, or O_DSYNC writes
  * @param onIoError {@code disk { on-io-error }}
  * @param diskFlushes {@code disk { disk-flushes }}: as a Secondary, flush the disk before acknowledging a barrier
+ * @param resync    the resync options written in {@code disk { }} (resync-rate, c-plan-ahead, ...)
  * @param location  where the volume (or the host, for the implicit volume) is declared
  */
 public record VolumeConfig(int number, String device, String disk, MetaDisk metaDisk, long sizeBytes, int alExtents,
                            Durability durability, OnIoError onIoError, boolean diskFlushes,
-                           Location location) {
+                           ResyncOptions resync, Location location) {
     /** Whether this host has no disk of its own for the volume. */
     public boolean diskless() {
         return disk.equals("none");

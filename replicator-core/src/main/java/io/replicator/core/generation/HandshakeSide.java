@@ -1,0 +1,57 @@
+package io.replicator.core.generation;
+
+import io.replicator.core.state.DiskState;
+import java.util.Objects;
+
+/**
+ * One side's contribution to the connect-time handshake: what the id comparison needs ({@link SyncInput}) plus what
+ * the steps after it need (drbd.md §4 "8.4 handshake after the compare", §5).
+ *
+ * @param sync          the side's generation ids, role and flags; {@link SyncInput#primary()} is the role now and
+ *                      {@link SyncInput#wasPrimaryAtSplit()} the role at the split
+ * @param disk          the side's disk state now: exactly one Inconsistent side is target; a source must be better
+ *                      than Inconsistent; rr-conflict protects a Primary whose disk is at least Consistent
+ * @param changedBlocks the dirty bits the side holds toward the other (DRBD's {@code ch_self} / {@code ch_peer}):
+ *                      the blocks it wrote that the other lacks
+ * @param discardMyData the side's operator asked {@code connect --discard-my-data} (uuid flag bit 0): it volunteers
+ *                      as the target of an otherwise unresolved split brain
+ */
+public record HandshakeSide(SyncInput sync, DiskState disk, long changedBlocks, boolean discardMyData) {
+    public HandshakeSide {
+        Objects.requireNonNull(sync, "sync");
+        Objects.requireNonNull(disk, "disk");
+        if (changedBlocks < 0) {
+            throw new IllegalArgumentException("changed blocks must not be negative: " + changedBlocks);
+        }
+    }
+
+    /** An UpToDate side with no changes that did not ask to discard its data. */
+    public static HandshakeSide of(SyncInput sync) {
+        return new HandshakeSide(sync, DiskState.UP_TO_DATE, 0, false);
+    }
+
+    /** This side with the role now ({@link SyncInput#primary()}) replaced. */
+    public HandshakeSide withPrimary(boolean value) {
+        return new HandshakeSide(sync.withPrimary(value), disk, changedBlocks, discardMyData);
+    }
+
+    /** This side with {@link #disk()} replaced. */
+    public HandshakeSide withDisk(DiskState value) {
+        return new HandshakeSide(sync, value, changedBlocks, discardMyData);
+    }
+
+    /** This side with {@link #changedBlocks()} replaced. */
+    public HandshakeSide withChangedBlocks(long value) {
+        return new HandshakeSide(sync, disk, value, discardMyData);
+    }
+
+    /** This side with {@link #discardMyData()} replaced. */
+    public HandshakeSide withDiscardMyData(boolean value) {
+        return new HandshakeSide(sync, disk, changedBlocks, value);
+    }
+
+    /** Whether the side is Primary now. */
+    public boolean primary() {
+        return sync.primary();
+    }
+}

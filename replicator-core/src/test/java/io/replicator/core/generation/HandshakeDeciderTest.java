@@ -1,0 +1,579 @@
+package io.replicator.core.generation;
+
+import static io.replicator.core.generation.HandshakeOutcome.Action.DISCONNECT;
+import static io.replicator.core.generation.HandshakeOutcome.Action.PROCEED;
+import static io.replicator.core.generation.HandshakeOutcome.Action.RETRY_CONNECT;
+import static io.replicator.core.generation.HandshakeOutcome.Handler.DEMOTE_ELSE_PRI_LOST_AFTER_SB;
+import static io.replicator.core.generation.HandshakeOutcome.Handler.INITIAL_SPLIT_BRAIN;
+import static io.replicator.core.generation.HandshakeOutcome.Handler.PRI_LOST;
+import static io.replicator.core.generation.HandshakeOutcome.Handler.SPLIT_BRAIN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.replicator.core.config.NetConfig;
+import io.replicator.core.generation.SyncDecision.BecomeSyncSource;
+import io.replicator.core.generation.SyncDecision.BecomeSyncTarget;
+import io.replicator.core.state.DiskState;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Example runs of the handshake after the comparison: every after-sb value once resolving and once falling through,
+ * discard-my-data, the handlers, rr-conflict and the source-disk refusal. Every example is also decided from the
+ * peer's side ({@link #decide}), which must reach the same action and the mirror decision.
+ *
+ * <p>"Self" holds RESOLVE_CONFLICTS unless a test says otherwise; "changes" are the dirty bits toward the other side.
+ */
+@Timeout(10)
+class HandshakeDeciderTest {
+    private static final long SELF_CURRENT = 0x1000L;
+    private static final long PEER_CURRENT = 0x2000L;
+    private static final long SPLIT = 0x3000L;
+    private static final long ANCESTOR = 0x4000L;
+    private static final long OLD_SELF = 0x5000L;
+    private static final long OLD_PEER = 0x6000L;
+
+    private static final SyncDecision TARGET_BY_BITMAP =
+        new BecomeSyncTarget(BecomeSyncTarget.Kind.USE_BITMAP, SyncRule.BITMAP_BOTH);
+    private static final SyncDecision SOURCE_BY_BITMAP =
+        new BecomeSyncSource(BecomeSyncSource.Kind.USE_BITMAP, SyncRule.BITMAP_BOTH);
+
+    // --- after-sb-0pri
+
+    @Test
+    void afterSb0pri_disconnect_fallsThroughToDisconnect() {
+        HandshakeOutcome outcome = decide(self().withChangedBlocks(1), peer(), policies(AfterSb0pri.DISCONNECT));
+
+        assertThat(outcome.action()).isEqualTo(DISCONNECT);
+        assertThat(outcome.decision()).isInstanceOf(SyncDecision.SplitBrain.class);
+        assertThat(outcome.handlers()).containsExactly(INITIAL_SPLIT_BRAIN, SPLIT_BRAIN);
+    }
+
+    @Test
+    void afterSb0pri_disconnect_leavesTheChoiceToDiscardMyData() {
+        HandshakeOutcome outcome = decide(self(), peer().withDiscardMyData(true), policies(AfterSb0pri.DISCONNECT));
+
+        assertProceeds(outcome, SOURCE_BY_BITMAP);
+        assertThat(outcome.handlers()).containsExactly(INITIAL_SPLIT_BRAIN);
+    }
+
+    @Test
+    void afterSb0pri_discardYoungerPrimary_resolves_whenOnlyPeerWasPrimaryAtSplit() {
+        HandshakeOutcome outcome = decide(self().withChangedBlocks(1), wasPrimaryAtSplit(peer()).withChangedBlocks(9),
+            policies(AfterSb0pri.DISCARD_YOUNGER_PRIMARY));
+
+        assertProceeds(outcome, TARGET_BY_BITMAP);
+        assertThat(outcome.explanation()).contains("the peer was Primary at the split, we were not");
+    }
+
+    @Test
+    void afterSb0pri_discardYoungerPrimary_fallsThroughToLeastChanges_whenBothWerePrimaryAtSplit() {
+        HandshakeOutcome outcome = decide(wasPrimaryAtSplit(self()).withChangedBlocks(9),
+            wasPrimaryAtSplit(peer()).withChangedBlocks(2), policies(AfterSb0pri.DISCARD_YOUNGER_PRIMARY));
+
+        assertProceeds(outcome, SOURCE_BY_BITMAP);
+        assertThat(outcome.explanation()).contains("both were Primary at the split, using discard-least-changes");
+    }
+
+    @Test
+    void afterSb0pri_discardOlderPrimary_resolves_whenOnlyPeerWasPrimaryAtSplit() {
+        HandshakeOutcome outcome = decide(self().withChangedBlocks(1), wasPrimaryAtSplit(peer()).withChangedBlocks(9),
+            policies(AfterSb0pri.DISCARD_OLDER_PRIMARY));
+
+        assertProceeds(outcome, SOURCE_BY_BITMAP);
+    }
+
+    @Test
+    void afterSb0pri_discardOlderPrimary_fallsThroughToLeastChanges_whenNeitherWasPrimaryAtSplit() {
+        HandshakeOutcome outcome = decide(self().withChangedBlocks(2), peer().withChangedBlocks(9),
+            policies(AfterSb0pri.DISCARD_OLDER_PRIMARY));
+
+        assertProceeds(outcome, TARGET_BY_BITMAP);
+        assertThat(outcome.explanation()).contains("neither was Primary at the split, using discard-least-changes");
+    }
+
+    @Test
+    void afterSb0pri_discardZeroChanges_resolves_whenOnlyPeerWrote() {
+        HandshakeOutcome outcome = decide(self(), peer().withChangedBlocks(7),
+            policies(AfterSb0pri.DISCARD_ZERO_CHANGES));
+
+        assertProceeds(outcome, TARGET_BY_BITMAP);
+        assertThat(outcome.handlers()).containsExactly(INITIAL_SPLIT_BRAIN);
+        assertThat(outcome.explanation()).isEqualTo("sync decision: split-brain-auto-recover by rule bitmap-both; "
+            + "split brain: after-sb-0pri discard-zero-changes: the peer wrote, we did not: "
+            + "we become target (target-use-bitmap)");
+    }
+
+    @Test
+    void afterSb0pri_discardZeroChanges_resolvesByResolveConflicts_whenNobodyWrote() {
+        HandshakeOutcome holder = decide(self(), peer(), policies(AfterSb0pri.DISCARD_ZERO_CHANGES));
+
+        assertProceeds(holder, TARGET_BY_BITMAP);
+        assertThat(holder.explanation()).contains("nobody wrote, we hold RESOLVE_CONFLICTS");
+    }
+
+    @Test
+    void afterSb0pri_discardZeroChanges_fallsThroughToDisconnect_whenBothWrote() {
+        HandshakeOutcome outcome = decide(self().withChangedBlocks(1), peer().withChangedBlocks(7),
+            policies(AfterSb0pri.DISCARD_ZERO_CHANGES));
+
+        assertThat(outcome.action()).isEqualTo(DISCONNECT);
+        assertThat(outcome.handlers()).containsExactly(INITIAL_SPLIT_BRAIN, SPLIT_BRAIN);
+        assertThat(outcome.explanation()).contains("both wrote (we 1 blocks, the peer 7)");
+    }
+
+    @Test
+    void afterSb0pri_discardLeastChanges_resolves_whenPeerChangedMore() {
+        HandshakeOutcome outcome = decide(self().withChangedBlocks(3), peer().withChangedBlocks(7),
+            policies(AfterSb0pri.DISCARD_LEAST_CHANGES));
+
+        assertProceeds(outcome, TARGET_BY_BITMAP);
+    }
+
+    @Test
+    void afterSb0pri_discardLeastChanges_resolvesByResolveConflicts_onATie() {
+        HandshakeOutcome holder = decide(self().withChangedBlocks(4), peer().withChangedBlocks(4),
+            policies(AfterSb0pri.DISCARD_LEAST_CHANGES));
+
+        assertProceeds(holder, TARGET_BY_BITMAP);
+        assertThat(holder.explanation()).contains("both changed 4 blocks, we hold RESOLVE_CONFLICTS");
+    }
+
+    @Test
+    void afterSb0pri_discardLocal_resolves_withThisNodeAsTarget() {
+        HandshakeOutcome outcome = decide(self().withChangedBlocks(9), peer(), policies(AfterSb0pri.DISCARD_LOCAL));
+
+        assertProceeds(outcome, TARGET_BY_BITMAP);
+    }
+
+    @Test
+    void afterSb0pri_discardRemote_resolves_withThisNodeAsSource() {
+        HandshakeOutcome outcome = decide(self(), peer().withChangedBlocks(9), policies(AfterSb0pri.DISCARD_REMOTE));
+
+        assertProceeds(outcome, SOURCE_BY_BITMAP);
+    }
+
+    @Test
+    void afterSb0pri_discardNodeName_isDiscardLocalOnTheNamedNodeAndDiscardRemoteOnTheOther() {
+        NetConfig net = NetConfig.of(Map.of("after-sb-0pri", "discard-node-alpha"));
+
+        assertThat(SplitBrainPolicies.of(net, "alpha").afterSb0pri()).isEqualTo(AfterSb0pri.DISCARD_LOCAL);
+        assertThat(SplitBrainPolicies.of(net, "bravo").afterSb0pri()).isEqualTo(AfterSb0pri.DISCARD_REMOTE);
+        assertThat(SplitBrainPolicies.of(net, "bravo")).isEqualTo(SplitBrainPolicies.of(net, "alpha").mirror());
+    }
+
+    // --- after-sb-1pri (the peer is the one Primary unless a test says otherwise)
+
+    @Test
+    void afterSb1pri_disconnect_fallsThroughToDisconnect() {
+        HandshakeOutcome outcome = decide(self(), peer().withPrimary(true).withChangedBlocks(3),
+            policies(AfterSb1pri.DISCONNECT, AfterSb0pri.DISCARD_ZERO_CHANGES));
+
+        assertThat(outcome.action()).isEqualTo(DISCONNECT);
+        assertThat(outcome.handlers()).containsExactly(INITIAL_SPLIT_BRAIN, SPLIT_BRAIN);
+    }
+
+    @Test
+    void afterSb1pri_consensus_resolves_whenZeroPriResultDiscardsTheSecondary() {
+        HandshakeOutcome outcome = decide(self(), peer().withPrimary(true).withChangedBlocks(3),
+            policies(AfterSb1pri.CONSENSUS, AfterSb0pri.DISCARD_ZERO_CHANGES));
+
+        assertProceeds(outcome, TARGET_BY_BITMAP);
+    }
+
+    @Test
+    void afterSb1pri_consensus_fallsThroughToDisconnect_whenZeroPriResultWouldDiscardThePrimary() {
+        HandshakeOutcome outcome = decide(self().withChangedBlocks(3), peer().withPrimary(true),
+            policies(AfterSb1pri.CONSENSUS, AfterSb0pri.DISCARD_ZERO_CHANGES));
+
+        assertThat(outcome.action()).isEqualTo(DISCONNECT);
+        assertThat(outcome.explanation()).contains("that would discard the Primary, no consensus");
+    }
+
+    @Test
+    void afterSb1pri_violentlyAs0p_resolves_evenAgainstThePrimary() {
+        SplitBrainPolicies policies = new SplitBrainPolicies(AfterSb0pri.DISCARD_ZERO_CHANGES,
+            AfterSb1pri.VIOLENTLY_AS0P, AfterSb2pri.DISCONNECT, RrConflict.VIOLENTLY, false);
+
+        HandshakeOutcome outcome = decide(self().withChangedBlocks(3), peer().withPrimary(true), policies);
+
+        assertProceeds(outcome, SOURCE_BY_BITMAP);
+        assertThat(outcome.explanation()).contains("the peer would become sync target while Primary: "
+            + "rr-conflict violently");
+    }
+
+    @Test
+    void afterSb1pri_violentlyAs0p_isStillRefusedByRrConflictDisconnect_whenItDiscardsThePrimary() {
+        HandshakeOutcome outcome = decide(self().withChangedBlocks(3), peer().withPrimary(true),
+            policies(AfterSb1pri.VIOLENTLY_AS0P, AfterSb0pri.DISCARD_ZERO_CHANGES));
+
+        assertThat(outcome.action()).isEqualTo(DISCONNECT);
+        assertThat(outcome.decision()).isEqualTo(SOURCE_BY_BITMAP);
+        assertThat(outcome.handlers()).containsExactly(INITIAL_SPLIT_BRAIN);
+    }
+
+    @Test
+    void afterSb1pri_violentlyAs0p_fallsThroughToDisconnect_whenZeroPriIsUndecided() {
+        HandshakeOutcome outcome = decide(self().withChangedBlocks(3), peer().withPrimary(true).withChangedBlocks(3),
+            policies(AfterSb1pri.VIOLENTLY_AS0P, AfterSb0pri.DISCARD_ZERO_CHANGES));
+
+        assertThat(outcome.action()).isEqualTo(DISCONNECT);
+        assertThat(outcome.handlers()).containsExactly(INITIAL_SPLIT_BRAIN, SPLIT_BRAIN);
+    }
+
+    @Test
+    void afterSb1pri_discardSecondary_resolves_withThePrimaryAsSource() {
+        HandshakeOutcome outcome = decide(self().withChangedBlocks(50), peer().withPrimary(true),
+            policies(AfterSb1pri.DISCARD_SECONDARY, AfterSb0pri.DISCONNECT));
+
+        assertProceeds(outcome, TARGET_BY_BITMAP);
+    }
+
+    @Test
+    void afterSb1pri_discardSecondary_doesNotApply_whenTwoArePrimary() {
+        HandshakeOutcome outcome = decide(self().withPrimary(true), peer().withPrimary(true),
+            policies(AfterSb1pri.DISCARD_SECONDARY, AfterSb0pri.DISCONNECT));
+
+        assertThat(outcome.action()).isEqualTo(DISCONNECT);
+        assertThat(outcome.explanation()).contains("after-sb-2pri disconnect");
+    }
+
+    @Test
+    void afterSb1pri_callPriLostAfterSb_resolves_andThePrimaryThatLostMustDemote() {
+        HandshakeSide primary = self().withPrimary(true);
+        HandshakeSide secondary = peer().withChangedBlocks(3);
+        SplitBrainPolicies policies = policies(AfterSb1pri.CALL_PRI_LOST_AFTER_SB, AfterSb0pri.DISCARD_ZERO_CHANGES);
+
+        HandshakeOutcome onPrimary = decide(primary, secondary, policies);
+        HandshakeOutcome onSecondary = HandshakeDecider.decide(secondary, primary, policies);
+
+        assertProceeds(onPrimary, TARGET_BY_BITMAP);
+        assertThat(onPrimary.handlers()).containsExactly(INITIAL_SPLIT_BRAIN, DEMOTE_ELSE_PRI_LOST_AFTER_SB);
+        assertThat(onPrimary.explanation()).contains("we must demote, else call pri-lost-after-sb");
+        assertThat(onSecondary.handlers()).containsExactly(INITIAL_SPLIT_BRAIN);
+    }
+
+    @Test
+    void afterSb1pri_callPriLostAfterSb_fallsThroughToDisconnect_whenZeroPriIsUndecided() {
+        HandshakeOutcome outcome = decide(self().withPrimary(true).withChangedBlocks(1), peer().withChangedBlocks(3),
+            policies(AfterSb1pri.CALL_PRI_LOST_AFTER_SB, AfterSb0pri.DISCARD_ZERO_CHANGES));
+
+        assertThat(outcome.action()).isEqualTo(DISCONNECT);
+        assertThat(outcome.handlers()).containsExactly(INITIAL_SPLIT_BRAIN, SPLIT_BRAIN);
+    }
+
+    // --- after-sb-2pri
+
+    @Test
+    void afterSb2pri_disconnect_fallsThroughToDisconnect() {
+        HandshakeOutcome outcome = decide(self().withPrimary(true), peer().withPrimary(true).withChangedBlocks(3),
+            policies(AfterSb2pri.DISCONNECT, AfterSb0pri.DISCARD_ZERO_CHANGES));
+
+        assertThat(outcome.action()).isEqualTo(DISCONNECT);
+        assertThat(outcome.handlers()).containsExactly(INITIAL_SPLIT_BRAIN, SPLIT_BRAIN);
+    }
+
+    @Test
+    void afterSb2pri_violentlyAs0p_resolves_whenRrConflictAllowsIt() {
+        SplitBrainPolicies policies = new SplitBrainPolicies(AfterSb0pri.DISCARD_LEAST_CHANGES,
+            AfterSb1pri.DISCONNECT, AfterSb2pri.VIOLENTLY_AS0P, RrConflict.VIOLENTLY, false);
+
+        HandshakeOutcome outcome = decide(self().withPrimary(true).withChangedBlocks(2),
+            peer().withPrimary(true).withChangedBlocks(3), policies);
+
+        assertProceeds(outcome, TARGET_BY_BITMAP);
+    }
+
+    @Test
+    void afterSb2pri_violentlyAs0p_fallsThroughToDisconnect_whenZeroPriIsUndecided() {
+        HandshakeOutcome outcome = decide(self().withPrimary(true).withChangedBlocks(2),
+            peer().withPrimary(true).withChangedBlocks(3),
+            policies(AfterSb2pri.VIOLENTLY_AS0P, AfterSb0pri.DISCARD_ZERO_CHANGES));
+
+        assertThat(outcome.action()).isEqualTo(DISCONNECT);
+        assertThat(outcome.handlers()).containsExactly(INITIAL_SPLIT_BRAIN, SPLIT_BRAIN);
+    }
+
+    @Test
+    void afterSb2pri_callPriLostAfterSb_resolves_andTheLosingPrimaryMustDemote() {
+        HandshakeOutcome outcome = decide(self().withPrimary(true), peer().withPrimary(true).withChangedBlocks(3),
+            policies(AfterSb2pri.CALL_PRI_LOST_AFTER_SB, AfterSb0pri.DISCARD_ZERO_CHANGES));
+
+        assertProceeds(outcome, TARGET_BY_BITMAP);
+        assertThat(outcome.handlers()).containsExactly(INITIAL_SPLIT_BRAIN, DEMOTE_ELSE_PRI_LOST_AFTER_SB);
+    }
+
+    @Test
+    void afterSb2pri_callPriLostAfterSb_fallsThroughToDisconnect_whenZeroPriIsUndecided() {
+        HandshakeOutcome outcome = decide(self().withPrimary(true).withChangedBlocks(1),
+            peer().withPrimary(true).withChangedBlocks(3),
+            policies(AfterSb2pri.CALL_PRI_LOST_AFTER_SB, AfterSb0pri.DISCARD_ZERO_CHANGES));
+
+        assertThat(outcome.action()).isEqualTo(DISCONNECT);
+        assertThat(outcome.handlers()).containsExactly(INITIAL_SPLIT_BRAIN, SPLIT_BRAIN);
+    }
+
+    // --- always-asbp, discard-my-data, handlers
+
+    @Test
+    void alwaysAsbp_off_leavesASplitBrainWithOnlyHistoryInCommonUnresolved() {
+        HandshakeOutcome outcome = decide(historySelf(), historyPeer().withChangedBlocks(3),
+            policies(AfterSb0pri.DISCARD_ZERO_CHANGES));
+
+        assertThat(outcome.action()).isEqualTo(DISCONNECT);
+        assertThat(outcome.handlers()).containsExactly(INITIAL_SPLIT_BRAIN, SPLIT_BRAIN);
+        assertThat(outcome.explanation()).contains("not auto-recoverable (history-both): always-asbp is off");
+    }
+
+    @Test
+    void alwaysAsbp_on_resolvesASplitBrainWithOnlyHistoryInCommon_withAFullSync() {
+        SplitBrainPolicies policies = new SplitBrainPolicies(AfterSb0pri.DISCARD_ZERO_CHANGES,
+            AfterSb1pri.DISCONNECT, AfterSb2pri.DISCONNECT, RrConflict.DISCONNECT, true);
+
+        HandshakeOutcome outcome = decide(historySelf(), historyPeer().withChangedBlocks(3), policies);
+
+        assertProceeds(outcome, new BecomeSyncTarget(BecomeSyncTarget.Kind.SET_BITMAP, SyncRule.HISTORY_BOTH));
+        assertThat(outcome.handlers()).containsExactly(INITIAL_SPLIT_BRAIN);
+    }
+
+    @Test
+    void discardMyData_makesTheAskingSideTarget_withABitmapResyncOfAnAutoRecoverableSplitBrain() {
+        HandshakeOutcome outcome = decide(self().withDiscardMyData(true).withChangedBlocks(5),
+            peer().withChangedBlocks(5), SplitBrainPolicies.DEFAULT);
+
+        assertProceeds(outcome, TARGET_BY_BITMAP);
+        assertThat(outcome.handlers()).containsExactly(INITIAL_SPLIT_BRAIN);
+        assertThat(outcome.explanation()).contains("we asked for --discard-my-data");
+    }
+
+    @Test
+    void discardMyData_resolvesASplitBrainWithOnlyHistoryInCommon_withAFullSync() {
+        HandshakeOutcome outcome = decide(historySelf(), historyPeer().withDiscardMyData(true),
+            SplitBrainPolicies.DEFAULT);
+
+        assertProceeds(outcome, new BecomeSyncSource(BecomeSyncSource.Kind.SET_BITMAP, SyncRule.HISTORY_BOTH));
+    }
+
+    @Test
+    void discardMyData_askedByBoth_disconnectsAndRunsSplitBrain() {
+        HandshakeOutcome outcome = decide(self().withDiscardMyData(true), peer().withDiscardMyData(true),
+            SplitBrainPolicies.DEFAULT);
+
+        assertThat(outcome.action()).isEqualTo(DISCONNECT);
+        assertThat(outcome.handlers()).containsExactly(INITIAL_SPLIT_BRAIN, SPLIT_BRAIN);
+        assertThat(outcome.explanation()).contains("both asked for --discard-my-data");
+    }
+
+    @Test
+    void discardMyData_isIgnored_whenThereIsNoSplitBrain() {
+        HandshakeOutcome outcome = decide(rrTarget().withPrimary(false).withDiscardMyData(true), rrSource(),
+            SplitBrainPolicies.DEFAULT);
+
+        assertProceeds(outcome, new BecomeSyncTarget(BecomeSyncTarget.Kind.USE_BITMAP, SyncRule.BITMAP_PEER));
+        assertThat(outcome.handlers()).isEmpty();
+    }
+
+    @Test
+    void initialSplitBrain_isReportedForEverySplitBrain_andSplitBrainOnlyWhenUnresolved() {
+        HandshakeOutcome resolved = decide(self(), peer(), policies(AfterSb0pri.DISCARD_LOCAL));
+        HandshakeOutcome unresolved = decide(self(), peer(), SplitBrainPolicies.DEFAULT);
+
+        assertThat(resolved.handlers()).containsExactly(INITIAL_SPLIT_BRAIN);
+        assertThat(unresolved.handlers()).containsExactly(INITIAL_SPLIT_BRAIN, SPLIT_BRAIN);
+        assertThat(unresolved.explanation()).isEqualTo("sync decision: split-brain-auto-recover by rule bitmap-both; "
+            + "split brain: after-sb-0pri disconnect: unresolved, dropping the connection");
+    }
+
+    @Test
+    void splitBrain_isOverriddenByDiskStates_whenExactlyOneSideIsInconsistent() {
+        HandshakeOutcome outcome = decide(self().withDisk(DiskState.INCONSISTENT), peer(), SplitBrainPolicies.DEFAULT);
+
+        assertProceeds(outcome, TARGET_BY_BITMAP);
+        assertThat(outcome.handlers()).isEmpty();
+        assertThat(outcome.explanation()).contains("our disk is Inconsistent, the peer's is not");
+    }
+
+    @Test
+    void unrelatedData_disconnects() {
+        HandshakeSide stranger = side(0x7000L, 0x8000L, 0x9000L, false);
+
+        HandshakeOutcome outcome = decide(self(), stranger, SplitBrainPolicies.DEFAULT);
+
+        assertThat(outcome.action()).isEqualTo(DISCONNECT);
+        assertThat(outcome.decision()).isInstanceOf(SyncDecision.UnrelatedData.class);
+        assertThat(outcome.handlers()).isEmpty();
+    }
+
+    // --- step 5: source disk, rr-conflict (this node is Primary and the peer holds changes for it)
+
+    @Test
+    void sourceWithInconsistentDisk_isRefused() {
+        HandshakeOutcome outcome = decide(rrSource().withDisk(DiskState.INCONSISTENT),
+            rrTarget().withPrimary(false).withDisk(DiskState.INCONSISTENT), SplitBrainPolicies.DEFAULT);
+
+        assertThat(outcome.action()).isEqualTo(DISCONNECT);
+        assertThat(outcome.decision().isSyncSource()).isTrue();
+        assertThat(outcome.explanation()).contains("we would become sync source, but our disk is Inconsistent");
+    }
+
+    @Test
+    void sourceWithOutdatedDisk_proceeds_asIn84WhichRefusesOnlyInconsistentOrWorse() {
+        HandshakeOutcome outcome = decide(rrSource().withDisk(DiskState.OUTDATED), rrTarget().withPrimary(false),
+            SplitBrainPolicies.DEFAULT);
+
+        assertThat(outcome.syncSource()).isTrue();
+    }
+
+    @Test
+    void rrConflict_disconnect_refuses_whenThePrimaryWouldBecomeTarget() {
+        HandshakeOutcome outcome = decide(rrTarget(), rrSource(), rr(RrConflict.DISCONNECT));
+
+        assertThat(outcome.action()).isEqualTo(DISCONNECT);
+        assertThat(outcome.handlers()).isEmpty();
+        assertThat(outcome.explanation()).contains("we would become sync target while Primary: rr-conflict disconnect");
+    }
+
+    @Test
+    void rrConflict_disconnect_doesNotApply_whenTheTargetIsSecondary() {
+        assertThat(decide(rrTarget().withPrimary(false), rrSource(), rr(RrConflict.DISCONNECT)).syncTarget()).isTrue();
+    }
+
+    @Test
+    void rrConflict_retryConnect_reconnects() {
+        assertThat(decide(rrTarget(), rrSource(), rr(RrConflict.RETRY_CONNECT)).action()).isEqualTo(RETRY_CONNECT);
+    }
+
+    @Test
+    void rrConflict_violently_proceedsOntoThePrimary() {
+        HandshakeOutcome outcome = decide(rrTarget(), rrSource(), rr(RrConflict.VIOLENTLY));
+
+        assertProceeds(outcome, new BecomeSyncTarget(BecomeSyncTarget.Kind.USE_BITMAP, SyncRule.BITMAP_PEER));
+        assertThat(outcome.explanation()).contains("violating the stable-data assumption");
+    }
+
+    @Test
+    void rrConflict_callPriLost_runsPriLostOnThePrimaryAndDisconnects() {
+        HandshakeOutcome onPrimary = decide(rrTarget(), rrSource(), rr(RrConflict.CALL_PRI_LOST));
+        HandshakeOutcome onPeer = HandshakeDecider.decide(rrSource(), rrTarget(), rr(RrConflict.CALL_PRI_LOST));
+
+        assertThat(onPrimary.action()).isEqualTo(DISCONNECT);
+        assertThat(onPrimary.handlers()).containsExactly(PRI_LOST);
+        assertThat(onPeer.handlers()).isEmpty();
+    }
+
+    @Test
+    void rrConflict_autoDiscard_fallsThroughToDisconnect_forADecisionOfAnotherRule() {
+        HandshakeOutcome outcome = decide(rrTarget(), rrSource(), rr(RrConflict.AUTO_DISCARD));
+
+        assertThat(outcome.action()).isEqualTo(DISCONNECT);
+        assertThat(outcome.explanation()).contains("auto-discard applies only to a bitmap resync by the "
+            + "crashed-primary rule");
+    }
+
+    /**
+     * {@link SyncDecider}'s crashed-primary rule already makes the current Primary source (8.4 rule 41), so no id
+     * pair leads there; the step is checked on its own, with the decision DRBD 9's crashed-primary rule gives.
+     */
+    @Test
+    void rrConflict_autoDiscard_resolves_byReversingACrashedPrimaryDecision() {
+        SyncDecision crashedIsSource = new BecomeSyncTarget(BecomeSyncTarget.Kind.USE_BITMAP, SyncRule.CRASHED_PRIMARY);
+
+        HandshakeOutcome outcome = HandshakeDecider.refuseOrProceed(crashedIsSource, rrTarget(), rrSource(),
+            RrConflict.AUTO_DISCARD, false, new HandshakeDecider.Steps("test"));
+        HandshakeOutcome onPeer = HandshakeDecider.refuseOrProceed(crashedIsSource.mirror(), rrSource(), rrTarget(),
+            RrConflict.AUTO_DISCARD, false, new HandshakeDecider.Steps("test"));
+
+        assertProceeds(outcome, new BecomeSyncSource(BecomeSyncSource.Kind.USE_BITMAP, SyncRule.CRASHED_PRIMARY));
+        assertThat(onPeer.decision()).isEqualTo(outcome.decision().mirror());
+        assertThat(outcome.explanation()).contains("reversing the resync");
+    }
+
+    @Test
+    void rrConflict_doesNotApply_whenNothingWouldChangeOnThePrimary() {
+        HandshakeOutcome outcome = decide(rrTarget(), rrSource().withChangedBlocks(0), rr(RrConflict.DISCONNECT));
+
+        assertThat(outcome.syncTarget()).isTrue();
+    }
+
+    // --- fixtures
+
+    /**
+     * Decides on this node and on the peer (sides swapped, policies mirrored) and checks that they agree: the same
+     * action, and the mirror decision.
+     */
+    private static HandshakeOutcome decide(HandshakeSide self, HandshakeSide peer, SplitBrainPolicies policies) {
+        HandshakeOutcome mine = HandshakeDecider.decide(self, peer, policies);
+        HandshakeOutcome theirs = HandshakeDecider.decide(peer, self, policies.mirror());
+        assertThat(theirs.action()).as("peer's action; mine: %s", mine.explanation()).isEqualTo(mine.action());
+        assertThat(theirs.decision()).as("peer's decision; mine: %s", mine.explanation())
+            .isEqualTo(mine.decision().mirror());
+        return mine;
+    }
+
+    private static void assertProceeds(HandshakeOutcome outcome, SyncDecision expected) {
+        assertThat(outcome.action()).as(outcome.explanation()).isEqualTo(PROCEED);
+        assertThat(outcome.decision()).as(outcome.explanation()).isEqualTo(expected);
+    }
+
+    /** This node of an auto-recoverable split brain: both bitmaps for each other start at SPLIT (bitmap-both). */
+    private static HandshakeSide self() {
+        return side(SELF_CURRENT, SPLIT, ANCESTOR, true);
+    }
+
+    /** The peer of {@link #self()}. */
+    private static HandshakeSide peer() {
+        return side(PEER_CURRENT, SPLIT, ANCESTOR, false);
+    }
+
+    /** This node of a split brain with only a history ancestor in common (history-both). */
+    private static HandshakeSide historySelf() {
+        return side(SELF_CURRENT, OLD_SELF, ANCESTOR, true);
+    }
+
+    /** The peer of {@link #historySelf()}. */
+    private static HandshakeSide historyPeer() {
+        return side(PEER_CURRENT, OLD_PEER, ANCESTOR, false);
+    }
+
+    /** A Primary whose current is the peer's bitmap id for it: bitmap-peer makes it target. */
+    private static HandshakeSide rrTarget() {
+        return side(SELF_CURRENT, 0, ANCESTOR, true).withPrimary(true);
+    }
+
+    /** The peer of {@link #rrTarget()}, with 5 blocks changed since. */
+    private static HandshakeSide rrSource() {
+        return side(PEER_CURRENT, SELF_CURRENT, ANCESTOR, false).withChangedBlocks(5);
+    }
+
+    private static HandshakeSide side(long current, long bitmapForPeer, long history, boolean resolveConflicts) {
+        GenerationIds ids = GenerationIds.of(current, new long[] {bitmapForPeer, 0}, history);
+        return HandshakeSide.of(SyncInput.of(ids, 0).withResolveConflicts(resolveConflicts));
+    }
+
+    /** {@code side} with the primary bit in its bitmap id for the peer: it was Primary when they split. */
+    private static HandshakeSide wasPrimaryAtSplit(HandshakeSide side) {
+        GenerationIds ids = side.sync().ids();
+        GenerationIds marked = GenerationIds.of(ids.current(), new long[] {ids.bitmap(0) | GenerationIds.UUID_PRIMARY,
+            ids.bitmap(1)}, ids.history());
+        SyncInput sync = new SyncInput(marked, 0, side.primary(), false, false, false, side.sync().resolveConflicts());
+        return new HandshakeSide(sync, side.disk(), side.changedBlocks(), side.discardMyData());
+    }
+
+    private static SplitBrainPolicies policies(AfterSb0pri afterSb0pri) {
+        return new SplitBrainPolicies(afterSb0pri, AfterSb1pri.DISCONNECT, AfterSb2pri.DISCONNECT,
+            RrConflict.DISCONNECT, false);
+    }
+
+    private static SplitBrainPolicies policies(AfterSb1pri afterSb1pri, AfterSb0pri afterSb0pri) {
+        return new SplitBrainPolicies(afterSb0pri, afterSb1pri, AfterSb2pri.DISCONNECT, RrConflict.DISCONNECT, false);
+    }
+
+    private static SplitBrainPolicies policies(AfterSb2pri afterSb2pri, AfterSb0pri afterSb0pri) {
+        return new SplitBrainPolicies(afterSb0pri, AfterSb1pri.DISCONNECT, afterSb2pri, RrConflict.DISCONNECT, false);
+    }
+
+    private static SplitBrainPolicies rr(RrConflict rrConflict) {
+        return new SplitBrainPolicies(AfterSb0pri.DISCONNECT, AfterSb1pri.DISCONNECT, AfterSb2pri.DISCONNECT,
+            rrConflict, false);
+    }
+}
