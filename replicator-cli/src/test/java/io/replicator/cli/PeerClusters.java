@@ -23,6 +23,12 @@ final class PeerClusters {
     /** Long enough for a loaded two-core machine to connect two daemons on loopback. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
+    /**
+     * Disk options for a resync that is not held to DRBD's conservative defaults (c-fill-target 50 KiB, c-max-rate
+     * 100 MiB/s): the dynamic controller keeps 8 MiB in flight, up to 4 GiB/s.
+     */
+    static final String FAST_RESYNC = "c-fill-target 8M; c-max-rate 4G;";
+
     private PeerClusters() {
     }
 

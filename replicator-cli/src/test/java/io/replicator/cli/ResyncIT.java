@@ -26,7 +26,7 @@ class ResyncIT {
 
     @Test
     void resyncInitial_fullSyncAfterCreateMdAndPrimaryForce() throws Exception {
-        try (TestCluster cluster = TestCluster.builder(folder).size("64M").build()) {
+        try (TestCluster cluster = TestCluster.builder(folder).size("64M").diskOptions(PeerClusters.FAST_RESYNC).build()) {
             cluster.createMd();
             cluster.up();
             cluster.awaitReplicating("alpha", PeerClusters.CONNECT_TIMEOUT);
@@ -40,7 +40,7 @@ class ResyncIT {
 
     @Test
     void resync_onlyTheBlocksWrittenWhileDisconnectedTravel() throws Exception {
-        try (TestCluster cluster = TestCluster.builder(folder).size("64M").build()) {
+        try (TestCluster cluster = TestCluster.builder(folder).size("64M").diskOptions(PeerClusters.FAST_RESYNC).build()) {
             cluster.bootstrap("alpha");
             cluster.require("bravo", "disconnect", TestCluster.RESOURCE);
             PeerClusters.awaitCstate(cluster, "alpha", "Connecting", PeerClusters.CONNECT_TIMEOUT);
@@ -57,7 +57,7 @@ class ResyncIT {
 
     @Test
     void writeDuringResync_applicationWritesContinueAndTheCopiesEndIdentical() throws Exception {
-        try (TestCluster cluster = TestCluster.builder(folder).size("256M").build()) {
+        try (TestCluster cluster = TestCluster.builder(folder).size("256M").diskOptions(PeerClusters.FAST_RESYNC).build()) {
             cluster.createMd();
             cluster.up();
             cluster.awaitReplicating("alpha", PeerClusters.CONNECT_TIMEOUT);
@@ -72,7 +72,7 @@ class ResyncIT {
 
     @Test
     void resyncInterrupt_aCutResyncResumesFromTheBitmap() throws Exception {
-        try (TestCluster cluster = TestCluster.builder(folder).size("512M").build()) {
+        try (TestCluster cluster = TestCluster.builder(folder).size("512M").diskOptions(PeerClusters.FAST_RESYNC).build()) {
             cluster.createMd();
             cluster.up();
             cluster.awaitReplicating("alpha", PeerClusters.CONNECT_TIMEOUT);
@@ -90,7 +90,7 @@ class ResyncIT {
 
     @Test
     void resyncAfterPrimaryCrash_theOldPrimaryComesBackAsTarget() throws Exception {
-        try (TestCluster cluster = TestCluster.builder(folder).size("64M").build()) {
+        try (TestCluster cluster = TestCluster.builder(folder).size("64M").diskOptions(PeerClusters.FAST_RESYNC).build()) {
             cluster.bootstrap("alpha");
             WriteWorkload before = WriteWorkload.withRandomSeed(PeerClusters.BLOCK, 16384, 4);
             System.out.println("seed " + before.seed());

@@ -28,7 +28,7 @@ class VerifyInvalidateIT {
 
     @Test
     void verify_findsTheCorruptedBlocksAndInvalidateRepairsThem() throws Exception {
-        try (TestCluster cluster = TestCluster.builder(folder).size("64M")
+        try (TestCluster cluster = TestCluster.builder(folder).size("64M").diskOptions(PeerClusters.FAST_RESYNC)
             .netOptions("verify-alg sha256;").build()) {
             cluster.bootstrap("alpha");
             PeerClusters.write(cluster, "alpha", io.replicator.fixtures.nbd.WriteWorkload.withRandomSeed(
@@ -54,7 +54,7 @@ class VerifyInvalidateIT {
 
     @Test
     void checksumResync_equalBlocksAreNotSentAgain() throws Exception {
-        try (TestCluster cluster = TestCluster.builder(folder).size("64M")
+        try (TestCluster cluster = TestCluster.builder(folder).size("64M").diskOptions(PeerClusters.FAST_RESYNC)
             .netOptions("csums-alg crc32c;").build()) {
             cluster.bootstrap("alpha");
             cluster.require("bravo", "invalidate", TestCluster.RESOURCE);
@@ -66,7 +66,7 @@ class VerifyInvalidateIT {
 
     @Test
     void invalidateRemote_theLocalNodeSyncsThePeer() throws Exception {
-        try (TestCluster cluster = TestCluster.builder(folder).size("64M").build()) {
+        try (TestCluster cluster = TestCluster.builder(folder).size("64M").diskOptions(PeerClusters.FAST_RESYNC).build()) {
             cluster.bootstrap("alpha");
             corrupt(cluster.diskPath("bravo", 0), 5);
             cluster.require("alpha", "invalidate-remote", TestCluster.RESOURCE);
@@ -77,7 +77,7 @@ class VerifyInvalidateIT {
 
     @Test
     void pauseSync_holdsTheResyncUntilResumed() throws Exception {
-        try (TestCluster cluster = TestCluster.builder(folder).size("1G").build()) {
+        try (TestCluster cluster = TestCluster.builder(folder).size("1G").diskOptions(PeerClusters.FAST_RESYNC).build()) {
             cluster.createMd();
             cluster.up();
             cluster.awaitReplicating("alpha", PeerClusters.CONNECT_TIMEOUT);

@@ -29,6 +29,11 @@ import io.replicator.core.resync.Pacer;
 import io.replicator.core.resync.RangeLock;
 import io.replicator.core.resync.ResyncSource;
 import io.replicator.core.resync.ResyncTargetJob;
+import io.replicator.core.resync.ResyncController;
+import io.replicator.core.generation.HandshakeDecider;
+import io.replicator.core.generation.HandshakeOutcome;
+import io.replicator.core.generation.HandshakeSide;
+import io.replicator.core.generation.SplitBrainPolicies;
 import io.replicator.core.metadata.BackingDisk;
 import io.replicator.core.metadata.MetadataFlag;
 import io.replicator.core.metadata.PeerSlot;
@@ -963,15 +968,27 @@ public final class ResourceConductor implements AutoCloseable {
         for (VolumeRuntime local : volumes) {
             VolumeReport reported = peer.reports.get(local.config().number());
             Optional<String> problem = establishProblem(peer, local, reported);
-            if (problem.isEmpty()) {
-                SyncDecision decision = syncDecision(peer, local, reported);
-                problem = decisionProblem(peer, local, decision);
-                decisions.put(local, decision);
-            }
             if (problem.isPresent()) {
                 refuse(peer, problem.get());
                 return;
             }
+            HandshakeOutcome outcome = handshake(peer, local, reported);
+            if (outcome.action() == HandshakeOutcome.Action.RETRY_CONNECT) {
+                LOG.log(System.Logger.Level.WARNING, "{0}: reconnecting to {1}: {2}", config.name(),
+                    peer.host.name(), outcome.explanation());
+                sender.close(outcome.explanation());
+                return;
+            }
+            if (outcome.action() == HandshakeOutcome.Action.DISCONNECT) {
+                refuse(peer, "volume " + local.config().number() + ": " + outcome.explanation());
+                return;
+            }
+            problem = decisionProblem(peer, local, outcome.decision());
+            if (problem.isPresent()) {
+                refuse(peer, problem.get());
+                return;
+            }
+            decisions.put(local, outcome.decision());
         }
         peer.replicating = true;
         transferLog.addPeer(peer.nodeId(), PeerPolicy.of(peer.connection.net()));
@@ -1011,21 +1028,52 @@ public final class ResourceConductor implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** The connect-time decision for {@code local} (drbd.md §4), logged as {@code sync decision: ...}. */
-    private SyncDecision syncDecision(PeerRuntime peer, VolumeRuntime local, VolumeReport report) {
+    /**
+     * The connect-time handshake for {@code local} (drbd.md §4–§5): the id comparison, the disk-state override, the
+     * split-brain policies and rr-conflict ({@link HandshakeDecider}), then {@code --discard-my-data} reversing a
+     * plain resync ("reverting to older data"). Both nodes compute it from the same two reports, so they agree.
+     * Handlers the outcome names run here; the decision is logged as {@code sync decision: ...}.
+     */
+    private HandshakeOutcome handshake(PeerRuntime peer, VolumeRuntime local, VolumeReport report) {
         AttachedDisk disk = local.disk().orElseThrow();
         Superblock superblock = disk.backing().metadata().current();
-        SyncInput self = new SyncInput(superblock.generationIds(), slotOf(disk, peer.nodeId()),
-            role == Role.PRIMARY, superblock.has(MetadataFlag.CRASHED_PRIMARY), false, false,
-            self().nodeId() < peer.nodeId());
-        SyncInput other = new SyncInput(report.ids(), report.peerSlot(), report.role() == Role.PRIMARY,
+        int slot = slotOf(disk, peer.nodeId());
+        SyncInput selfInput = new SyncInput(superblock.generationIds(), slot, role == Role.PRIMARY,
+            superblock.has(MetadataFlag.CRASHED_PRIMARY), false, false, self().nodeId() < peer.nodeId());
+        SyncInput peerInput = new SyncInput(report.ids(), report.peerSlot(), report.role() == Role.PRIMARY,
             report.crashedPrimary(), false, false, peer.nodeId() < self().nodeId());
-        SyncDecision compared = SyncDecider.decide(self, other);
-        SyncDecision decision = io.replicator.core.generation.DiskStateOverride.apply(compared,
-            local.state() == DiskState.INCONSISTENT, report.disk() == DiskState.INCONSISTENT);
+        HandshakeSide selfSide = new HandshakeSide(selfInput, local.state(),
+            slot < 0 ? 0 : disk.bitmaps().bitmap(slot).cardinality(), discardMyData);
+        HandshakeSide peerSide = new HandshakeSide(peerInput, report.disk(), report.dirtyBlocks(),
+            report.discardMyData());
+        HandshakeOutcome outcome = HandshakeDecider.decide(selfSide, peerSide,
+            SplitBrainPolicies.of(peer.connection.net(), self.name()));
+        SyncDecision decision = outcome.decision();
+        if (outcome.action() == HandshakeOutcome.Action.PROCEED && discardMyData != report.discardMyData()
+            && (discardMyData ? decision.isSyncSource() : decision.isSyncTarget())) {
+            SyncDecision reversed = decision.mirror();
+            LOG.log(System.Logger.Level.WARNING, "{0}/{1} with {2}: {3}; reverting to older data: {4} asked "
+                + "--discard-my-data", config.name(), local.config().number(), peer.host.name(), decision.logLine(),
+                discardMyData ? self.name() : peer.host.name());
+            outcome = new HandshakeOutcome(reversed, outcome.action(), outcome.handlers(), outcome.explanation()
+                + "; reversed by --discard-my-data");
+        }
         LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: {3}", config.name(), local.config().number(),
-            peer.host.name(), decision.logLine());
-        return decision;
+            peer.host.name(), outcome.explanation());
+        for (HandshakeOutcome.Handler handler : outcome.handlers()) {
+            if (handler == HandshakeOutcome.Handler.DEMOTE_ELSE_PRI_LOST_AFTER_SB) {
+                if (!doSecondary().ok()) {
+                    runHandler("pri-lost-after-sb", local);
+                }
+            } else {
+                runHandler(handler.handlerName(), local);
+            }
+        }
+        return outcome;
+    }
+
+    private void runHandler(String name, VolumeRuntime volume) {
+        config.handler(name).ifPresent(command -> handlers.invoke(name, command, environment(volume)));
     }
 
     /** Why the decision cannot be carried out, if it cannot (unrelated data, split brain, a Primary as target). */
@@ -1035,19 +1083,15 @@ public final class ResourceConductor implements AutoCloseable {
             return Optional.of("volume " + number + ": unrelated data, aborting (" + decision.logLine() + ")");
         }
         if (decision instanceof SyncDecision.SplitBrain) {
-            config.handler("split-brain").ifPresent(command ->
-                handlers.invoke("split-brain", command, environment(local)));
             return Optional.of("volume " + number + ": split brain detected, dropping the connection ("
                 + decision.logLine() + "); recover with 'connect --discard-my-data' on the node whose changes "
                 + "are to be discarded");
         }
         if (decision.isSyncTarget() && role == Role.PRIMARY) {
-            return Optional.of("volume " + number + ": this Primary would become sync target (rr-conflict "
-                + peer.connection.net().rrConflict() + ")");
-        }
-        if (decision.isSyncSource() && !local.state().isAtLeast(DiskState.CONSISTENT)) {
-            return Optional.of("volume " + number + ": would become sync source with " + local.state().drbdName()
-                + " data");
+            // rr-conflict violently: resyncing onto a Primary in use could overwrite its newer writes with older
+            // resync data; this replicator refuses it rather than risk that.
+            return Optional.of("volume " + number + ": this Primary would become sync target; resyncing onto a "
+                + "Primary in use is not supported (rr-conflict violently); demote it and connect again");
         }
         return Optional.empty();
     }
@@ -1297,15 +1341,9 @@ public final class ResourceConductor implements AutoCloseable {
         return algorithm.filter(name -> !name.isBlank()).map(BlockDigest::of).orElse(null);
     }
 
-    /** How fast a resync or verify of {@code local} may request. */
-    private Pacer pacerFor(VolumeRuntime local, NetConfig net) {
-        long bytesPerSecond = 100L << 20;
-        long[] last = {System.nanoTime()};
-        return (now, inFlight, cameBack) -> {
-            long elapsed = Math.max(0, now - last[0]);
-            last[0] = now;
-            return bytesPerSecond * Math.min(elapsed, 1_000_000_000L) / 1_000_000_000L;
-        };
+    /** How fast a resync or verify of {@code local} may request: DRBD's fixed rate or dynamic controller. */
+    private static Pacer pacerFor(VolumeRuntime local, NetConfig net) {
+        return new ResyncController(local.config().resync(), net.maxBuffers())::bytesToRequest;
     }
 
     /** The peer slots of peers other than {@code except} that are not connected. */
