@@ -107,6 +107,21 @@ class ResyncIT {
         }
     }
 
+    @Test
+    void aheadBehind_pullAheadResyncsWhatThePeerMissedOnceTheCongestionDrains() throws Exception {
+        try (TestCluster cluster = TestCluster.builder(folder).size("64M").diskOptions(PeerClusters.FAST_RESYNC)
+            .protocol(io.replicator.core.config.Protocol.A)
+            .netOptions("on-congestion pull-ahead; congestion-fill 64k;").build()) {
+            cluster.bootstrap("alpha");
+            WriteWorkload workload = WriteWorkload.withRandomSeed(PeerClusters.BLOCK, 16384, 16);
+            System.out.println("seed " + workload.seed());
+            PeerClusters.write(cluster, "alpha", workload, 4000);
+            awaitUpToDate(cluster, "bravo");
+            ReplicationIT.awaitIdentical(cluster, "alpha", "bravo");
+            assertThat(cluster.logTail("alpha", 1000)).contains("congestion toward bravo drained");
+        }
+    }
+
     /** Waits until {@code node}'s disk and its peer's are UpToDate and the connection replicates. */
     static void awaitUpToDate(TestCluster cluster, String node) {
         cluster.waitFor(node, StatusProbe.DSTATE, out -> out.equals("UpToDate/UpToDate\n"), SYNC_TIMEOUT);

@@ -864,8 +864,41 @@ public final class ResourceConductor implements AutoCloseable {
 
         @Override
         public Optional<ReplicaTarget> replicaTarget() {
-            return peer.replicating ? Optional.of(replicaTarget) : Optional.empty();
+            return peer.replicating ? Optional.of(behindTarget) : Optional.empty();
         }
+
+        /** Applies like {@link #replicaTarget}, and records what an Ahead peer did not send in its slot (Behind). */
+        private final ReplicaTarget behindTarget = new ReplicaTarget() {
+            @Override
+            public void write(int volume, long offset, ByteBuf data) throws IOException {
+                replicaTarget.write(volume, offset, data);
+            }
+
+            @Override
+            public void zero(int volume, long offset, long length) throws IOException {
+                replicaTarget.zero(volume, offset, length);
+            }
+
+            @Override
+            public void flush(int volume) throws IOException {
+                replicaTarget.flush(volume);
+            }
+
+            @Override
+            public void flushAll() throws IOException {
+                replicaTarget.flushAll();
+            }
+
+            @Override
+            public void markOutOfSync(int volume, long offset, long length) {
+                volume(volume).flatMap(VolumeRuntime::disk).ifPresent(disk -> {
+                    int slot = slotOf(disk, peer.nodeId());
+                    if (slot >= 0 && offset + length <= disk.data().sizeBytes()) {
+                        disk.markOutOfSync(slot, offset, length);
+                    }
+                });
+            }
+        };
 
         @Override
         public boolean diskFlushes() {
@@ -1263,7 +1296,8 @@ public final class ResourceConductor implements AutoCloseable {
         AttachedDisk disk = local.disk().orElseThrow();
         int slot = slotOf(disk, peer.nodeId());
         ResyncSource side = sync.sourceSide;
-        disk.bitmaps().bitmap(slot).clearAll();
+        // Every requested block was acknowledged and cleared; bits still set were marked since (the peer went Ahead
+        // again) and wait for the next resync.
         writeMetadata(local, superblock -> superblock.withFlag(MetadataFlag.CRASHED_PRIMARY, false)
             .withGenerationIds(superblock.generationIds().resyncFinishedAsSource(slot)));
         persistBitmap(local);
@@ -1314,6 +1348,12 @@ public final class ResourceConductor implements AutoCloseable {
                     }
                 }
             }
+            for (PeerRuntime peer : peers.values()) {
+                if (peer.ahead && peer.replicating
+                    && transferLog.unackedBytes(peer.nodeId()) <= peer.connection.net().congestionFillBytes() / 2) {
+                    owner.execute(() -> leaveAhead(peer));
+                }
+            }
             long now = System.nanoTime();
             if (active && now - lastLazyWriteout >= LAZY_BITMAP_NANOS) {
                 lastLazyWriteout = now;
@@ -1322,6 +1362,28 @@ public final class ResourceConductor implements AutoCloseable {
         } catch (RuntimeException failure) {
             LOG.log(System.Logger.Level.ERROR, "{0}: resync step failed", config.name(), failure);
         }
+    }
+
+    /**
+     * The congestion toward an Ahead peer has drained: writes go to it again, and what it missed meanwhile (marked in
+     * our bitmap) is resynced, Ahead → SyncSource → Established as in DRBD.
+     */
+    private void leaveAhead(PeerRuntime peer) {
+        PeerSender sender = peer.sender;
+        if (!peer.ahead || !peer.replicating || sender == null
+            || peer.syncs.values().stream().anyMatch(sync -> sync.state != ReplicationState.ESTABLISHED)) {
+            return;
+        }
+        transferLog.resume(peer.nodeId());
+        LOG.log(System.Logger.Level.INFO, "{0}: congestion toward {1} drained; resyncing what it missed",
+            config.name(), peer.host.name());
+        for (VolumeRuntime volume : volumes) {
+            if (volume.disk().isPresent()) {
+                sender.sendSync(SyncMessage.of(SyncMessage.Kind.BECOME_TARGET, volume.config().number(), 0, 0, 0));
+                startAsSource(peer, volume, false);
+            }
+        }
+        notifyListeners();
     }
 
     /** The transfer log holds ranges against application writes while a resync or verify reads them. */
