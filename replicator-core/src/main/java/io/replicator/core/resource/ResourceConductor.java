@@ -114,6 +114,10 @@ public final class ResourceConductor implements AutoCloseable {
     private boolean discardMyData;
     /** Runs the resync and verify steps (every 100 ms) and their disk reads, off the owner thread. */
     private final ScheduledExecutorService resyncThread;
+    /** Answers resync-after's question: is device (resource, volume) of this node resyncing? */
+    private volatile java.util.function.BiPredicate<String, Integer> resyncActivity;
+    /** Bytes of application writes applied to this node's disks since the last resync step (c-min-rate). */
+    private final java.util.concurrent.atomic.AtomicLong applicationBytes = new java.util.concurrent.atomic.AtomicLong();
     /** {@code pause-sync} on this node; owner thread. */
     private volatile boolean userPausedSync;
     /** Where the last verify of each volume stopped, so that a verify without a start resumes there. */
@@ -144,6 +148,7 @@ public final class ResourceConductor implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        this.resyncActivity = (resource, volume) -> resource.equals(config.name()) && resyncing(volume);
         this.resyncThread = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "resource " + config.name() + " resync");
             thread.setDaemon(true);
@@ -871,6 +876,7 @@ public final class ResourceConductor implements AutoCloseable {
         private final ReplicaTarget behindTarget = new ReplicaTarget() {
             @Override
             public void write(int volume, long offset, ByteBuf data) throws IOException {
+                applicationBytes.addAndGet(data.readableBytes());
                 replicaTarget.write(volume, offset, data);
             }
 
@@ -1120,12 +1126,6 @@ public final class ResourceConductor implements AutoCloseable {
                 + decision.logLine() + "); recover with 'connect --discard-my-data' on the node whose changes "
                 + "are to be discarded");
         }
-        if (decision.isSyncTarget() && role == Role.PRIMARY) {
-            // rr-conflict violently: resyncing onto a Primary in use could overwrite its newer writes with older
-            // resync data; this replicator refuses it rather than risk that.
-            return Optional.of("volume " + number + ": this Primary would become sync target; resyncing onto a "
-                + "Primary in use is not supported (rr-conflict violently); demote it and connect again");
-        }
         return Optional.empty();
     }
 
@@ -1227,9 +1227,12 @@ public final class ResourceConductor implements AutoCloseable {
             sync.state = ReplicationState.SYNC_SOURCE;
             refreshPausedState(sync);
         } else {
+            // A Primary target (rr-conflict violently) writes the volume itself: answers are applied under the
+            // transfer log's range hold and dropped when one of its writes overtook the request.
             ResyncTargetJob job = new ResyncTargetJob(number, disk.bitmaps().bitmap(slot), disk.data(),
                 digestOf(net.csumsAlg()), pacerFor(local.get(), net), sender::sendSync, System::nanoTime,
-                maxInFlight, () -> owner.execute(() -> finishAsTarget(peer, number)));
+                maxInFlight, () -> owner.execute(() -> finishAsTarget(peer, number)),
+                role == Role.PRIMARY ? rangeLock : RangeLock.NONE);
             if (userPausedSync) {
                 job.pause(ResyncTargetJob.PauseReason.USER, true);
             }
@@ -1339,6 +1342,25 @@ public final class ResourceConductor implements AutoCloseable {
                     ResyncTargetJob job = sync.target;
                     if (job != null) {
                         active = true;
+                        Optional<VolumeRuntime> local = volume(sync.volume);
+                        boolean waiting = local.isPresent() && waitsForResyncAfter(local.get());
+                        if (waiting != job.pauseReasons().contains(ResyncTargetJob.PauseReason.DEPENDENCY)) {
+                            job.pause(ResyncTargetJob.PauseReason.DEPENDENCY, waiting);
+                            sync.pausedByDependency = waiting;
+                            owner.execute(() -> {
+                                refreshPausedState(sync);
+                                notifyListeners();
+                            });
+                        }
+                        long foreign = applicationBytes.getAndSet(0);
+                        long rate = job.progress().rateKiBPerSec(System.nanoTime()).orElse(0) * 1024;
+                        long minRate = local.map(v -> v.config().resync().cMinRateBytesPerSec()).orElse(0L);
+                        if (ResyncController.shouldThrottle(minRate, foreign, false, rate)) {
+                            // c-min-rate: the application is busy on this disk and the resync runs above its
+                            // minimum: skip this step's requests in its favour.
+                            job.checkFinished();
+                            continue;
+                        }
                         job.step();
                         job.checkFinished();
                     }
@@ -1384,6 +1406,47 @@ public final class ResourceConductor implements AutoCloseable {
             }
         }
         notifyListeners();
+    }
+
+    /**
+     * Whether {@code local}'s {@code resync-after} names a device of this node that is still resyncing: then its own
+     * resync waits (PausedSyncT, {@code resync-suspended:dependency}).
+     */
+    private boolean waitsForResyncAfter(VolumeRuntime local) {
+        Optional<String> after = local.config().resync().resyncAfter();
+        if (after.isEmpty() || after.get().isBlank() || after.get().equals("-1")) {
+            return false;
+        }
+        String[] parts = after.get().split("/", 2);
+        int volume = parts.length > 1 ? parseVolume(parts[1]) : 0;
+        return resyncActivity.test(parts[0], volume);
+    }
+
+    private static int parseVolume(String text) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException notNumber) {
+            return -1;
+        }
+    }
+
+    /** Whether volume {@code volume} of this resource is resyncing with any peer now (for resync-after). Any thread. */
+    public boolean resyncing(int volume) {
+        for (PeerRuntime peer : peers.values()) {
+            VolumeSync sync = peer.syncs.get(volume);
+            if (sync != null && sync.resyncing()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Tells this resource how to ask whether another device of the node resyncs ({@code resync-after}): the daemon
+     * passes a lookup over all its resources.
+     */
+    public void resyncActivity(java.util.function.BiPredicate<String, Integer> activity) {
+        this.resyncActivity = activity;
     }
 
     /** The transfer log holds ranges against application writes while a resync or verify reads them. */
@@ -1519,7 +1582,7 @@ public final class ResourceConductor implements AutoCloseable {
 
     /** Shows PausedSync* while any pause flag (ours or the peer's) holds a running resync. */
     private void refreshPausedState(VolumeSync sync) {
-        boolean paused = userPausedSync || sync.pausedByPeer;
+        boolean paused = userPausedSync || sync.pausedByPeer || sync.pausedByDependency;
         if (sync.state == ReplicationState.SYNC_SOURCE && paused) {
             sync.state = ReplicationState.PAUSED_SYNC_S;
         } else if (sync.state == ReplicationState.PAUSED_SYNC_S && !paused) {
@@ -1628,6 +1691,15 @@ public final class ResourceConductor implements AutoCloseable {
     private final class Outbox implements ReplicationOutbox {
         @Override
         public void sendWrite(int peer, WriteRequest request, int dpFlags) {
+            PeerRuntime runtime = peersByNode[peer];
+            if (runtime != null && !runtime.syncs.isEmpty()) {
+                VolumeSync sync = runtime.syncs.get(request.volume());
+                ResyncTargetJob job = sync == null ? null : sync.target;
+                if (job != null) {
+                    job.applicationWrite(request.offset(), request.length());
+                    applicationBytes.addAndGet(request.length());
+                }
+            }
             PeerSender sender = senderOf(peer);
             if (sender != null) {
                 boolean protocolA = (dpFlags & (DpFlags.SEND_RECEIVE_ACK | DpFlags.SEND_WRITE_ACK)) == 0;

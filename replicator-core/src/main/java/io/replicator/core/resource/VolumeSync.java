@@ -28,6 +28,8 @@ final class VolumeSync {
     volatile OnlineVerify verify;
     /** The peer paused the resync ({@code pause-sync} there). */
     volatile boolean pausedByPeer;
+    /** The resync waits for the device its {@code resync-after} names. */
+    volatile boolean pausedByDependency;
     /** When the resync started (System.nanoTime), for the log line at the end. */
     long startedNanos;
 
@@ -68,6 +70,9 @@ final class VolumeSync {
         if (pausedByPeer) {
             reasons.add("peer");
         }
+        if (pausedByDependency) {
+            reasons.add("dependency");
+        }
         return reasons;
     }
 
@@ -87,6 +92,7 @@ final class VolumeSync {
         bitmapSent = false;
         bitmapReceived = false;
         pausedByPeer = false;
+        pausedByDependency = false;
         state = ReplicationState.ESTABLISHED;
     }
 }

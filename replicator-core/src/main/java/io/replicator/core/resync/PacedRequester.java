@@ -25,6 +25,8 @@ abstract class PacedRequester {
     private final Map<Long, long[]> inFlight = new HashMap<>();
     /** In-flight ranges by first block → end block, so a new pass does not ask twice. */
     private final TreeMap<Long, Long> inFlightBlocks = new TreeMap<>();
+    /** Requests overtaken by an application write to their range ({@link #markStale}). */
+    private final java.util.Set<Long> stale = new java.util.HashSet<>();
     private long inFlightBytes;
     private long cameBack;
     private long budget;
@@ -86,6 +88,24 @@ abstract class PacedRequester {
             cameBack += range[1];
         }
         return range;
+    }
+
+    /**
+     * Marks every request in flight that overlaps {@code [offset, offset + length)} stale: an application write here
+     * went to the peer after the request, so the peer's answer may predate it (a Primary sync target).
+     */
+    final synchronized void markStale(long offset, long length) {
+        for (Map.Entry<Long, long[]> entry : inFlight.entrySet()) {
+            long[] range = entry.getValue();
+            if (range[0] < offset + length && offset < range[0] + range[1]) {
+                stale.add(entry.getKey());
+            }
+        }
+    }
+
+    /** Whether request {@code id} was overtaken by an application write (and forgets it). */
+    final synchronized boolean takeStale(long id) {
+        return stale.remove(id);
     }
 
     /** Whether block {@code block} is inside a request in flight; if so, the end of that request (else -1). */

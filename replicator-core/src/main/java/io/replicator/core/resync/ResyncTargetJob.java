@@ -39,6 +39,7 @@ public final class ResyncTargetJob extends PacedRequester {
 
     private final DirtyBitmap bits;
     private final Volume data;
+    private final RangeLock lock;
     private final BlockDigest csums;
     private final Consumer<SyncMessage> send;
     private final Runnable onFinished;
@@ -62,13 +63,34 @@ public final class ResyncTargetJob extends PacedRequester {
     public ResyncTargetJob(int volume, DirtyBitmap bits, Volume data, BlockDigest csums, Pacer pacer,
                            Consumer<SyncMessage> send, LongSupplier clock, long maxInFlightBytes,
                            Runnable onFinished) {
+        this(volume, bits, data, csums, pacer, send, clock, maxInFlightBytes, onFinished, RangeLock.NONE);
+    }
+
+    /**
+     * A job whose node may write the volume itself (a Primary sync target, rr-conflict {@code violently}): answers
+     * are written while {@code lock} holds their range against the application's writes, and an answer whose request
+     * was overtaken by an application write ({@link #applicationWrite}) is dropped and asked for again, so older
+     * resync data never overwrites a newer write.
+     */
+    public ResyncTargetJob(int volume, DirtyBitmap bits, Volume data, BlockDigest csums, Pacer pacer,
+                           Consumer<SyncMessage> send, LongSupplier clock, long maxInFlightBytes,
+                           Runnable onFinished, RangeLock lock) {
         super(volume, data.sizeBytes(), pacer, clock, maxInFlightBytes);
+        this.lock = lock;
         this.bits = bits;
         this.data = data;
         this.csums = csums;
         this.send = send;
         this.onFinished = onFinished;
         this.progress = new SyncProgress(bits.cardinality() * DirtyBitmap.BLOCK_BYTES, clock.getAsLong());
+    }
+
+    /**
+     * This node sent an application write of the range to the source: requests in flight over it are stale. Called
+     * in the order the writes go to the peer (under the transfer log's lock).
+     */
+    public void applicationWrite(long offset, long length) {
+        markStale(offset, length);
     }
 
     /** Progress for status. */
@@ -205,6 +227,18 @@ public final class ResyncTargetJob extends PacedRequester {
                 + " does not answer a request in flight (#" + id + ")");
         }
         try {
+            lock.lock(volume, offset, range[1]);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            if (takeStale(id)) {
+                // An application write of ours overtook the request: this answer may be older. The bits stay set;
+                // the next pass asks again, after the source applied our write.
+                afterAnswer();
+                return;
+            }
             data.write(payload, offset);
         } catch (IOException failure) {
             synchronized (this) {
@@ -212,6 +246,8 @@ public final class ResyncTargetJob extends PacedRequester {
             }
             send.accept(SyncMessage.of(SyncMessage.Kind.NEG_WRITE_ACK, volume, offset, (int) range[1], id));
             throw failure;
+        } finally {
+            lock.unlock(volume, offset, range[1]);
         }
         completed(range, id, true);
     }
@@ -220,6 +256,10 @@ public final class ResyncTargetJob extends PacedRequester {
     public void onReply(SyncMessage reply) {
         long[] range = answered(reply.id());
         if (range == null) {
+            return;
+        }
+        if (takeStale(reply.id())) {
+            afterAnswer();
             return;
         }
         boolean inSync = reply.kind() == SyncMessage.Kind.IN_SYNC;
