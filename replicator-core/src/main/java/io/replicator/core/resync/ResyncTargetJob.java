@@ -149,8 +149,12 @@ public final class ResyncTargetJob extends PacedRequester {
                     continue;
                 }
                 long limit = Math.min(blocks, start + Math.max(1, maxBytes / DirtyBitmap.BLOCK_BYTES));
-                long end = Math.min(bits.nextClearBit(start), nextInFlightStart(start + 1, limit));
-                end = Math.min(end, limit);
+                // Bounded scan: nextClearBit would run to the end of a fully dirty bitmap for every request.
+                long stop = Math.min(nextInFlightStart(start + 1, limit), limit);
+                long end = start;
+                while (end < stop && bits.get(end)) {
+                    end++;
+                }
                 if (end <= start) {
                     // Cleared since nextSetBit (by another thread): never send an empty request.
                     cursor = start + 1;
