@@ -108,6 +108,11 @@ abstract class PacedRequester {
         return stale.remove(id);
     }
 
+    /** The range {offset, length} of request {@code id} if it is in flight (it stays in flight), else null. */
+    final synchronized long[] inFlightRange(long id) {
+        return inFlight.get(id);
+    }
+
     /** Whether block {@code block} is inside a request in flight; if so, the end of that request (else -1). */
     final synchronized long inFlightEnd(long block) {
         Map.Entry<Long, Long> floor = inFlightBlocks.floorEntry(block);

@@ -171,8 +171,17 @@ public final class ResyncTargetJob extends PacedRequester {
                     continue;
                 }
                 long limit = Math.min(blocks, start + Math.max(1, maxBytes / DirtyBitmap.BLOCK_BYTES));
-                long end = Math.min(bits.nextClearBit(start), nextInFlightStart(start + 1, limit));
-                end = Math.min(end, limit);
+                // Bounded scan: nextClearBit would run to the end of a fully dirty bitmap for every request.
+                long stop = Math.min(nextInFlightStart(start + 1, limit), limit);
+                long end = start;
+                while (end < stop && bits.get(end)) {
+                    end++;
+                }
+                if (end <= start) {
+                    // Cleared since nextSetBit (by another thread): never send an empty request.
+                    cursor = start + 1;
+                    continue;
+                }
                 cursor = end;
                 return new long[] {DirtyBitmap.offsetBytesOf(start), bytesOf(start, end)};
             }
@@ -216,9 +225,10 @@ public final class ResyncTargetJob extends PacedRequester {
      * @throws IOException if the local write failed (a negative ack went to the source; the blocks stay marked)
      */
     public void onData(long offset, long id, ByteBuf payload) throws IOException {
-        long[] range = answered(id);
+        // The range stays in flight until its bits are cleared (see completed), so a concurrent pass cannot see it.
+        long[] range = inFlightRange(id);
         if (range == null || range[0] != offset || range[1] != payload.readableBytes()) {
-            if (range != null) {
+            if (range != null && answered(id) != null) {
                 synchronized (this) {
                     failedBytes += range[1];
                 }
@@ -236,13 +246,16 @@ public final class ResyncTargetJob extends PacedRequester {
             if (takeStale(id)) {
                 // An application write of ours overtook the request: this answer may be older. The bits stay set;
                 // the next pass asks again, after the source applied our write.
+                answered(id);
                 afterAnswer();
                 return;
             }
             data.write(payload, offset);
         } catch (IOException failure) {
             synchronized (this) {
-                failedBytes += range[1];
+                if (answered(id) != null) {
+                    failedBytes += range[1];
+                }
             }
             send.accept(SyncMessage.of(SyncMessage.Kind.NEG_WRITE_ACK, volume, offset, (int) range[1], id));
             throw failure;
@@ -254,15 +267,18 @@ public final class ResyncTargetJob extends PacedRequester {
 
     /** The source found request {@code id} in sync ({@code csums-alg}) or could not read it ({@code ok} false). */
     public void onReply(SyncMessage reply) {
-        long[] range = answered(reply.id());
+        boolean inSync = reply.kind() == SyncMessage.Kind.IN_SYNC;
+        long[] range = inSync ? inFlightRange(reply.id()) : answered(reply.id());
         if (range == null) {
             return;
         }
         if (takeStale(reply.id())) {
+            if (inSync) {
+                answered(reply.id());
+            }
             afterAnswer();
             return;
         }
-        boolean inSync = reply.kind() == SyncMessage.Kind.IN_SYNC;
         synchronized (this) {
             if (inSync) {
                 sameCsumBytes += range[1];
@@ -278,9 +294,15 @@ public final class ResyncTargetJob extends PacedRequester {
         }
     }
 
+    /** Clears the range's bits and only then lets it leave the in-flight set, atomically for {@link #nextRange}. */
     private void completed(long[] range, long id, boolean ack) {
         long first = DirtyBitmap.blockOf(range[0]);
-        bits.clearRange(first, DirtyBitmap.blocksFor(range[0] + range[1]));
+        synchronized (this) {
+            if (answered(id) == null) {
+                return; // answered twice concurrently: the other answer completed it
+            }
+            bits.clearRange(first, DirtyBitmap.blocksFor(range[0] + range[1]));
+        }
         if (ack) {
             send.accept(SyncMessage.of(SyncMessage.Kind.WRITE_ACK, volume, range[0], (int) range[1], id));
         }

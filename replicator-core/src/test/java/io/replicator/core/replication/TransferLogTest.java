@@ -221,4 +221,72 @@ class TransferLogTest {
         log.checkTimeouts();
         assertThat(outbox.drops).singleElement().asString().contains("ko-count");
     }
+
+    @Test
+    void lockRangeWaitsForAnOverlappingWriteInFlight() throws Exception {
+        log.addPeer(1, PeerPolicy.of(Protocol.C));
+        WriteRequest request = write(8192);
+        CompletableFuture<Void> locked = CompletableFuture.runAsync(() -> lockRange(4096, 8192));
+        Thread.sleep(100);
+        assertThat(locked).as("the write is still in flight").isNotDone();
+
+        log.localCompleted(request, null);
+        Thread.sleep(50);
+        assertThat(locked).as("the peer has not acknowledged it yet").isNotDone();
+        log.writeAck(1, request.id());
+        locked.get(5, TimeUnit.SECONDS);
+        log.unlockRange(0, 4096, 8192);
+    }
+
+    @Test
+    void aSubmitOverlappingALockedRangeWaitsForUnlockRange() throws Exception {
+        log.addPeer(1, PeerPolicy.of(Protocol.C));
+        log.lockRange(0, 0, 16384);
+        CompletableFuture<WriteRequest> submitted = CompletableFuture.supplyAsync(() -> writeUnchecked(12288));
+        Thread.sleep(100);
+        assertThat(submitted).isNotDone();
+        assertThat(outbox.sent).isEmpty();
+
+        log.unlockRange(0, 0, 16384);
+        WriteRequest request = submitted.get(5, TimeUnit.SECONDS);
+        assertThat(request.offset()).isEqualTo(12288);
+        assertThat(outbox.sent).containsExactly("write 1 @12288 e1");
+    }
+
+    @Test
+    void writesAndLocksThatDoNotOverlapProceed() throws Exception {
+        log.addPeer(1, PeerPolicy.of(Protocol.C));
+        WriteRequest inFlight = write(0);
+        log.lockRange(0, 4096, 4096);
+        log.lockRange(1, 0, 4096); // another volume
+        WriteRequest next = write(8192);
+
+        assertThat(outbox.sent).containsExactly("write 1 @0 e1", "write 1 @8192 e1");
+        assertThat(next.completion()).isNotDone();
+        assertThat(inFlight.completion()).isNotDone();
+        log.unlockRange(0, 4096, 4096);
+        log.unlockRange(1, 0, 4096);
+    }
+
+    @Test
+    void unlockRangeOfARangeNotLockedIsAnError() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> log.unlockRange(0, 0, 4096))
+            .isInstanceOf(IllegalStateException.class);
+    }
+
+    private void lockRange(long offset, long length) {
+        try {
+            log.lockRange(0, offset, length);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private WriteRequest writeUnchecked(long offset) {
+        try {
+            return write(offset);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
