@@ -124,7 +124,8 @@ class ResyncIT {
 
     /** Waits until {@code node}'s disk and its peer's are UpToDate and the connection replicates. */
     static void awaitUpToDate(TestCluster cluster, String node) {
-        cluster.waitFor(node, StatusProbe.DSTATE, out -> out.equals("UpToDate/UpToDate\n"), SYNC_TIMEOUT);
+        cluster.waitFor(node, StatusProbe.DSTATE,
+            out -> !out.isBlank() && out.lines().allMatch("UpToDate/UpToDate"::equals), SYNC_TIMEOUT);
         cluster.awaitReplicating(node, SYNC_TIMEOUT);
     }
 }

@@ -330,4 +330,39 @@ class ResyncTargetJobTest {
         assertThat(sent).extracting(SyncMessage::kind).contains(Kind.NEG_WRITE_ACK);
         assertThat(job.failedBytes()).isEqualTo(BLOCK);
     }
+
+    @Test
+    void shouldDropAnAnswerOvertakenByAnApplicationWriteAndAskAgain() throws Exception {
+        setUp(MIB);
+        bits.setRange(0, 2);
+        start(null, 8L * MIB).step();
+        SyncMessage first = requests().get(0);
+        volume.write(filled(BLOCK, 9), BLOCK);
+        job.applicationWrite(BLOCK, BLOCK);
+
+        job.onData(first.offset(), first.id(), filled(first.length(), 7));
+
+        assertThat(Arrays.copyOfRange(volume.bytes(), BLOCK, 2 * BLOCK)).containsOnly((byte) 9);
+        assertThat(bits.cardinality()).isEqualTo(2);
+        assertThat(sent).noneMatch(m -> m.kind() == Kind.WRITE_ACK);
+        assertThat(finishedRuns.get()).isZero();
+        job.step();
+        SyncMessage again = requests().get(requests().size() - 1);
+        assertThat(again.id()).isNotEqualTo(first.id());
+        assertThat(again.offset()).isEqualTo(first.offset());
+        job.onData(again.offset(), again.id(), filled(again.length(), 9));
+        assertThat(bits.cardinality()).isZero();
+        assertThat(finishedRuns.get()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldKeepAnswersWhoseRangeNoApplicationWriteTouched() throws Exception {
+        setUp(MIB);
+        bits.setRange(0, 2);
+        start(null, 8L * MIB).step();
+        SyncMessage first = requests().get(0);
+        job.applicationWrite(8L * BLOCK, BLOCK);
+        job.onData(first.offset(), first.id(), filled(first.length(), 7));
+        assertThat(bits.cardinality()).isZero();
+    }
 }
