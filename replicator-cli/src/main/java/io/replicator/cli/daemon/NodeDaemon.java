@@ -115,6 +115,14 @@ public final class NodeDaemon implements AutoCloseable {
                 + " over NBD: " + failure.getMessage());
         }
         conductor.addListener(events::changed);
+        // resync-after may name a device of another resource on this node.
+        conductor.resyncActivity((resource, volume) -> {
+            ResourceConductor other;
+            synchronized (this) {
+                other = resources.get(resource);
+            }
+            return other != null && other.resyncing(volume);
+        });
         resources.put(name, conductor);
         events.changed(conductor);
         return Optional.of(conductor);
