@@ -32,6 +32,9 @@ class ResyncIT {
             cluster.awaitReplicating("alpha", PeerClusters.CONNECT_TIMEOUT);
             assertThat(cluster.dstate("alpha")).startsWith("Inconsistent/Inconsistent");
             cluster.primary("alpha", true);
+            var waited = cluster.require("bravo", "wait-sync", "--timeout", "120", TestCluster.RESOURCE);
+            System.out.println(waited.out());
+            assertThat(cluster.dstate("bravo")).isEqualTo("UpToDate/UpToDate\n");
             awaitUpToDate(cluster, "bravo");
             ReplicationIT.awaitIdentical(cluster, "alpha", "bravo");
             assertThat(cluster.logTail("bravo", 400)).contains("resync done as SyncTarget");
