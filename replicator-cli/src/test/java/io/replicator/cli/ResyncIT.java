@@ -20,6 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(300)
 class ResyncIT {
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(120);
+    /** A fixed, moderate rate, so that a resync lasts long enough to interrupt. */
+    private static final String STEADY = "c-plan-ahead 0; resync-rate 100M;";
 
     @TempDir
     Path folder;
@@ -123,6 +125,95 @@ class ResyncIT {
             ReplicationIT.awaitIdentical(cluster, "alpha", "bravo");
             assertThat(cluster.logTail("alpha", 1000)).contains("congestion toward bravo drained");
         }
+    }
+
+    @Test
+    void resyncInterruptVariants_theTargetCrashesMidResync_andResumes() throws Exception {
+        try (TestCluster cluster = TestCluster.builder(folder).size("512M").diskOptions(STEADY).build()) {
+            cluster.createMd();
+            cluster.up();
+            cluster.awaitReplicating("alpha", PeerClusters.CONNECT_TIMEOUT);
+            cluster.primary("alpha", true);
+            cluster.waitFor("bravo", s -> s.contains("SyncTarget") && s.contains("done:"), SYNC_TIMEOUT);
+            Thread.sleep(1000);
+            cluster.kill9("bravo");
+            cluster.restart("bravo");
+            cluster.up("bravo");
+            assertThat(cluster.dstate("bravo")).startsWith("Inconsistent");
+            awaitUpToDate(cluster, "bravo");
+            ReplicationIT.awaitIdentical(cluster, "alpha", "bravo");
+            assertThat(cluster.logTail("bravo", 600)).contains("use-bitmap");
+        }
+    }
+
+    @Test
+    void resyncInterruptVariants_theSourceCrashesMidResync_andTheTargetStaysInconsistent() throws Exception {
+        try (TestCluster cluster = TestCluster.builder(folder).size("512M").diskOptions(STEADY).build()) {
+            cluster.createMd();
+            cluster.up();
+            cluster.awaitReplicating("alpha", PeerClusters.CONNECT_TIMEOUT);
+            cluster.primary("alpha", true);
+            cluster.waitFor("bravo", s -> s.contains("SyncTarget") && s.contains("done:"), SYNC_TIMEOUT);
+            cluster.kill9("alpha");
+            PeerClusters.awaitCstate(cluster, "bravo", "Connecting", PeerClusters.CONNECT_TIMEOUT);
+            assertThat(cluster.dstate("bravo")).startsWith("Inconsistent");
+            // Inconsistent data cannot be promoted without --force.
+            assertThat(cluster.run("bravo", "primary", TestCluster.RESOURCE).ok()).isFalse();
+            cluster.restart("alpha");
+            cluster.up("alpha");
+            awaitUpToDate(cluster, "bravo");
+            ReplicationIT.awaitIdentical(cluster, "alpha", "bravo");
+        }
+    }
+
+    @Test
+    void resyncAfterPrimaryCrash_theCrashedPrimaryIsSourceOfItsActivityLogOnly() throws Exception {
+        try (TestCluster cluster = TestCluster.builder(folder).size("256M").diskOptions(PeerClusters.FAST_RESYNC
+            + " al-extents 7;").build()) {
+            cluster.bootstrap("alpha");
+            WriteWorkload workload = WriteWorkload.withRandomSeed(PeerClusters.BLOCK, 65536, 8);
+            System.out.println("seed " + workload.seed());
+            PeerClusters.write(cluster, "alpha", workload, 2000);
+            cluster.kill9("alpha");
+            PeerClusters.awaitCstate(cluster, "bravo", "Connecting", PeerClusters.CONNECT_TIMEOUT);
+            cluster.restart("alpha");
+            cluster.up("alpha");
+            awaitUpToDate(cluster, "bravo");
+            ReplicationIT.awaitIdentical(cluster, "alpha", "bravo");
+            String log = cluster.logTail("alpha", 600);
+            // Equal current ids, alpha crashed as Primary: it is the source (rule both-off / crashed-primary).
+            assertThat(log).contains("source-use-bitmap").contains("resync done as SyncSource");
+            // At most al-extents (7) x 4 MiB were marked by the activity-log replay.
+            java.util.regex.Matcher sent = java.util.regex.Pattern.compile("sent bitmap \\((\\d+) KiB marked\\)")
+                .matcher(log);
+            assertThat(sent.find()).isTrue();
+            assertThat(Long.parseLong(sent.group(1))).isPositive().isLessThanOrEqualTo(7 * 4096);
+        }
+    }
+
+    @Test
+    void resync_threeNodes_bothReturningSecondariesCatchUp() throws Exception {
+        try (TestCluster cluster = TestCluster.builder(folder).nodes(3).size("64M")
+            .diskOptions(PeerClusters.FAST_RESYNC).build()) {
+            cluster.bootstrap("alpha");
+            cluster.require("bravo", "disconnect", TestCluster.RESOURCE);
+            cluster.require("charlie", "disconnect", TestCluster.RESOURCE);
+            WriteWorkload workload = WriteWorkload.withRandomSeed(PeerClusters.BLOCK, 16384, 4);
+            System.out.println("seed " + workload.seed());
+            PeerClusters.write(cluster, "alpha", workload, 500);
+            cluster.require("bravo", "connect", TestCluster.RESOURCE);
+            cluster.require("charlie", "connect", TestCluster.RESOURCE);
+            awaitUpToDate3(cluster, "bravo");
+            awaitUpToDate3(cluster, "charlie");
+            ReplicationIT.awaitIdentical(cluster, "alpha", "bravo");
+            ReplicationIT.awaitIdentical(cluster, "alpha", "charlie");
+        }
+    }
+
+    private static void awaitUpToDate3(TestCluster cluster, String node) {
+        cluster.waitFor(node, s -> s.contains("disk:UpToDate") && !s.contains("Inconsistent")
+            && !s.contains("Sync"), SYNC_TIMEOUT);
+        cluster.awaitReplicating(node, SYNC_TIMEOUT);
     }
 
     /** Waits until {@code node}'s disk and its peer's are UpToDate and the connection replicates. */

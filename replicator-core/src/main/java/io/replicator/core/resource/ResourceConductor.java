@@ -1027,6 +1027,16 @@ public final class ResourceConductor implements AutoCloseable {
                 refuse(peer, problem.get());
                 return;
             }
+            Optional<PeerRuntime> busy = syncingAsTargetWith(local.config().number(), peer);
+            if (outcome.decision().isSyncTarget() && busy.isPresent()) {
+                // One source at a time: two sources would each finish on their own and declare the data UpToDate
+                // while the other still copies. Come back once this resync is done (then, most likely, no-sync).
+                String reason = "volume " + local.config().number() + " is resyncing from " + busy.get().host.name()
+                    + "; connecting to " + peer.host.name() + " again afterwards";
+                LOG.log(System.Logger.Level.INFO, "{0}: {1}", config.name(), reason);
+                sender.close(reason);
+                return;
+            }
             decisions.put(local, outcome.decision());
         }
         peer.replicating = true;
@@ -1276,6 +1286,10 @@ public final class ResourceConductor implements AutoCloseable {
             sync.state = ReplicationState.ESTABLISHED;
             notifyListeners();
             return;
+        }
+        if (syncingAsTargetWith(number, peer).isPresent()) {
+            throw new IllegalStateException("volume " + number + " finished a resync from " + peer.host.name()
+                + " while another runs");
         }
         Outcome written = writeMetadata(local.get(), superblock -> upToDate(superblock).withGenerationIds(
             superblock.generationIds().resyncFinishedAsTarget(slot, sourceReport.ids())));
@@ -1578,6 +1592,17 @@ public final class ResourceConductor implements AutoCloseable {
             });
             default -> throw new IllegalArgumentException("unexpected " + message.kind());
         }
+    }
+
+    /** The other peer this node is sync target of for {@code volume}, if any. */
+    private Optional<PeerRuntime> syncingAsTargetWith(int volume, PeerRuntime except) {
+        for (PeerRuntime other : peers.values()) {
+            VolumeSync sync = other == except ? null : other.syncs.get(volume);
+            if (sync != null && sync.resyncing() && !sync.source) {
+                return Optional.of(other);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Shows PausedSync* while any pause flag (ours or the peer's) holds a running resync. */
