@@ -188,6 +188,11 @@ public final class ResyncTargetJob extends PacedRequester {
             if (bits.cardinality() == 0) {
                 return null;
             }
+            if (inFlightRequests() > 0) {
+                // The next pass starts once this one is answered: rescanning now would walk past every range in
+                // flight again at each answer (quadratic in the requests of a pass).
+                return null;
+            }
             if (failedBytes > 0) {
                 // Asking again for blocks the source could not read (or we could not write) would loop forever.
                 passEndedWithFailures = true;

@@ -78,7 +78,7 @@ class ResyncTargetJobTest {
     }
 
     @Test
-    void shouldNeverAskTwiceForARangeInFlight() {
+    void shouldNeverAskTwiceForARangeInFlight() throws Exception {
         setUp(MIB);
         bits.setRange(0, 10);
         start(null, 8L * MIB).step();
@@ -86,10 +86,17 @@ class ResyncTargetJobTest {
         job.step();
         job.step();
 
+        // Bit 20 was set behind the cursor: the next pass, once this one is answered, asks for it.
+        assertThat(requests()).extracting(SyncMessage::offset, SyncMessage::length).containsExactly(
+            org.assertj.core.groups.Tuple.tuple(0L, 10 * BLOCK));
+        assertThat(job.inFlightRequests()).isEqualTo(1);
+        SyncMessage first = requests().get(0);
+        job.onData(first.offset(), first.id(), filled(first.length(), 1));
+        job.step();
         assertThat(requests()).extracting(SyncMessage::offset, SyncMessage::length).containsExactly(
             org.assertj.core.groups.Tuple.tuple(0L, 10 * BLOCK),
             org.assertj.core.groups.Tuple.tuple(20L * BLOCK, BLOCK));
-        assertThat(job.inFlightRequests()).isEqualTo(2);
+        assertThat(job.inFlightRequests()).isEqualTo(1);
     }
 
     @Test
