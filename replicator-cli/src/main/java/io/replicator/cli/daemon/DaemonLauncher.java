@@ -41,6 +41,11 @@ public final class DaemonLauncher {
                 command.add("/usr/bin/setsid");
             }
             command.add(ProcessHandle.current().info().command().orElse("java"));
+            // JVM options for the daemon only (heap size, GC, a profiler), not for the short-lived client.
+            String daemonOptions = System.getenv("REPLICATOR_DAEMON_JAVA_OPTS");
+            if (daemonOptions != null && !daemonOptions.isBlank()) {
+                command.addAll(List.of(daemonOptions.trim().split("\\s+")));
+            }
             command.add("-cp");
             command.add(System.getProperty("java.class.path"));
             command.add(ReplicatorCommand.class.getName());
