@@ -3,7 +3,7 @@ package io.replicator.cli.daemon;
 import io.replicator.cli.GlobalOptions;
 import io.replicator.cli.output.CommandFailure;
 import io.replicator.cli.output.ExitCode;
-import io.replicator.net.control.ControlClient;
+import io.replicator.core.control.ControlClient;
 
 import java.io.IOException;
 import java.io.PrintWriter;

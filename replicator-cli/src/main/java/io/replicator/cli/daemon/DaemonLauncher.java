@@ -4,7 +4,7 @@ import io.replicator.cli.GlobalOptions;
 import io.replicator.cli.ReplicatorCommand;
 import io.replicator.cli.output.CommandFailure;
 import io.replicator.cli.output.ExitCode;
-import io.replicator.net.control.ControlClient;
+import io.replicator.core.control.ControlClient;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

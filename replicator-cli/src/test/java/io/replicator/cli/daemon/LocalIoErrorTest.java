@@ -8,7 +8,7 @@ import io.replicator.core.metadata.VolumeStorage;
 import io.replicator.core.volume.Durability;
 import io.replicator.core.volume.FileVolume;
 import io.replicator.fixtures.FaultyVolume;
-import io.replicator.net.control.ControlClient;
+import io.replicator.core.control.ControlClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

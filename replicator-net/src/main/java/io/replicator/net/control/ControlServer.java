@@ -1,5 +1,7 @@
 package io.replicator.net.control;
 
+import io.replicator.core.control.ControlClient;
+import io.replicator.core.control.ControlProtocol;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,5 +1,7 @@
 package io.replicator.net.control;
 
+import io.replicator.core.control.ControlClient;
+import io.replicator.core.control.ControlProtocol;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -8,7 +8,7 @@ import io.replicator.cli.output.CommandFailure;
 import io.replicator.cli.output.ExitCode;
 import io.replicator.core.config.ConfigException;
 import io.replicator.core.resource.VolumeOpener;
-import io.replicator.net.control.ControlClient;
+import io.replicator.core.control.ControlClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 

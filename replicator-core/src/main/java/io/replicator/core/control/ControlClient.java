@@ -1,4 +1,4 @@
-package io.replicator.net.control;
+package io.replicator.core.control;
 
 import java.io.BufferedReader;
 import java.io.IOException;

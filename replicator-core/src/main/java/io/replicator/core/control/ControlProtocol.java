@@ -1,4 +1,4 @@
-package io.replicator.net.control;
+package io.replicator.core.control;
 
 import java.net.URLDecoder;
 import java.net.URLEncoder;
