@@ -1786,11 +1786,19 @@ public final class ResourceConductor implements AutoCloseable {
      * under their own locks while other threads holding those locks wait for the owner thread.
      */
     private void notifyListeners() {
-        notifier.execute(() -> {
-            for (Consumer<ResourceConductor> listener : listeners) {
-                listener.accept(this);
-            }
-        });
+        try {
+            notifier.execute(() -> {
+                for (Consumer<ResourceConductor> listener : listeners) {
+                    try {
+                        listener.accept(this);
+                    } catch (java.util.concurrent.RejectedExecutionException closed) {
+                        return; // the resource closed meanwhile: nothing left to report
+                    }
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // The resource is closing; its listeners heard the last state already.
+        }
     }
 
     private Outcome doPrimary(boolean force) {
