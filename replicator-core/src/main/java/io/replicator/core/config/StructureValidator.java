@@ -52,6 +52,46 @@ final class StructureValidator {
                 resource(section, common, model);
             }
         }
+        resyncAfterCycles(model);
+    }
+
+    /**
+     * {@code resync-after} must not form a cycle on any node (DRBD's ERR_RESYNC_AFTER_CYCLE): each device would wait
+     * for the next forever. Devices are {@code resource/volume} ({@code resource} alone means volume 0).
+     */
+    private void resyncAfterCycles(Map<String, ResourceConfig> model) {
+        Map<String, Map<String, String>> afterByNode = new HashMap<>();
+        Map<String, Location> where = new HashMap<>();
+        for (ResourceConfig resource : model.values()) {
+            for (HostConfig host : resource.hosts()) {
+                for (VolumeConfig volume : host.volumes()) {
+                    volume.resync().resyncAfter().filter(after -> !after.isBlank() && !after.equals("-1"))
+                        .ifPresent(after -> {
+                            String device = resource.name() + "/" + volume.number();
+                            afterByNode.computeIfAbsent(host.name(), n -> new HashMap<>())
+                                .put(device, after.contains("/") ? after : after + "/0");
+                            where.put(host.name() + " " + device, volume.location());
+                        });
+                }
+            }
+        }
+        afterByNode.forEach((node, after) -> {
+            java.util.Set<String> reported = new java.util.HashSet<>();
+            for (String start : after.keySet()) {
+                List<String> chain = new java.util.ArrayList<>(List.of(start));
+                String next = after.get(start);
+                while (next != null && !chain.contains(next)) {
+                    chain.add(next);
+                    next = after.get(next);
+                }
+                if (next != null && next.equals(start) && reported.add(String.join(",",
+                    new java.util.TreeSet<>(chain)))) {
+                    chain.add(start);
+                    error(where.get(node + " " + start), "resync-after forms a cycle on " + node + ": "
+                        + String.join(" -> ", chain) + " (each would wait for the next forever)");
+                }
+            }
+        });
     }
 
     private void resource(ConfigNode.Section resource, List<ConfigNode> common, Map<String, ResourceConfig> model) {

@@ -1,6 +1,7 @@
 package io.replicator.core.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import java.util.Optional;
@@ -71,5 +72,29 @@ class ResyncOptionsTest {
 
         assertThat(options.resyncRateBytesPerSec()).isEqualTo(ResyncOptions.DEFAULT.resyncRateBytesPerSec());
         assertThat(options.cPlanAheadNs()).isEqualTo(ResyncOptions.DEFAULT.cPlanAheadNs());
+    }
+
+    @Test
+    void shouldRejectAResyncAfterCycleOnANode() {
+        String text = """
+            resource r0 { on alpha { node-id 0; address 127.0.0.1:7000; disk /a; disk { resync-after r1; } }
+                          on bravo { node-id 1; address 127.0.0.1:7001; disk /b; } }
+            resource r1 { on alpha { node-id 0; address 127.0.0.1:7010; disk /c; disk { resync-after r0/0; } }
+                          on bravo { node-id 1; address 127.0.0.1:7011; disk /d; disk { resync-after r0; } } }
+            """;
+        assertThatThrownBy(() -> Configuration.load("cycle.res", text))
+            .isInstanceOf(ConfigException.class)
+            .hasMessageContaining("resync-after forms a cycle on alpha")
+            .hasMessageNotContaining("cycle on bravo");
+    }
+
+    @Test
+    void shouldRejectAVolumeWaitingForItself() {
+        String text = """
+            resource r0 { on alpha { node-id 0; address 127.0.0.1:7000; disk /a; disk { resync-after r0/0; } }
+                          on bravo { node-id 1; address 127.0.0.1:7001; disk /b; } }
+            """;
+        assertThatThrownBy(() -> Configuration.load("self.res", text))
+            .hasMessageContaining("resync-after forms a cycle on alpha: r0/0 -> r0/0");
     }
 }
