@@ -137,6 +137,8 @@ class PeerLinkTest {
         node2.restartTransport();
         assertThat(r1.disconnected(WAIT_MS)).isEqualTo("peer disconnected");
         assertThat(r2.disconnected(WAIT_MS)).isEqualTo("link stopped");
+        // The old transport's listener is closed; the kernel may need a moment before the port binds again.
+        assertThat(bindsWithin(p2, 3000)).as("port %d free after the restart", p2).isTrue();
         Recorder again = new Recorder();
         node2.start(1, net, again, Node.path(p2, p1));
         PeerSession reconnected = r1.connected(WAIT_MS);
