@@ -78,11 +78,7 @@ class ResyncIT {
     @Test
     void resyncInterrupt_aCutResyncResumesFromTheBitmap() throws Exception {
         try (TestCluster cluster = TestCluster.builder(folder).size("512M").diskOptions(PeerClusters.FAST_RESYNC).build()) {
-            cluster.createMd();
-            cluster.up();
-            cluster.awaitReplicating("alpha", PeerClusters.CONNECT_TIMEOUT);
-            cluster.primary("alpha", true);
-            cluster.waitFor("bravo", s -> s.contains("SyncTarget") && s.contains("done:"), SYNC_TIMEOUT);
+            startInitialSync(cluster);
             cluster.require("bravo", "disconnect", TestCluster.RESOURCE);
             assertThat(cluster.dstate("bravo")).startsWith("Inconsistent");
             cluster.require("bravo", "connect", TestCluster.RESOURCE);
@@ -106,7 +102,6 @@ class ResyncIT {
             PeerClusters.write(cluster, "bravo", new WriteWorkload(before.seed() + 1, PeerClusters.BLOCK, 16384, 4),
                 300);
             cluster.restart("alpha");
-            cluster.up("alpha");
             awaitUpToDate(cluster, "alpha");
             ReplicationIT.awaitIdentical(cluster, "bravo", "alpha");
         }
@@ -130,15 +125,10 @@ class ResyncIT {
     @Test
     void resyncInterruptVariants_theTargetCrashesMidResync_andResumes() throws Exception {
         try (TestCluster cluster = TestCluster.builder(folder).size("512M").diskOptions(STEADY).build()) {
-            cluster.createMd();
-            cluster.up();
-            cluster.awaitReplicating("alpha", PeerClusters.CONNECT_TIMEOUT);
-            cluster.primary("alpha", true);
-            cluster.waitFor("bravo", s -> s.contains("SyncTarget") && s.contains("done:"), SYNC_TIMEOUT);
+            startInitialSync(cluster);
             Thread.sleep(1000);
             cluster.kill9("bravo");
             cluster.restart("bravo");
-            cluster.up("bravo");
             assertThat(cluster.dstate("bravo")).startsWith("Inconsistent");
             awaitUpToDate(cluster, "bravo");
             ReplicationIT.awaitIdentical(cluster, "alpha", "bravo");
@@ -149,18 +139,13 @@ class ResyncIT {
     @Test
     void resyncInterruptVariants_theSourceCrashesMidResync_andTheTargetStaysInconsistent() throws Exception {
         try (TestCluster cluster = TestCluster.builder(folder).size("512M").diskOptions(STEADY).build()) {
-            cluster.createMd();
-            cluster.up();
-            cluster.awaitReplicating("alpha", PeerClusters.CONNECT_TIMEOUT);
-            cluster.primary("alpha", true);
-            cluster.waitFor("bravo", s -> s.contains("SyncTarget") && s.contains("done:"), SYNC_TIMEOUT);
+            startInitialSync(cluster);
             cluster.kill9("alpha");
             PeerClusters.awaitCstate(cluster, "bravo", "Connecting", PeerClusters.CONNECT_TIMEOUT);
             assertThat(cluster.dstate("bravo")).startsWith("Inconsistent");
             // Inconsistent data cannot be promoted without --force.
             assertThat(cluster.run("bravo", "primary", TestCluster.RESOURCE).ok()).isFalse();
             cluster.restart("alpha");
-            cluster.up("alpha");
             awaitUpToDate(cluster, "bravo");
             ReplicationIT.awaitIdentical(cluster, "alpha", "bravo");
         }
@@ -177,7 +162,6 @@ class ResyncIT {
             cluster.kill9("alpha");
             PeerClusters.awaitCstate(cluster, "bravo", "Connecting", PeerClusters.CONNECT_TIMEOUT);
             cluster.restart("alpha");
-            cluster.up("alpha");
             awaitUpToDate(cluster, "bravo");
             ReplicationIT.awaitIdentical(cluster, "alpha", "bravo");
             String log = cluster.logTail("alpha", 600);
@@ -214,6 +198,15 @@ class ResyncIT {
         cluster.waitFor(node, s -> s.contains("disk:UpToDate") && !s.contains("Inconsistent")
             && !s.contains("Sync"), SYNC_TIMEOUT);
         cluster.awaitReplicating(node, SYNC_TIMEOUT);
+    }
+
+    /** Fresh metadata on both nodes, {@code primary --force} on alpha, and waits until bravo's resync makes progress. */
+    private static void startInitialSync(TestCluster cluster) {
+        cluster.createMd();
+        cluster.up();
+        cluster.awaitReplicating("alpha", PeerClusters.CONNECT_TIMEOUT);
+        cluster.primary("alpha", true);
+        cluster.waitFor("bravo", s -> s.contains("SyncTarget") && s.contains("done:"), SYNC_TIMEOUT);
     }
 
     /** Waits until {@code node}'s disk and its peer's are UpToDate and the connection replicates. */

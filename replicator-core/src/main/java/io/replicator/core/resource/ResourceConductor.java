@@ -613,8 +613,13 @@ public final class ResourceConductor implements AutoCloseable {
     }
 
     private static long outOfSyncKiB(AttachedDisk disk, int peerNodeId) {
+        return dirtyBlocks(disk, peerNodeId) * (DirtyBitmap.BLOCK_BYTES / 1024);
+    }
+
+    /** The blocks {@code disk} has marked out of sync toward node {@code peerNodeId} (0 without a slot). */
+    private static long dirtyBlocks(AttachedDisk disk, int peerNodeId) {
         int slot = slotOf(disk, peerNodeId);
-        return slot < 0 ? 0 : disk.bitmaps().bitmap(slot).cardinality() * (DirtyBitmap.BLOCK_BYTES / 1024);
+        return slot < 0 ? 0 : disk.bitmaps().bitmap(slot).cardinality();
     }
 
     /** {@code ipv4:IP:PORT}, as events2 writes path addresses. */
@@ -948,11 +953,10 @@ public final class ResourceConductor implements AutoCloseable {
     private Optional<VolumeReport> reportOf(VolumeRuntime volume, PeerRuntime peer, boolean skipInitialSync) {
         return volume.disk().map(disk -> {
             Superblock superblock = disk.backing().metadata().current();
-            return new VolumeReport(volume.config().number(), superblock.generationIds(),
-                slotOf(disk, peer.nodeId()), disk.data().sizeBytes(), role, volume.state(),
-                superblock.has(MetadataFlag.CRASHED_PRIMARY), skipInitialSync,
-                slotOf(disk, peer.nodeId()) < 0 ? 0 : disk.bitmaps().bitmap(slotOf(disk, peer.nodeId())).cardinality(),
-                discardMyData);
+            int slot = superblock.slotOf(peer.nodeId());
+            return new VolumeReport(volume.config().number(), superblock.generationIds(), slot,
+                disk.data().sizeBytes(), role, volume.state(), superblock.has(MetadataFlag.CRASHED_PRIMARY),
+                skipInitialSync, dirtyBlocks(disk, peer.nodeId()), discardMyData);
         });
     }
 
@@ -1091,8 +1095,8 @@ public final class ResourceConductor implements AutoCloseable {
             superblock.has(MetadataFlag.CRASHED_PRIMARY), false, false, self().nodeId() < peer.nodeId());
         SyncInput peerInput = new SyncInput(report.ids(), report.peerSlot(), report.role() == Role.PRIMARY,
             report.crashedPrimary(), false, false, peer.nodeId() < self().nodeId());
-        HandshakeSide selfSide = new HandshakeSide(selfInput, local.state(),
-            slot < 0 ? 0 : disk.bitmaps().bitmap(slot).cardinality(), discardMyData);
+        HandshakeSide selfSide = new HandshakeSide(selfInput, local.state(), dirtyBlocks(disk, peer.nodeId()),
+            discardMyData);
         HandshakeSide peerSide = new HandshakeSide(peerInput, report.disk(), report.dirtyBlocks(),
             report.discardMyData());
         HandshakeOutcome outcome = HandshakeDecider.decide(selfSide, peerSide,
@@ -1163,7 +1167,7 @@ public final class ResourceConductor implements AutoCloseable {
         persistBitmap(local);
         config.handler("before-resync-source").ifPresent(command ->
             handlers.invoke("before-resync-source", command, environment(local)));
-        sendBitmap(peer, local, sync, slot);
+        sendBitmap(peer, local, slot);
     }
 
     /**
@@ -1195,7 +1199,7 @@ public final class ResourceConductor implements AutoCloseable {
         if (sender != null) {
             reportOf(local, peer, false).ifPresent(sender::sendReport);
         }
-        sendBitmap(peer, local, sync, slot);
+        sendBitmap(peer, local, slot);
     }
 
     /** The resync's id: the source's bitmap id for the target, or its current id when that slot is empty. */
@@ -1204,13 +1208,12 @@ public final class ResourceConductor implements AutoCloseable {
         return bitmap != 0 ? bitmap : GenerationIds.mask(sourceIds.current());
     }
 
-    private void sendBitmap(PeerRuntime peer, VolumeRuntime local, VolumeSync sync, int slot) {
+    private void sendBitmap(PeerRuntime peer, VolumeRuntime local, int slot) {
         PeerSender sender = peer.sender;
         if (sender == null) {
             return;
         }
         sender.sendBitmap(local.config().number(), local.disk().orElseThrow().bitmaps().bitmap(slot));
-        sync.bitmapSent = true;
         LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: sent bitmap ({3,number,#} KiB marked)", config.name(),
             local.config().number(), peer.host.name(), outOfSyncKiB(local.disk().orElseThrow(), peer.nodeId()));
     }
@@ -1228,7 +1231,6 @@ public final class ResourceConductor implements AutoCloseable {
         }
         AttachedDisk disk = local.get().disk().get();
         int slot = slotOf(disk, peer.nodeId());
-        sync.bitmapReceived = true;
         NetConfig net = peer.connection.net();
         long maxInFlight = Math.max(1, net.maxBuffers() / 2) * 4096L;
         if (sync.source) {

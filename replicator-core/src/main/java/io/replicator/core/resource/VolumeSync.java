@@ -20,9 +20,6 @@ final class VolumeSync {
     volatile ReplicationState state = ReplicationState.ESTABLISHED;
     /** This node is the source of the running resync (else the target), while one runs. */
     boolean source;
-    /** Whether this node's bitmap went to the peer, and whether the peer's last chunk came. */
-    boolean bitmapSent;
-    boolean bitmapReceived;
     volatile ResyncTargetJob target;
     volatile ResyncSource sourceSide;
     volatile OnlineVerify verify;
@@ -89,8 +86,6 @@ final class VolumeSync {
         target = null;
         sourceSide = null;
         verify = null;
-        bitmapSent = false;
-        bitmapReceived = false;
         pausedByPeer = false;
         pausedByDependency = false;
         state = ReplicationState.ESTABLISHED;
