@@ -194,6 +194,29 @@ class ResyncIT {
         }
     }
 
+    /**
+     * A Secondary records for an absent peer what it receives from the Primary: charlie, away while alpha wrote to
+     * bravo, later finds only bravo (alpha is down) and gets every block from bravo's bitmap.
+     */
+    @Test
+    void resync_threeNodes_secondaryRecordsForAbsentPeer() throws Exception {
+        try (TestCluster cluster = TestCluster.builder(folder).nodes(3).size("64M")
+            .diskOptions(PeerClusters.FAST_RESYNC).build()) {
+            cluster.bootstrap("alpha");
+            cluster.require("charlie", "disconnect", TestCluster.RESOURCE);
+            WriteWorkload workload = WriteWorkload.withRandomSeed(PeerClusters.BLOCK, 16384, 4);
+            System.out.println("seed " + workload.seed());
+            PeerClusters.write(cluster, "alpha", workload, 500);
+            ReplicationIT.awaitIdentical(cluster, "alpha", "bravo");
+            cluster.require("alpha", "down", TestCluster.RESOURCE);
+            cluster.require("charlie", "connect", TestCluster.RESOURCE);
+            // From bravo's bitmap (not a full sync, which would hide a missing mark).
+            PeerClusters.awaitLog(cluster, "charlie", "with bravo: sync decision: target-use-bitmap", SYNC_TIMEOUT);
+            PeerClusters.awaitLog(cluster, "charlie", "with bravo: resync done as SyncTarget", SYNC_TIMEOUT);
+            ReplicationIT.awaitIdentical(cluster, "bravo", "charlie");
+        }
+    }
+
     private static void awaitUpToDate3(TestCluster cluster, String node) {
         cluster.waitFor(node, s -> s.contains("disk:UpToDate") && !s.contains("Inconsistent")
             && !s.contains("Sync"), SYNC_TIMEOUT);

@@ -1,6 +1,7 @@
 package io.replicator.core.resource;
 
 import io.netty.buffer.ByteBuf;
+import io.replicator.core.activitylog.ActivityLog;
 import io.replicator.core.config.ConnectionConfig;
 import io.replicator.core.config.HostConfig;
 import io.replicator.core.config.NetConfig;
@@ -154,8 +155,9 @@ public final class ResourceConductor implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        int lossDetectionSeconds = lossDetectionSeconds(config.connectionsOf(node));
         for (VolumeConfig volume : self.volumes()) {
-            volumes.add(new VolumeRuntime(volume));
+            volumes.add(new VolumeRuntime(volume, lossDetectionSeconds));
         }
         NetConfig firstNet = NetConfig.DEFAULT;
         for (ConnectionConfig connection : config.connectionsOf(node)) {
@@ -780,12 +782,29 @@ public final class ResourceConductor implements AutoCloseable {
         }
     }
 
+    /**
+     * How long a lost connection can go unnoticed, plus a margin: the longer of a ping round (ping-int +
+     * ping-timeout) and a stuck write (timeout × ko-count), over every connection, in whole seconds.
+     */
+    private static int lossDetectionSeconds(List<ConnectionConfig> connections) {
+        long longestMs = 0;
+        for (ConnectionConfig connection : connections) {
+            NetConfig net = connection.net();
+            longestMs = Math.max(longestMs, Math.max(net.pingIntMs() + net.pingTimeoutMs(),
+                net.timeoutMs() * Math.max(1, net.koCount())));
+        }
+        return (int) Math.min(3600, longestMs / 1000 + 5);
+    }
+
     /** The connection to {@code peer} ended: unconfirmed writes become out of sync, the session is forgotten. */
     private void lostPeer(PeerRuntime peer, String reason) {
         boolean wasReplicating = peer.replicating;
         boolean wasSyncing = peer.syncs.values().stream().anyMatch(sync -> sync.state != ReplicationState.ESTABLISHED);
         transferLog.peerLost(peer.nodeId());
         peer.forgetSession();
+        if (wasReplicating) {
+            markRecentPeerWrites(peer);
+        }
         if (wasSyncing) {
             // Keep the resync's progress: the next connect resumes from the bitmap.
             volumes.forEach(this::persistBitmap);
@@ -865,6 +884,7 @@ public final class ResourceConductor implements AutoCloseable {
             if (job == null) {
                 throw new IllegalArgumentException("resync data for volume " + volume + " while not sync target");
             }
+            markForAbsentPeers(peer.nodeId(), volume, offset, data.readableBytes());
             try {
                 job.onData(offset, id, data);
             } catch (IOException failure) {
@@ -882,11 +902,13 @@ public final class ResourceConductor implements AutoCloseable {
             @Override
             public void write(int volume, long offset, ByteBuf data) throws IOException {
                 applicationBytes.addAndGet(data.readableBytes());
+                markForAbsentPeers(peer.nodeId(), volume, offset, data.readableBytes());
                 replicaTarget.write(volume, offset, data);
             }
 
             @Override
             public void zero(int volume, long offset, long length) throws IOException {
+                markForAbsentPeers(peer.nodeId(), volume, offset, length);
                 replicaTarget.zero(volume, offset, length);
             }
 
@@ -1057,6 +1079,7 @@ public final class ResourceConductor implements AutoCloseable {
                 startAsTarget(peer, local, decision.needsFullSync(), peer.reports.get(local.config().number()));
             } else {
                 clearCrashedPrimary(local);
+                releaseBitmapIdOfSameGeneration(peer, local);
             }
         });
     }
@@ -1336,6 +1359,81 @@ public final class ResourceConductor implements AutoCloseable {
                 writeMetadata(local, superblock -> superblock.withFlag(MetadataFlag.CRASHED_PRIMARY, false));
             }
         });
+    }
+
+    /**
+     * No resync with a peer of the same generation: our bitmap id for it is stale (both sides recorded changes from
+     * the same older generation, and a third node brought the peer up to date), so the slot is emptied — left set,
+     * it would stop the next generation from rotating into the slot. Marked blocks stay marked (DRBD's "no resync,
+     * but bits in the bitmap"): the next resync with the peer copies them again, which costs time, never data.
+     */
+    private void releaseBitmapIdOfSameGeneration(PeerRuntime peer, VolumeRuntime local) {
+        VolumeReport report = peer.reports.get(local.config().number());
+        local.disk().ifPresent(disk -> {
+            GenerationIds ids = disk.backing().metadata().current().generationIds();
+            int slot = slotOf(disk, peer.nodeId());
+            if (report == null || slot < 0 || ids.bitmap(slot) == 0 || local.state() != DiskState.UP_TO_DATE
+                || report.disk() != DiskState.UP_TO_DATE
+                || GenerationIds.mask(ids.current()) != GenerationIds.mask(report.ids().current())) {
+                return;
+            }
+            writeMetadata(local, superblock -> superblock.withGenerationIds(
+                superblock.generationIds().withBitmapId(slot, 0)));
+            long marked = outOfSyncKiB(disk, peer.nodeId());
+            if (marked > 0) {
+                LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: no resync, but {3,number,#} KiB stay marked "
+                    + "out of sync (copied again by the next resync)", config.name(), local.config().number(),
+                    peer.host.name(), marked);
+            }
+        });
+    }
+
+    /**
+     * A block written here that came from {@code source} (replicated or resync data) is marked for every other peer
+     * that is away: that peer may resync from this node's bitmap later, and without the mark it would miss the
+     * block. A peer replicating with us gets the write from the Primary itself — or, if it was lost before this
+     * node noticed, from {@link #markRecentPeerWrites}. Over-marking costs resync time, never data.
+     */
+    private void markForAbsentPeers(int source, int number, long offset, long length) {
+        Optional<VolumeRuntime> volume = volume(number);
+        Optional<AttachedDisk> disk = volume.flatMap(VolumeRuntime::disk);
+        if (disk.isEmpty() || length <= 0 || offset + length > disk.get().data().sizeBytes()) {
+            return;
+        }
+        volume.get().writesFrom(source).record(offset, length, System.nanoTime());
+        Superblock superblock = disk.get().backing().metadata().current();
+        for (PeerRuntime other : peersByNode) {
+            if (other == null || other.nodeId() == source || other.replicating) {
+                continue;
+            }
+            int slot = superblock.slotOf(other.nodeId());
+            if (slot >= 0) {
+                disk.get().markOutOfSync(slot, offset, length);
+            }
+        }
+    }
+
+    /**
+     * {@code peer} was lost: what other peers wrote here while the loss went unnoticed may not have reached it, so
+     * every extent they wrote here within the detection window is marked for it (after {@code replicating} went
+     * false, so later writes are marked by {@link #markForAbsentPeers}). What the lost peer itself wrote, it has.
+     */
+    private void markRecentPeerWrites(PeerRuntime peer) {
+        long now = System.nanoTime();
+        for (VolumeRuntime volume : volumes) {
+            volume.disk().ifPresent(disk -> {
+                int slot = slotOf(disk, peer.nodeId());
+                long size = disk.data().sizeBytes();
+                if (slot < 0) {
+                    return;
+                }
+                volume.writesNotFrom(peer.nodeId()).values().forEach(writes -> writes.forEachRecent(now, extent -> {
+                    if (extent < size) {
+                        disk.markOutOfSync(slot, extent, Math.min(ActivityLog.EXTENT_BYTES, size - extent));
+                    }
+                }));
+            });
+        }
     }
 
     /** Writes the bitmap pages that changed (and flushes), so a crash keeps the resync's progress. */
@@ -1635,7 +1733,8 @@ public final class ResourceConductor implements AutoCloseable {
     /**
      * The replicating peer started a new generation: adopt it. With {@code --clear-bitmap} (skip the initial sync)
      * both copies are declared identical: bitmaps cleared, UpToDate; otherwise the Primary moved on while this node
-     * kept receiving every write, so only the current id changes (the old one goes to history).
+     * kept receiving every write, so only the current id changes: the old one goes into the bitmap slots of peers
+     * that are away (their changes are recorded from here on, {@link #markForAbsentPeers}) or else to history.
      */
     private void adoptGeneration(VolumeRuntime volume, VolumeReport report) {
         volume.disk().ifPresent(disk -> {
@@ -1648,7 +1747,7 @@ public final class ResourceConductor implements AutoCloseable {
             writeMetadata(volume, superblock -> {
                 GenerationIds ids = superblock.generationIds();
                 GenerationIds moved = skip ? ids.clearBitmapSkipInitialSync(random, role == Role.PRIMARY)
-                    : ids.newCurrent(random, role == Role.PRIMARY, PeerSlots.of());
+                    : ids.newCurrent(random, role == Role.PRIMARY, unreachableSlots(superblock));
                 Superblock updated = superblock.withGenerationIds(moved.adoptingCurrent(report.ids().current(),
                     role == Role.PRIMARY));
                 return skip ? upToDate(updated) : updated;

@@ -4,7 +4,10 @@ import io.replicator.core.config.VolumeConfig;
 import io.replicator.core.disk.AttachedDisk;
 import io.replicator.core.state.DiskState;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** One volume of a resource as its owner thread sees it: configuration, attached disk (if any), disk state. */
 final class VolumeRuntime {
@@ -12,9 +15,25 @@ final class VolumeRuntime {
     /** Volatile: the data path and the network threads read it. */
     private volatile AttachedDisk disk;
     private volatile DiskState state = DiskState.DISKLESS;
+    private final int lossDetectionSeconds;
+    /** What each peer (by node id) wrote here recently: marked for another peer that is lost. */
+    private final Map<Integer, RecentExtents> peerWrites = new ConcurrentHashMap<>();
 
-    VolumeRuntime(VolumeConfig config) {
+    VolumeRuntime(VolumeConfig config, int lossDetectionSeconds) {
         this.config = config;
+        this.lossDetectionSeconds = lossDetectionSeconds;
+    }
+
+    /** The recent writes that came from node {@code source}. Any thread. */
+    RecentExtents writesFrom(int source) {
+        return peerWrites.computeIfAbsent(source, node -> new RecentExtents(lossDetectionSeconds));
+    }
+
+    /** The recent writes of every peer but node {@code except}, by source node. */
+    Map<Integer, RecentExtents> writesNotFrom(int except) {
+        Map<Integer, RecentExtents> others = new HashMap<>(peerWrites);
+        others.remove(except);
+        return others;
     }
 
     VolumeConfig config() {
