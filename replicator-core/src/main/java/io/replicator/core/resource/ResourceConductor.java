@@ -798,6 +798,7 @@ public final class ResourceConductor implements AutoCloseable {
 
     /** The connection to {@code peer} ended: unconfirmed writes become out of sync, the session is forgotten. */
     private void lostPeer(PeerRuntime peer, String reason) {
+        boolean wasConnected = peer.sender != null;
         boolean wasReplicating = peer.replicating;
         boolean wasSyncing = peer.syncs.values().stream().anyMatch(sync -> sync.state != ReplicationState.ESTABLISHED);
         transferLog.peerLost(peer.nodeId());
@@ -810,6 +811,10 @@ public final class ResourceConductor implements AutoCloseable {
             volumes.forEach(this::persistBitmap);
         }
         peer.lastReason = reason;
+        if (wasConnected && !volumes.isEmpty()) {
+            config.handler("disconnected").ifPresent(command ->
+                handlers.invoke("disconnected", command, environment(volumes.get(0), peer)));
+        }
         if (wasReplicating && role == Role.PRIMARY) {
             // A Primary that writes without the peer starts a new data generation first (drbd.md §4), so that the
             // peer can tell later that it missed writes. Like DRBD, only once it writes: a peer that comes back
@@ -1189,7 +1194,7 @@ public final class ResourceConductor implements AutoCloseable {
         });
         persistBitmap(local);
         config.handler("before-resync-source").ifPresent(command ->
-            handlers.invoke("before-resync-source", command, environment(local)));
+            handlers.invoke("before-resync-source", command, environment(local, peer)));
         sendBitmap(peer, local, slot);
     }
 
@@ -1205,7 +1210,7 @@ public final class ResourceConductor implements AutoCloseable {
         sync.startedNanos = System.nanoTime();
         sync.state = ReplicationState.WF_BIT_MAP_T;
         config.handler("before-resync-target").ifPresent(command ->
-            handlers.invoke("before-resync-target", command, environment(local)));
+            handlers.invoke("before-resync-target", command, environment(local, peer)));
         if (full) {
             disk.bitmaps().bitmap(slot).setAll();
         }
@@ -1328,7 +1333,7 @@ public final class ResourceConductor implements AutoCloseable {
             + "{5,number,#} KiB equal by checksum)", config.name(), number, peer.host.name(), seconds,
             job.progress().averageKiBPerSec(System.nanoTime()), job.sameCsumBytes() / 1024);
         config.handler("after-resync-target").ifPresent(command ->
-            handlers.invoke("after-resync-target", command, environment(local.get())));
+            handlers.invoke("after-resync-target", command, environment(local.get(), peer)));
         reportToPeers(false);
         notifyListeners();
     }
@@ -2080,17 +2085,27 @@ public final class ResourceConductor implements AutoCloseable {
         });
         List<HostConfig> peers = config.peersOf(self.name());
         if (peers.size() == 1) {
-            HostConfig peer = peers.get(0);
-            env.put("DRBD_PEER_NODE_ID", Integer.toString(peer.nodeId()));
-            env.put("DRBD_PEER_NAME", peer.name());
-            peer.address().ifPresent(address -> {
-                env.put("DRBD_PEER_ADDRESS", hostOf(address));
-                env.put("DRBD_PEER_AF", familyOf(address));
-            });
-            PeerRuntime runtime = this.peers.get(peer.name());
-            env.put("DRBD_CSTATE", (runtime == null ? ConnectionState.STANDALONE : runtime.state).drbdName());
+            putPeer(env, peers.get(0));
         }
         return env;
+    }
+
+    /** {@link #environment(VolumeRuntime)} for a handler about one {@code peer} (named even among several peers). */
+    private Map<String, String> environment(VolumeRuntime volume, PeerRuntime peer) {
+        Map<String, String> env = environment(volume);
+        putPeer(env, peer.host);
+        return env;
+    }
+
+    private void putPeer(Map<String, String> env, HostConfig peer) {
+        env.put("DRBD_PEER_NODE_ID", Integer.toString(peer.nodeId()));
+        env.put("DRBD_PEER_NAME", peer.name());
+        peer.address().ifPresent(address -> {
+            env.put("DRBD_PEER_ADDRESS", hostOf(address));
+            env.put("DRBD_PEER_AF", familyOf(address));
+        });
+        PeerRuntime runtime = this.peers.get(peer.name());
+        env.put("DRBD_CSTATE", (runtime == null ? ConnectionState.STANDALONE : runtime.state).drbdName());
     }
 
     private static String familyOf(String address) {
