@@ -19,7 +19,7 @@ import java.util.Map;
  * OUTDIR/machine.json            the machine ({@link Machine})
  * OUTDIR/NAME/results.jsonl      one {"name": ..., "value": ...} line per repetition of a measurement (the scripts')
  * OUTDIR/NAME/run.env            KEY=VALUE lines of run-all: exit (the script's exit code), seconds, started, knobs
- * OUTDIR/NAME/settings.json      optional: the settings the script tried, {"key": "text"}
+ * OUTDIR/NAME/parameters.json    optional: the script's own knobs and settings, {"key": "text"}
  * </pre>
  */
 public final class ResultsIo {
@@ -76,7 +76,7 @@ public final class ResultsIo {
                 continue;
             }
             Map<String, String> parameters = new LinkedHashMap<>(env);
-            Path settings = dir.resolve("settings.json");
+            Path settings = dir.resolve("parameters.json");
             if (Files.exists(settings)) {
                 JsonNode node = JSON.readTree(settings.toFile());
                 for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {

@@ -140,8 +140,11 @@ final class ResyncSection implements Section {
             for (int i : settings(run, "resync", "daemon-seconds")) {
                 String key = "resync-" + i;
                 double daemon = rsync / run.median(key + "-daemon-seconds");
+                Measurement rounds = run.get(key + "-daemon-seconds").orElseThrow();
+                String first = rounds.values().size() > 1 ? "; " + Fmt.times(rsync / rounds.values().get(0))
+                    + " in the first round" : "";
                 String result = settingLabel(run, key) + ": **" + Fmt.times(daemon) + "** on the resync's own time "
-                    + "(median)";
+                    + "(median" + first + ")";
                 String verdict = SPEEDUP.verdict(daemon) + " on the resync's time";
                 if (run.has(key + "-wall-seconds")) {
                     double wall = rsync / run.median(key + "-wall-seconds");
@@ -164,8 +167,11 @@ final class ResyncSection implements Section {
             double raw = run.median("raw-stream-mb-per-s");
             for (int i : settings(run, "sync", "mb-per-s")) {
                 double r = run.median("sync-" + i + "-mb-per-s") / raw;
+                Measurement rawRuns = run.get("raw-stream-mb-per-s").orElseThrow();
+                String fastest = rawRuns.hasSpread() ? " (" + Fmt.times(run.median("sync-" + i + "-mb-per-s")
+                    / rawRuns.max()) + " the fastest raw-pipe run)" : "";
                 targets.row("full sync " + FULL_SYNC.text() + "x raw pipe (same-run median)",
-                    settingLabel(run, "sync-" + i) + ": " + Fmt.times(r), FULL_SYNC.verdict(r));
+                    settingLabel(run, "sync-" + i) + ": " + Fmt.times(r) + fastest, FULL_SYNC.verdict(r));
             }
         }
         StringBuilder s = new StringBuilder(Section.runLine(run)).append("\n\n");
