@@ -3,7 +3,7 @@
 # Usage (from anywhere, after `mvn -B -q -DskipTests package`): benchmarks/nbd-daemon-vs-nbdkit.sh [WORKDIR]
 # Environment: RUNTIME (s per run, 6), REPS (2), WARMUPS (3 runs against the daemon, not counted), VOLUME (1G),
 #   PORT (daemon's NBD export, 10831), KIT_PORT (nbdkit, 10832), PEER_PORT (alpha's replication address, 11789; no
-#   peer connects).
+#   peer connects), KEEP=1 keeps the two 1 GiB files.
 # Prints one line per run; WORKDIR/results.jsonl (default WORKDIR /tmp/dbench) gets one
 #   {"name": "WORKLOAD-SERVER-METRIC", "value": V} line per run (SERVER daemon or nbdkit; METRIC mib-per-s, iops,
 #   clat-mean-us, clat-p99-us), read by benchmarks/run-all.sh.
@@ -44,3 +44,4 @@ done
 $R status r0 --statistics | grep out-of-sync
 kill $K; K=; $R secondary r0; $R down r0; $R shutdown
 trap - EXIT
+[ "${KEEP:-0}" = 1 ] || rm -rf $W/alpha $W/kit.img

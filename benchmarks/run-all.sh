@@ -101,8 +101,9 @@ if [ -n "$report_only" ]; then
     q=0; grep -qs '^quick=1$' "$report_only/run.env" && q=1
     if [ ! -f "$report_only/results.json" ]; then
       extra=(); [ "$q" = 1 ] && extra=(--quick)
-      report collect "$report_only" "${extra[@]}" \
-        --run "$(sed -n 's/^run=//p' "$report_only/run.env" 2>/dev/null || true)" || true
+      field() { sed -n "s/^$1=//p" "$report_only/run.env" 2>/dev/null || true; }
+      for key in run date commit; do [ -z "$(field $key)" ] || extra+=("--$key" "$(field $key)"); done
+      report collect "$report_only" "${extra[@]}" || true
     fi
     results=$report_only/results.json
     report render "$results" "$report_only"
@@ -125,12 +126,13 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 [ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] || commit="$commit-dirty"
-label="$([ "$quick" = 1 ] && echo "quick run" || echo "full run") of benchmarks/run-all.sh, $(date -u '+%Y-%m-%d %H:%M') UTC"
-{ echo "quick=$quick"; echo "run=$label"; echo "commit=$commit"; echo "only=${selected[*]}"; } > "$out/run.env"
+label="$([ "$quick" = 1 ] && echo "quick run" || echo "full run") started $(date -u '+%H:%M') UTC"
+{ echo "quick=$quick"; echo "run=$label"; echo "date=$(date -u +%F)"; echo "commit=$commit"; echo "only=${selected[*]}"; } \
+  > "$out/run.env"
 report machine "$out/machine.json" --tool "fio=$(fio --version 2>/dev/null | head -1)" \
   --tool "nbdkit=$(nbdkit --version 2>/dev/null | head -1)" \
   --tool "rsync=$(rsync --version 2>/dev/null | head -1 | sed 's/  protocol.*//')"
-echo "== $label, commit $commit, results in $out"
+echo "== run-all.sh: $label $(date -u +%F), commit $commit, results in $out"
 
 FIXED="c-plan-ahead 0; resync-rate 4G; # max-buffers 131072;"
 DYNAMIC="c-fill-target 16M; c-max-rate 4G; resync-rate 4G; # max-buffers 131072;"

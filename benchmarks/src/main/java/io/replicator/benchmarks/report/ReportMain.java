@@ -155,7 +155,7 @@ public final class ReportMain {
         Path out = Path.of(positional.get(0));
         boolean quick = options.containsKey("--quick");
         String date = option(options, "--date", LocalDate.now().toString());
-        String run = option(options, "--run", (quick ? "quick run" : "full run") + " of benchmarks/run-all.sh");
+        String run = option(options, "--run", quick ? "quick run" : "full run");
         ResultsIo.Collected collected = ResultsIo.collect(out, Report.COMPARISONS, quick, run, date,
             option(options, "--commit", null));
         for (String problem : collected.problems()) {

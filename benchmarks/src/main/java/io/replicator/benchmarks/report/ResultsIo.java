@@ -84,7 +84,7 @@ public final class ResultsIo {
                     parameters.put(e.getKey(), e.getValue().asText());
                 }
             }
-            runs.add(new ComparisonRun(name, run, date, quick, "benchmarks/run-all.sh", commit, machine, parameters,
+            runs.add(new ComparisonRun(name, run, date, quick, "measured by benchmarks/run-all.sh", commit, machine, parameters,
                 List.of(), measurements));
         }
         return new Collected(Results.of(runs), problems);
