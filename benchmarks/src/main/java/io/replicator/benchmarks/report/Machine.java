@@ -2,6 +2,8 @@ package io.replicator.benchmarks.report;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -20,7 +22,8 @@ public record Machine(
     String note) {
 
     public Machine {
-        tools = tools == null ? Map.of() : Map.copyOf(tools);
+        // In the given order: Map.copyOf's order changes from one JVM to the next, and so would results.json.
+        tools = tools == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(tools));
     }
 
     /** One line for a table cell. */
