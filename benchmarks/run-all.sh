@@ -12,7 +12,7 @@
 #                                                     LZ4 wire bytes                                     ~10 min
 #   resync       benchmarks/resync-vs-rsync.sh        1 % bitmap resync vs rsync, full 4 GiB sync vs
 #                                                     the raw pipe (run D's settings)                    ~10 min
-# then records nothing more on the machine and writes, from what they measured:
+# after recording the machine, and then writes from what they measured:
 #   OUTDIR/machine.json   CPU, cores, memory, kernel, JDK, load average at the start, fio/nbdkit/rsync versions
 #   OUTDIR/results.json   every comparison: run, date, commit, machine, parameters, each repetition's value
 #   OUTDIR/report.md      the generated tables, and OUTDIR/img/*.png the plots
