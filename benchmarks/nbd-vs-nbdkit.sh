@@ -10,6 +10,8 @@
 # Both servers run at once (different ports); the runs alternate ours / nbdkit, REPS repetitions each, after one
 # warm-up run against ours (JIT). The table shows the median and the spread (min-max) and the ratio ours/nbdkit of
 # the medians. Nothing is replicated: this measures the NBD front end over loopback TCP on a page-cached file.
+# Machine-readable: WORKDIR/results.jsonl, one {"name": "WORKLOAD-SERVER-METRIC", "value": V} line per repetition
+# (SERVER ours or nbdkit; METRIC mib-per-s, iops, clat-mean-us, clat-p99-us), read by benchmarks/run-all.sh.
 #
 # Usage (from the repository root, after `mvn -o -B -pl benchmarks -am package -DskipTests`):
 #   benchmarks/nbd-vs-nbdkit.sh [WORKDIR]
@@ -102,6 +104,12 @@ def values(name, server, side, what):
     return out
 def cell(v):
     return f"{statistics.median(v):10.1f} ({min(v):.1f}-{max(v):.1f})"
+keys = {"MiB/s": "mib-per-s", "IOPS": "iops", "clat mean us": "clat-mean-us", "clat p99 us": "clat-p99-us"}
+with open(f"{work}/results.jsonl", "w") as out:
+    for name, side, what in rows:
+        for server in ("ours", "nbdkit"):
+            for v in values(name, server, side, what):
+                out.write(json.dumps({"name": f"{name}-{server}-{keys[what]}", "value": round(v, 3)}) + "\n")
 print(f"| {'workload':18} | {'metric':12} | {'ours median (min-max)':>32} | {'nbdkit median (min-max)':>32} | ours/nbdkit |")
 print("|" + "|".join(["-" * 20, "-" * 14, "-" * 34, "-" * 34, "-" * 13]) + "|")
 for name, side, what in rows:

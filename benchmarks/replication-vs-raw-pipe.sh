@@ -10,7 +10,9 @@
 #     compression none vs lz4.
 # Each figure is the median of REPS runs (spread printed). Usage, from the repository root after
 # `mvn -B -q -DskipTests package`:   benchmarks/replication-vs-raw-pipe.sh [WORKDIR]
-# Environment: REPS (3), TOTAL (2G bytes per throughput run), RUNTIME (8 s per latency run), BASE_PORT (11800).
+# Environment: REPS (3), TOTAL (2G bytes per throughput run), RUNTIME (8 s per latency run), BASE_PORT (11800),
+#   VOLUME (1G: the replicated volumes, and the span of fio's writes), WIRE_SIZE (256M written per LZ4 run).
+# Machine-readable: WORKDIR/results.jsonl, one {"name": ..., "value": ...} line per run (read by run-all.sh).
 # Needs: java 17, fio (nbd engine), python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +20,8 @@ ROOT=$(pwd)
 REPS=${REPS:-3}
 TOTAL=${TOTAL:-2G}
 RUNTIME=${RUNTIME:-8}
+VOLUME=${VOLUME:-1G}
+WIRE_SIZE=${WIRE_SIZE:-256M}
 BASE_PORT=${BASE_PORT:-11800}
 JAR=benchmarks/target/benchmarks.jar
 WORK=${1:-$(mktemp -d /tmp/replication-bench.XXXXXX)}
@@ -36,7 +40,7 @@ cluster_up() { # name net-options disk-options
   cat > "$CLUSTER/r0.res" <<RES
 resource r0 {
   net { $2 }
-  disk { size 1G; $3 }
+  disk { size $VOLUME; $3 }
   on alpha { node-id 0; address 127.0.0.1:$p; nbd-listen 127.0.0.1:$((p + 2)); nbd-socket $CLUSTER/run/r0.nbd;
     volume 0 { device /dev/drbd0; disk $CLUSTER/alpha.img; meta-disk internal; } }
   on bravo { node-id 1; address 127.0.0.1:$((p + 1));
@@ -93,25 +97,25 @@ rm -f "$WORK/local.img" "$WORK/remote.img"
 # ---- protocol C and A: 1 MiB sequential throughput --------------------------------------------------------------
 for proto in C A; do
   cluster_up "proto-$proto" "protocol $proto;" ""
-  fio_json "$NBD" "$WORK/f.json" --rw=write --bs=1M --iodepth=8 --size=1G   # warm-up: allocates, JIT-compiles
+  fio_json "$NBD" "$WORK/f.json" --rw=write --bs=1M --iodepth=8 --size=$VOLUME   # warm-up: allocates, JIT-compiles
   for rep in $(seq "$REPS"); do
-    fio_json "$NBD" "$WORK/f.json" --rw=write --bs=1M --iodepth=8 --size=1G --io_size="$TOTAL"
+    fio_json "$NBD" "$WORK/f.json" --rw=write --bs=1M --iodepth=8 --size=$VOLUME --io_size="$TOTAL"
     record "protocol-$proto-1m" "$(fio_bw "$WORK/f.json")"
   done
   if [ $proto = C ]; then
     for flushes in yes no; do
       if [ $flushes = no ]; then
         cluster_down; cluster_up "proto-C-noflush" "protocol C;" "disk-flushes no;"
-        fio_json "$NBD" "$WORK/f.json" --rw=write --bs=1M --iodepth=8 --size=1G   # warm-up: allocates
+        fio_json "$NBD" "$WORK/f.json" --rw=write --bs=1M --iodepth=8 --size=$VOLUME   # warm-up: allocates
       fi
       for rep in $(seq "$REPS"); do
-        fio_json "$NBD" "$WORK/f.json" --rw=randwrite --bs=4k --iodepth=1 --size=1G --time_based --runtime="$RUNTIME"
+        fio_json "$NBD" "$WORK/f.json" --rw=randwrite --bs=4k --iodepth=1 --size=$VOLUME --time_based --runtime="$RUNTIME"
         record "protocol-C-4k-qd1-flushes-$flushes" "$(fio_lat "$WORK/f.json")"
       done
     done
     r alpha disconnect r0 >/dev/null
     for rep in $(seq "$REPS"); do
-      fio_json "$NBD" "$WORK/f.json" --rw=randwrite --bs=4k --iodepth=1 --size=1G --time_based --runtime="$RUNTIME"
+      fio_json "$NBD" "$WORK/f.json" --rw=randwrite --bs=4k --iodepth=1 --size=$VOLUME --time_based --runtime="$RUNTIME"
       record "unreplicated-4k-qd1" "$(fio_lat "$WORK/f.json")"
     done
   fi
@@ -123,7 +127,7 @@ for comp in none lz4; do
   cluster_up "wire-$comp" "compression $comp;" ""
   for rep in $(seq "$REPS"); do
     before=$(lo_tx)
-    fio_json "$NBD_UNIX" "$WORK/f.json" --rw=write --bs=1M --iodepth=8 --size=256M --refill_buffers \
+    fio_json "$NBD_UNIX" "$WORK/f.json" --rw=write --bs=1M --iodepth=8 --size="$WIRE_SIZE" --refill_buffers \
       --buffer_compress_percentage=50 --buffer_compress_chunk=4k
     record "wire-bytes-$comp" $(( $(lo_tx) - before ))
   done

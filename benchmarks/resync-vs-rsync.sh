@@ -21,6 +21,8 @@
 #   pipe runs), PARTS (12: both; 1 or 2 for one), BASE_PORT (11900), RESYNC_SETTINGS (part 1) and SYNC_SETTINGS
 #   (part 2): settings separated by '|', each "disk options # net options". The rsync stale copy is taken in the last
 #   round of the last setting of part 1, so rsync copies exactly that round's changes. KEEP=1 keeps the images.
+# Machine-readable: WORKDIR/results.jsonl, one {"name": ..., "value": ...} line per measured value (as printed), and
+#   WORKDIR/parameters.json: the knobs and each setting's text (resync-I, sync-I), read by benchmarks/run-all.sh.
 # Needs: java 17, fio (nbd engine), rsync, python3, about 4 x SIZE of free disk in WORKDIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,6 +49,17 @@ DIRTY_BYTES=$((DIRTY_BLOCKS * 4096))
 RESULTS=$WORK/results.jsonl
 : > "$RESULTS"
 record() { echo "{\"name\": \"$1\", \"value\": $2}" >> "$RESULTS"; echo "  $1 = $2"; }
+python3 - "$WORK/parameters.json" "$RESYNC_SETTINGS" "$SYNC_SETTINGS" "$PARTS" "$SIZE" "$DIRTY_PCT" "$RESYNC_REPS" \
+  "$REPS" <<'PY'
+import json, sys
+out, resync, sync, parts, size, pct, rounds, reps = sys.argv[1:]
+p = {"SIZE": size, "DIRTY_PCT": pct, "RESYNC_REPS": rounds, "REPS": reps, "PARTS": parts}
+if "1" in parts:
+    p.update({f"resync-{i}": s.strip() for i, s in enumerate(resync.split("|"))})
+if "2" in parts:
+    p.update({f"sync-{i}": s.strip() for i, s in enumerate(sync.split("|"))})
+json.dump(p, open(out, "w"), indent=2)
+PY
 
 # ---- cluster helpers (as replication-vs-raw-pipe.sh; the disks live in $WORK so that they survive a cluster) ----
 CLUSTER=
@@ -166,6 +179,8 @@ if [[ $PARTS == *1* ]]; then
   rsync -I --inplace --no-whole-file --stats "$WORK/alpha.img" "$WORK/stale.img" > "$WORK/rsync.out"
   t1=$(now)
   record rsync-seconds "$(python3 -c "print(round($t1 - $t0, 3))")"
+  literal=$(grep -m1 'Literal data' "$WORK/rsync.out" | tr -dc 0-9 || true)
+  [ -z "$literal" ] || record rsync-literal-bytes "$literal"
   grep -E "Literal data|Matched data|Total bytes sent|Total bytes received" "$WORK/rsync.out" | sed 's/^/  rsync: /'
   echo "checking data areas (sha256 of the first $SIZE)"
   data_sha "$WORK/alpha.img" > "$WORK/alpha.sha" & data_sha "$WORK/bravo.img" > "$WORK/bravo.sha" & wait
