@@ -1,15 +1,15 @@
 package io.replicator.net.nbd;
 
 import io.replicator.fixtures.InMemoryVolume;
-import io.replicator.fixtures.nbd.AckRecordingClient;
-import io.replicator.fixtures.nbd.GenerationBlock;
-import io.replicator.fixtures.nbd.IssuedWrite;
-import io.replicator.fixtures.nbd.NbdReplyException;
-import io.replicator.fixtures.nbd.RunSummary;
-import io.replicator.fixtures.nbd.Verification;
-import io.replicator.fixtures.nbd.WriteRecord;
-import io.replicator.fixtures.nbd.WriteState;
-import io.replicator.fixtures.nbd.WriteWorkload;
+import io.replicator.net.nbd.client.AckRecordingClient;
+import io.replicator.net.nbd.client.GenerationBlock;
+import io.replicator.net.nbd.client.IssuedWrite;
+import io.replicator.net.nbd.client.NbdReplyException;
+import io.replicator.net.nbd.client.RunSummary;
+import io.replicator.net.nbd.client.Verification;
+import io.replicator.net.nbd.client.WriteRecord;
+import io.replicator.net.nbd.client.WriteState;
+import io.replicator.net.nbd.client.WriteWorkload;
 import io.replicator.net.testing.NettyLeakCheck;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The fixtures' recording NBD client and write workload against the real NBD server over an in-memory volume: the
+ * The recording NBD client and write workload against the real NBD server over an in-memory volume: the
  * log matches what the server did, a server closed mid-workload leaves a log whose acknowledged writes are all on the
  * volume, and the verifier finds lost, reordered and misplaced writes when the volume is tampered with.
  */
