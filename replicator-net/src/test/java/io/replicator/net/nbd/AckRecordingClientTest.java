@@ -135,6 +135,32 @@ class AckRecordingClientTest {
     }
 
     @Test
+    void shouldVerifyThroughTheExportAsOnTheVolumeAndFindARolledBackBlock() throws Exception {
+        // More than one read window, and a last window shorter than the others.
+        WriteWorkload workload = WriteWorkload.withRandomSeed(BLOCK, 600, 4);
+        System.out.println("seed " + workload.seed());
+        try (AckRecordingClient client = AckRecordingClient.connect(address, "rw")) {
+            workload.run(client, 2000, Duration.ofSeconds(60));
+            Verification throughExport = workload.verify(client);
+            Verification onVolume = workload.verify(volume, 0);
+
+            assertThat(throughExport.ok()).as(throughExport.toString()).isTrue();
+            assertThat(throughExport).isEqualTo(onVolume);
+            assertThat(throughExport.blocksChecked()).isEqualTo(600);
+
+            IssuedWrite rolledBack = workload.writes().stream().filter(w -> w.generation() == 2).findFirst()
+                .orElseThrow();
+            volume.write(GenerationBlock.encode(workload.seed(), rolledBack.block(), 1, BLOCK),
+                rolledBack.block() * BLOCK);
+            Verification afterTampering = workload.verify(client);
+
+            assertThat(afterTampering.lost()).extracting(Verification.LostWrite::block)
+                .containsExactly(rolledBack.block());
+        }
+        assertThat(serverFailures).isEmpty();
+    }
+
+    @Test
     void shouldReportAckedAndInFlightWritesAndLoseNoneWhenTheServerClosesMidWorkload() throws Exception {
         WriteWorkload workload = WriteWorkload.withRandomSeed(BLOCK, 512, 16);
         System.out.println("seed " + workload.seed());
