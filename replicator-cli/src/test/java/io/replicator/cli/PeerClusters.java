@@ -4,9 +4,9 @@ import io.replicator.fixtures.BlockPatterns;
 import io.replicator.fixtures.InMemoryVolume;
 import io.replicator.fixtures.cluster.StatusProbe;
 import io.replicator.fixtures.cluster.TestCluster;
-import io.replicator.fixtures.nbd.AckRecordingClient;
-import io.replicator.fixtures.nbd.RunSummary;
-import io.replicator.fixtures.nbd.WriteWorkload;
+import io.replicator.net.nbd.client.AckRecordingClient;
+import io.replicator.net.nbd.client.RunSummary;
+import io.replicator.net.nbd.client.WriteWorkload;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

@@ -31,7 +31,7 @@ class VerifyInvalidateIT {
         try (TestCluster cluster = TestCluster.builder(folder).size("64M").diskOptions(PeerClusters.FAST_RESYNC)
             .netOptions("verify-alg sha256;").build()) {
             cluster.bootstrap("alpha");
-            PeerClusters.write(cluster, "alpha", io.replicator.fixtures.nbd.WriteWorkload.withRandomSeed(
+            PeerClusters.write(cluster, "alpha", io.replicator.net.nbd.client.WriteWorkload.withRandomSeed(
                 PeerClusters.BLOCK, 16384, 4), 400);
             ReplicationIT.awaitIdentical(cluster, "alpha", "bravo");
             corrupt(cluster.diskPath("bravo", 0), 3);

@@ -54,11 +54,13 @@ public final class DaemonLauncher {
             command.add("--node");
             command.add(node);
             command.add("daemon");
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectErrorStream(true)
-                .start();
+                .redirectErrorStream(true);
+            // The daemon binds where this client will look, however this client chose the folder.
+            builder.environment().put(RunDirectory.ENV, run.folder().toAbsolutePath().toString());
+            Process process = builder.start();
             long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
             while (System.nanoTime() < deadline) {
                 if (ControlClient.isAlive(socket)) {

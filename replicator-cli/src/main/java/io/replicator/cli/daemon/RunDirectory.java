@@ -4,13 +4,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Where node daemons keep their control sockets and logs: {@code $REPLICATOR_RUN_DIR} when set; otherwise
- * {@code /run/replicator} for root, and {@code $XDG_RUNTIME_DIR/replicator} (or {@code /tmp/replicator-USER}) for
- * others. One daemon per node name: {@code NODE.sock}, {@code NODE.log} and {@code NODE.pid} (see {@link PidFile}).
+ * Where node daemons keep their control sockets and logs: the system property {@value #PROPERTY} or else
+ * {@code $REPLICATOR_RUN_DIR} when set; otherwise {@code /run/replicator} for root, and
+ * {@code $XDG_RUNTIME_DIR/replicator} (or {@code /tmp/replicator-USER}) for others. One daemon per node name:
+ * {@code NODE.sock}, {@code NODE.log} and {@code NODE.pid} (see {@link PidFile}).
  */
 public final class RunDirectory {
     /** The environment variable that overrides the folder. */
     public static final String ENV = "REPLICATOR_RUN_DIR";
+    /**
+     * The system property that overrides the folder for this JVM, before {@link #ENV}: a program that runs commands
+     * in-process, such as {@code demo}, points them at a folder of its own (a process cannot change its environment).
+     */
+    public static final String PROPERTY = "replicator.run.dir";
 
     private final Path folder;
 
@@ -20,6 +26,10 @@ public final class RunDirectory {
 
     /** The folder this process should use. */
     public static RunDirectory resolve() {
+        String property = System.getProperty(PROPERTY);
+        if (property != null && !property.isBlank()) {
+            return new RunDirectory(Path.of(property));
+        }
         String explicit = System.getenv(ENV);
         if (explicit != null && !explicit.isBlank()) {
             return new RunDirectory(Path.of(explicit));

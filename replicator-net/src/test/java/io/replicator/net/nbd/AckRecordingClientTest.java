@@ -1,15 +1,15 @@
 package io.replicator.net.nbd;
 
 import io.replicator.fixtures.InMemoryVolume;
-import io.replicator.fixtures.nbd.AckRecordingClient;
-import io.replicator.fixtures.nbd.GenerationBlock;
-import io.replicator.fixtures.nbd.IssuedWrite;
-import io.replicator.fixtures.nbd.NbdReplyException;
-import io.replicator.fixtures.nbd.RunSummary;
-import io.replicator.fixtures.nbd.Verification;
-import io.replicator.fixtures.nbd.WriteRecord;
-import io.replicator.fixtures.nbd.WriteState;
-import io.replicator.fixtures.nbd.WriteWorkload;
+import io.replicator.net.nbd.client.AckRecordingClient;
+import io.replicator.net.nbd.client.GenerationBlock;
+import io.replicator.net.nbd.client.IssuedWrite;
+import io.replicator.net.nbd.client.NbdReplyException;
+import io.replicator.net.nbd.client.RunSummary;
+import io.replicator.net.nbd.client.Verification;
+import io.replicator.net.nbd.client.WriteRecord;
+import io.replicator.net.nbd.client.WriteState;
+import io.replicator.net.nbd.client.WriteWorkload;
 import io.replicator.net.testing.NettyLeakCheck;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The fixtures' recording NBD client and write workload against the real NBD server over an in-memory volume: the
+ * The recording NBD client and write workload against the real NBD server over an in-memory volume: the
  * log matches what the server did, a server closed mid-workload leaves a log whose acknowledged writes are all on the
  * volume, and the verifier finds lost, reordered and misplaced writes when the volume is tampered with.
  */
@@ -132,6 +132,32 @@ class AckRecordingClientTest {
         assertThat(verification.ackedWrites()).isEqualTo(3000);
         assertThat(verification.inFlightWrites()).isZero();
         assertThat(workload.writes()).filteredOn(w -> w.predecessorId() >= 0).hasSize(3000 - 8);
+    }
+
+    @Test
+    void shouldVerifyThroughTheExportAsOnTheVolumeAndFindARolledBackBlock() throws Exception {
+        // More than one read window, and a last window shorter than the others.
+        WriteWorkload workload = WriteWorkload.withRandomSeed(BLOCK, 600, 4);
+        System.out.println("seed " + workload.seed());
+        try (AckRecordingClient client = AckRecordingClient.connect(address, "rw")) {
+            workload.run(client, 2000, Duration.ofSeconds(60));
+            Verification throughExport = workload.verify(client);
+            Verification onVolume = workload.verify(volume, 0);
+
+            assertThat(throughExport.ok()).as(throughExport.toString()).isTrue();
+            assertThat(throughExport).isEqualTo(onVolume);
+            assertThat(throughExport.blocksChecked()).isEqualTo(600);
+
+            IssuedWrite rolledBack = workload.writes().stream().filter(w -> w.generation() == 2).findFirst()
+                .orElseThrow();
+            volume.write(GenerationBlock.encode(workload.seed(), rolledBack.block(), 1, BLOCK),
+                rolledBack.block() * BLOCK);
+            Verification afterTampering = workload.verify(client);
+
+            assertThat(afterTampering.lost()).extracting(Verification.LostWrite::block)
+                .containsExactly(rolledBack.block());
+        }
+        assertThat(serverFailures).isEmpty();
     }
 
     @Test
