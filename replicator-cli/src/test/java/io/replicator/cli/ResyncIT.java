@@ -72,6 +72,9 @@ class ResyncIT {
             PeerClusters.write(cluster, "alpha", workload, 3000);
             awaitUpToDate(cluster, "bravo");
             ReplicationIT.awaitIdentical(cluster, "alpha", "bravo");
+            // c-min-rate (default 250 KiB/s): the writes held the resync back on both sides.
+            assertThat(cluster.logTail("alpha", 2000)).contains("resync held back by c-min-rate");
+            assertThat(cluster.logTail("bravo", 2000)).contains("resync held back by c-min-rate");
         }
     }
 

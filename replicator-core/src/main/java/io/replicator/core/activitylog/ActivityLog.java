@@ -63,6 +63,7 @@ public final class ActivityLog {
     private int contextCursor;
     private int activeCount;
     private long transactionsWritten;
+    private long slotWaits;
 
     private ActivityLog(Volume ring, int alExtents, EvictionListener evictionListener, int[] recoveredSlots,
                         long nextNumber) {
@@ -200,6 +201,7 @@ public final class ActivityLog {
                 int victim = victim(updates);
                 if (victim < 0) {
                     unpinHot(firstExtent, lastExtent);
+                    slotWaits++;
                     return NO_FREE_SLOT;
                 }
                 pendingSlots[updates] = victim;
@@ -260,6 +262,11 @@ public final class ActivityLog {
     /** Transactions written since the log was opened. */
     public long transactionsWritten() {
         return transactionsWritten;
+    }
+
+    /** How many times {@link #tryBeginWrite} found no free slot (its writer then waits), since open. */
+    public long slotWaits() {
+        return slotWaits;
     }
 
     /** Writes in flight summed over all extents. */

@@ -11,6 +11,7 @@ import io.replicator.core.metadata.Superblock;
 import io.replicator.core.volume.Volume;
 
 import java.io.IOException;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A backing disk attached for I/O: its metadata read, its activity log replayed into the bitmaps, and the bitmaps
@@ -29,6 +30,8 @@ public final class AttachedDisk implements AutoCloseable {
     private final BitmapStore bitmaps;
     private final ActivityLog activityLog;
     private final long replayedExtents;
+    /** Bytes of application and replicated I/O on the data area (not resync): c-min-rate's "foreign" I/O. */
+    private final LongAdder foreignIo = new LongAdder();
     private boolean closed;
 
     private AttachedDisk(BackingDisk disk, BitmapStore bitmaps, ActivityLog activityLog, long replayedExtents) {
@@ -107,6 +110,19 @@ public final class AttachedDisk implements AutoCloseable {
     /** The activity log. */
     public ActivityLog activityLog() {
         return activityLog;
+    }
+
+    /**
+     * Counts {@code bytes} of I/O on the data area that is not resync (application reads and writes, replicated
+     * writes). Any thread.
+     */
+    public void countForeignIo(long bytes) {
+        foreignIo.add(bytes);
+    }
+
+    /** Bytes counted by {@link #countForeignIo} since attach. */
+    public long foreignIoBytes() {
+        return foreignIo.sum();
     }
 
     /** How many extents the attach marked out of sync from the activity log (0 after a clean shutdown). */

@@ -31,6 +31,7 @@ import io.replicator.core.resync.RangeLock;
 import io.replicator.core.resync.ResyncSource;
 import io.replicator.core.resync.ResyncTargetJob;
 import io.replicator.core.resync.ResyncController;
+import io.replicator.core.resync.SyncProgress;
 import io.replicator.core.generation.HandshakeDecider;
 import io.replicator.core.generation.HandshakeOutcome;
 import io.replicator.core.generation.HandshakeSide;
@@ -118,7 +119,6 @@ public final class ResourceConductor implements AutoCloseable {
     /** Answers resync-after's question: is device (resource, volume) of this node resyncing? */
     private volatile java.util.function.BiPredicate<String, Integer> resyncActivity;
     /** Bytes of application writes applied to this node's disks since the last resync step (c-min-rate). */
-    private final java.util.concurrent.atomic.AtomicLong applicationBytes = new java.util.concurrent.atomic.AtomicLong();
     /** {@code pause-sync} on this node; owner thread. */
     private volatile boolean userPausedSync;
     /** Where the last verify of each volume stopped, so that a verify without a start resumes there. */
@@ -178,6 +178,8 @@ public final class ResourceConductor implements AutoCloseable {
 
     /** DRBD's resync step: requests are planned every 100 ms. */
     private static final long RESYNC_STEP_MS = 100;
+    /** How long the sync source holds back one request while c-min-rate throttles it (DRBD: 100 ms). */
+    private static final long SOURCE_THROTTLE_MS = 100;
     /** Bitmap pages whose bits a resync cleared are written out at most this often (drbd.md §6, lazy writeout). */
     private static final long LAZY_BITMAP_NANOS = 2_000_000_000L;
     private long lastLazyWriteout = System.nanoTime();
@@ -906,7 +908,6 @@ public final class ResourceConductor implements AutoCloseable {
         private final ReplicaTarget behindTarget = new ReplicaTarget() {
             @Override
             public void write(int volume, long offset, ByteBuf data) throws IOException {
-                applicationBytes.addAndGet(data.readableBytes());
                 markForAbsentPeers(peer.nodeId(), volume, offset, data.readableBytes());
                 replicaTarget.write(volume, offset, data);
             }
@@ -1441,6 +1442,30 @@ public final class ResourceConductor implements AutoCloseable {
         }
     }
 
+    private void logThrottled(PeerRuntime peer, VolumeSync sync) {
+        if (!sync.throttleLogged) {
+            sync.throttleLogged = true;
+            LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: resync held back by c-min-rate (other I/O on this "
+                + "disk; the resync keeps at least c-min-rate)", config.name(), sync.volume, peer.host.name());
+        }
+    }
+
+    /** c-min-rate: whether {@code sync}'s resync should hold back now, from {@code local}'s disk activity. */
+    private static boolean throttled(VolumeSync sync, VolumeRuntime local, SyncProgress progress) {
+        Optional<AttachedDisk> disk = local.disk();
+        if (disk.isEmpty()) {
+            return false;
+        }
+        ActivityLog activityLog = disk.get().activityLog();
+        long waits;
+        synchronized (activityLog) {
+            waits = activityLog.transactionsWritten() + activityLog.slotWaits();
+        }
+        long rate = progress.rateKiBPerSec(System.nanoTime()).orElse(0) * 1024;
+        return sync.throttle.shouldThrottle(local.config().resync().cMinRateBytesPerSec(), rate,
+            disk.get().foreignIoBytes(), waits);
+    }
+
     /** Writes the bitmap pages that changed (and flushes), so a crash keeps the resync's progress. */
     private void persistBitmap(VolumeRuntime local) {
         local.disk().ifPresent(disk -> {
@@ -1471,10 +1496,8 @@ public final class ResourceConductor implements AutoCloseable {
                                 notifyListeners();
                             });
                         }
-                        long foreign = applicationBytes.getAndSet(0);
-                        long rate = job.progress().rateKiBPerSec(System.nanoTime()).orElse(0) * 1024;
-                        long minRate = local.map(v -> v.config().resync().cMinRateBytesPerSec()).orElse(0L);
-                        if (ResyncController.shouldThrottle(minRate, foreign, false, rate)) {
+                        if (local.isPresent() && throttled(sync, local.get(), job.progress())) {
+                            logThrottled(peer, sync);
                             // c-min-rate: the application is busy on this disk and the resync runs above its
                             // minimum: skip this step's requests in its favour.
                             job.checkFinished();
@@ -1618,6 +1641,13 @@ public final class ResourceConductor implements AutoCloseable {
                     throw new IllegalArgumentException("resync request while not sync source");
                 }
                 try {
+                    if (peer.peerRole() != Role.PRIMARY && throttled(sync, local.get(), side.progress())) {
+                        logThrottled(peer, sync);
+                        // c-min-rate on the source, as DRBD: the application is busy on this disk and the resync
+                        // runs above its minimum, so serving this request waits 100 ms (not for a Primary target,
+                        // whose own writes wait for the resync).
+                        Thread.sleep(SOURCE_THROTTLE_MS);
+                    }
                     side.onRequest(message);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
@@ -1782,12 +1812,16 @@ public final class ResourceConductor implements AutoCloseable {
     private final ReplicaTarget replicaTarget = new ReplicaTarget() {
         @Override
         public void write(int volume, long offset, ByteBuf data) throws IOException {
-            disk(volume).data().write(data, offset);
+            AttachedDisk disk = disk(volume);
+            disk.countForeignIo(data.readableBytes());
+            disk.data().write(data, offset);
         }
 
         @Override
         public void zero(int volume, long offset, long length) throws IOException {
-            disk(volume).data().discard(offset, length);
+            AttachedDisk disk = disk(volume);
+            disk.countForeignIo(length);
+            disk.data().discard(offset, length);
         }
 
         @Override
@@ -1828,7 +1862,6 @@ public final class ResourceConductor implements AutoCloseable {
                 ResyncTargetJob job = sync == null ? null : sync.target;
                 if (job != null) {
                     job.applicationWrite(request.offset(), request.length());
-                    applicationBytes.addAndGet(request.length());
                 }
             }
             PeerSender sender = senderOf(peer);

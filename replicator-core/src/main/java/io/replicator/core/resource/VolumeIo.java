@@ -79,6 +79,7 @@ public final class VolumeIo {
     public void read(long offset, int length, ByteBuf dst) throws IOException {
         enter();
         try {
+            disk.countForeignIo(length);
             disk.data().read(dst, offset, length);
         } catch (IOException failure) {
             throw failed(failure);
@@ -113,6 +114,7 @@ public final class VolumeIo {
         beforeWrite.run();
         enter();
         try {
+            disk.countForeignIo(length);
             begin(offset, length);
             List<WriteRequest> parts = enter(offset, length, kind, fua, payload);
             IOException local = null;

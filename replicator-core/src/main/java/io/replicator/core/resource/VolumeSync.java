@@ -2,6 +2,7 @@ package io.replicator.core.resource;
 
 import io.replicator.core.resync.OnlineVerify;
 import io.replicator.core.resync.ResyncSource;
+import io.replicator.core.resync.ResyncThrottle;
 import io.replicator.core.resync.ResyncTargetJob;
 import io.replicator.core.resync.SyncProgress;
 import io.replicator.core.state.ReplicationState;
@@ -27,6 +28,10 @@ final class VolumeSync {
     volatile boolean pausedByPeer;
     /** The resync waits for the device its {@code resync-after} names. */
     volatile boolean pausedByDependency;
+    /** c-min-rate: whether the disk is too busy for this resync right now (target planning, source serving). */
+    final ResyncThrottle throttle = new ResyncThrottle();
+    /** Whether this resync logged that c-min-rate held it back (once per resync). */
+    volatile boolean throttleLogged;
     /** When the resync started (System.nanoTime), for the log line at the end. */
     long startedNanos;
 
