@@ -1,6 +1,7 @@
 package io.replicator.cli.command.demo;
 
 import io.replicator.cli.ReplicatorCommand;
+import io.replicator.cli.command.HelpOption;
 import io.replicator.cli.output.CommandFailure;
 import io.replicator.cli.output.ExitCode;
 import io.replicator.core.activitylog.ActivityLog;
@@ -21,6 +22,7 @@ import io.replicator.core.metadata.MetadataFlag;
 import io.replicator.core.metadata.Superblock;
 import io.replicator.core.metadata.VolumeStorage;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -44,6 +46,9 @@ import java.util.SplittableRandom;
  */
 @Command(name = "demo", description = "Quickstart on the embedded two-node config, in a scratch folder.")
 public final class DemoCommand implements Runnable {
+    @Mixin
+    HelpOption help;
+
     private static final String CONFIG_RESOURCE = "/io/replicator/cli/demo/two-node.res";
     private static final String CONFIG_PATHS = "/tmp/replicator";
     private static final int HOT_EXTENTS = 3;

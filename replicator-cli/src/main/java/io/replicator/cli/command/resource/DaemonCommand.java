@@ -1,6 +1,7 @@
 package io.replicator.cli.command.resource;
 
 import io.replicator.cli.ReplicatorCommand;
+import io.replicator.cli.command.HelpOption;
 import io.replicator.cli.daemon.NodeDaemon;
 import io.replicator.cli.daemon.PidFile;
 import io.replicator.cli.daemon.RunDirectory;
@@ -10,6 +11,7 @@ import io.replicator.core.config.ConfigException;
 import io.replicator.core.resource.VolumeOpener;
 import io.replicator.core.control.ControlClient;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -26,6 +28,9 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "daemon", description = "Run this node's daemon in the foreground (SIGTERM or 'shutdown' stops it).")
 public final class DaemonCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption help;
+
     @ParentCommand
     ReplicatorCommand root;
 
