@@ -31,6 +31,7 @@ import io.replicator.cli.command.metadata.CreateMdCommand;
 import io.replicator.cli.command.metadata.DumpMdCommand;
 import io.replicator.cli.output.CommandFailure;
 import io.replicator.cli.output.ExitCode;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,7 +51,7 @@ import java.io.UncheckedIOException;
         PauseSyncCommand.class, ResumeSyncCommand.class, WaitConnectCommand.class, WaitSyncCommand.class,
         StatusCommand.class, EventsCommand.class, RoleCommand.class,
         CstateCommand.class, DstateCommand.class, GetGiCommand.class, ShutdownCommand.class,
-        CommandLine.HelpCommand.class})
+        AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class ReplicatorCommand implements Runnable {
     @Mixin
     GlobalOptions global;

@@ -26,10 +26,21 @@ class CommandModelTest {
 
     @Test
     void shouldShowHelpForEveryVerb() {
-        assertThat(verbs()).contains("daemon", "up", "status", "help");
+        assertThat(verbs()).contains("daemon", "up", "status", "generate-completion", "help");
         for (String verb : verbs()) {
             assertThat(run(verb, "--help")).as(verb + " --help: " + err).isZero();
             assertThat(out.toString()).as(verb).contains("Usage: replicator " + verb + " ");
         }
+    }
+
+    @Test
+    void shouldGenerateABashCompletionThatKnowsEveryVerb() {
+        assertThat(run("generate-completion")).as(err.toString()).isZero();
+
+        assertThat(out.toString()).contains("complete -F _complete_replicator -o default replicator");
+        for (String verb : verbs()) {
+            assertThat(out.toString()).as(verb).contains(" " + verb);
+        }
+        assertThat(out.toString()).contains("--up").contains("--config");
     }
 }
