@@ -2,6 +2,7 @@ package io.replicator.cli.command.resource;
 
 import io.replicator.cli.ReplicatorCommand;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
@@ -10,11 +11,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The {@code daemon} verb's command line; its running daemon is {@code NodeDaemonUpTest}'s. */
+@Timeout(30)
 class DaemonCommandTest {
     @TempDir
     Path folder;
@@ -43,11 +44,11 @@ class DaemonCommandTest {
             """.formatted(folder.resolve("alpha.img"), folder.resolve("bravo.img")));
         StringWriter err = new StringWriter();
 
+        // A daemon that started would run until stopped: the timeout, not this assertion, would end the test.
         int status = ReplicatorCommand.execute(new String[] {"-c", config.toString(), "--node", "alpha", "daemon",
             "--up", "r0,nope"}, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
 
         assertThat(status).isEqualTo(10);
         assertThat(err.toString()).contains("nope");
-        assertThat(List.of(folder.toFile().list())).containsExactlyInAnyOrder("node.res");
     }
 }
