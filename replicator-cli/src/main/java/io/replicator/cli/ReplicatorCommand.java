@@ -31,6 +31,7 @@ import io.replicator.cli.command.metadata.CreateMdCommand;
 import io.replicator.cli.command.metadata.DumpMdCommand;
 import io.replicator.cli.output.CommandFailure;
 import io.replicator.cli.output.ExitCode;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,6 +43,24 @@ import java.io.UncheckedIOException;
 /** The replicator program: a drbdadm-shaped command line. */
 @Command(name = "replicator", mixinStandardHelpOptions = true, versionProvider = ReplicatorCommand.Version.class,
     description = "A DRBD-style replicated block device in pure Java.",
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+        " 0:success",
+        " 1:anything else: usage errors, I/O errors, missing metadata",
+        "10:invalid configuration",
+        "11:a state change was refused, or the resource is not up on this node",
+        "17:promotion refused for lack of up-to-date data",
+        "20:the daemon could not be reached"},
+    footerHeading = "%nFiles and environment:%n",
+    footer = {
+        "  " + GlobalOptions.DEFAULT_CONFIG + "  the configuration (-c FILE)",
+        "  /run/replicator/NODE.sock        node NODE's daemon: its control socket, with",
+        "                                   NODE.pid and NODE.log (for root; for others",
+        "                                   $XDG_RUNTIME_DIR/replicator)",
+        "  REPLICATOR_RUN_DIR               that folder, instead",
+        "  REPLICATOR_JAVA_OPTS             JVM options of a command",
+        "  REPLICATOR_DAEMON_JAVA_OPTS      JVM options of the daemon",
+        "  JAVA_HOME, JAVA                  the java that bin/replicator runs"},
     subcommands = {CreateMdCommand.class, DumpMdCommand.class, DumpCommand.class, DemoCommand.class,
         DaemonCommand.class,
         UpCommand.class, DownCommand.class, AttachCommand.class, DetachCommand.class, ConnectCommand.class,
@@ -50,7 +69,7 @@ import java.io.UncheckedIOException;
         PauseSyncCommand.class, ResumeSyncCommand.class, WaitConnectCommand.class, WaitSyncCommand.class,
         StatusCommand.class, EventsCommand.class, RoleCommand.class,
         CstateCommand.class, DstateCommand.class, GetGiCommand.class, ShutdownCommand.class,
-        CommandLine.HelpCommand.class})
+        AutoComplete.GenerateCompletion.class, CommandLine.HelpCommand.class})
 public final class ReplicatorCommand implements Runnable {
     @Mixin
     GlobalOptions global;

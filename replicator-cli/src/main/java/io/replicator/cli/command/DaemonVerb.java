@@ -3,7 +3,7 @@ package io.replicator.cli.command;
 import io.replicator.cli.ReplicatorCommand;
 import io.replicator.cli.daemon.DaemonClient;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -21,8 +21,8 @@ public abstract class DaemonVerb implements Callable<Integer> {
     @Spec
     protected CommandSpec spec;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
     /** The arguments to send: the verb, then its resource and flags. */
     protected abstract List<String> argv();

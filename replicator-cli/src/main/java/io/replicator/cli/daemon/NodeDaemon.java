@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -49,6 +50,7 @@ public final class NodeDaemon implements AutoCloseable {
     /** Peer connections of every resource: one event-loop group, one listening socket per local address. */
     private final EventLoopGroup peerGroup = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     private final PeerTransport peerTransport = new PeerTransport(peerGroup);
+    private final DaemonRequests requests = new DaemonRequests(this);
     private ControlServer server;
 
     private NodeDaemon(Path configPath, String node, VolumeOpener opener) {
@@ -67,7 +69,7 @@ public final class NodeDaemon implements AutoCloseable {
         NodeDaemon daemon = new NodeDaemon(configPath, node, opener);
         Map<String, ResourceConfig> mine = daemon.readConfig();
         LOG.info("node {}: configuration {} with resource(s) {}", node, configPath, mine.keySet());
-        daemon.server = ControlServer.start(socket, new DaemonRequests(daemon),
+        daemon.server = ControlServer.start(socket, daemon.requests,
             failure -> LOG.error("control socket: {}", failure.toString(), failure));
         LOG.info("node {}: listening on {}", node, socket);
         return daemon;
@@ -184,6 +186,34 @@ public final class NodeDaemon implements AutoCloseable {
         stopExports(conductor.name());
         resources.remove(conductor.name());
         events.destroyed(conductor);
+    }
+
+    /**
+     * Brings each of {@code targets} (a resource, or {@code all}) up as a forwarded {@code up} does, printing what
+     * it says to {@code err}, and returns the exit status of the first failure. A failure stops nothing: the other
+     * targets are still tried, and the daemon keeps answering so that the operator can fix the cause and retry.
+     */
+    public int up(List<String> targets, PrintWriter out, PrintWriter err) {
+        int first = ExitCode.SUCCESS.status();
+        for (String target : targets) {
+            int status;
+            try {
+                // No control connection: only 'events' streams, and it needs one.
+                status = requests.handle(List.of("up", target), out, err, null);
+            } catch (Exception failure) {
+                err.println(target + ": " + failure.getMessage());
+                status = ExitCode.FAILURE.status();
+            }
+            err.flush();
+            if (status != ExitCode.SUCCESS.status()) {
+                LOG.error("node {}: up {} failed (exit status {}); the daemon runs on: fix the cause and run "
+                    + "'replicator up {}'", node, target, status, target);
+                if (first == ExitCode.SUCCESS.status()) {
+                    first = status;
+                }
+            }
+        }
+        return first;
     }
 
     /** Asks the daemon to stop; {@link #awaitStop()} returns once it has. */

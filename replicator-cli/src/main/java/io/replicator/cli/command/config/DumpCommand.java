@@ -1,12 +1,14 @@
 package io.replicator.cli.command.config;
 
 import io.replicator.cli.ReplicatorCommand;
+import io.replicator.cli.command.HelpOption;
 import io.replicator.cli.output.CommandFailure;
 import io.replicator.cli.output.ExitCode;
 import io.replicator.core.config.ConfigDump;
 import io.replicator.core.config.ConfigError;
 import io.replicator.core.config.Configuration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -17,6 +19,9 @@ import java.util.Optional;
 /** {@code dump [RES]}: validates the configuration and prints it in drbdadm's canonical {@code dump} form. */
 @Command(name = "dump", description = "Print the effective configuration in drbdadm's canonical dump form.")
 public final class DumpCommand implements Runnable {
+    @Mixin
+    HelpOption help;
+
     @ParentCommand
     ReplicatorCommand root;
 

@@ -2,6 +2,7 @@ package io.replicator.cli.command.metadata;
 
 import io.replicator.cli.GlobalOptions;
 import io.replicator.cli.ReplicatorCommand;
+import io.replicator.cli.command.HelpOption;
 import io.replicator.cli.output.CommandFailure;
 import io.replicator.cli.output.ExitCode;
 import io.replicator.core.config.HostConfig;
@@ -10,6 +11,7 @@ import io.replicator.core.metadata.BackingDisk;
 import io.replicator.core.metadata.MetadataLayout;
 import io.replicator.core.metadata.VolumeStorage;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,6 +26,9 @@ import java.util.List;
 /** {@code create-md RES[/VOL]}: writes fresh metadata, creating a file-backed disk of the configured size if missing. */
 @Command(name = "create-md", description = "Write fresh metadata (creates a missing file-backed disk of 'disk { size }').")
 public final class CreateMdCommand implements Runnable {
+    @Mixin
+    HelpOption help;
+
     @ParentCommand
     ReplicatorCommand root;
 

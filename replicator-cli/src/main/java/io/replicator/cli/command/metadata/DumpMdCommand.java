@@ -2,6 +2,7 @@ package io.replicator.cli.command.metadata;
 
 import io.replicator.cli.GlobalOptions;
 import io.replicator.cli.ReplicatorCommand;
+import io.replicator.cli.command.HelpOption;
 import io.replicator.cli.output.CommandFailure;
 import io.replicator.cli.output.ExitCode;
 import io.replicator.cli.output.MetadataDump;
@@ -13,6 +14,7 @@ import io.replicator.core.metadata.BackingDisk;
 import io.replicator.core.metadata.MetadataLayout;
 import io.replicator.core.metadata.VolumeStorage;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -23,6 +25,9 @@ import java.io.IOException;
 /** {@code dump-md RES[/VOL]}: prints the metadata: generation ids, flags, layout and a bitmap summary. */
 @Command(name = "dump-md", description = "Print the metadata: generation ids, flags, bitmap summary.")
 public final class DumpMdCommand implements Runnable {
+    @Mixin
+    HelpOption help;
+
     @ParentCommand
     ReplicatorCommand root;
 

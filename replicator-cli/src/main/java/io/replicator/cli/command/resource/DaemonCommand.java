@@ -1,6 +1,7 @@
 package io.replicator.cli.command.resource;
 
 import io.replicator.cli.ReplicatorCommand;
+import io.replicator.cli.command.HelpOption;
 import io.replicator.cli.daemon.NodeDaemon;
 import io.replicator.cli.daemon.PidFile;
 import io.replicator.cli.daemon.RunDirectory;
@@ -10,20 +11,45 @@ import io.replicator.core.config.ConfigException;
 import io.replicator.core.resource.VolumeOpener;
 import io.replicator.core.control.ControlClient;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code daemon}: runs this node's daemon in the foreground, as a systemd unit does, until stopped. */
+/**
+ * {@code daemon}: runs this node's daemon in the foreground, as a systemd unit does, until stopped; with
+ * {@code --up}, brings resources up once it listens, so that one process started at boot is the whole node.
+ */
 @Command(name = "daemon", description = "Run this node's daemon in the foreground (SIGTERM or 'shutdown' stops it).")
 public final class DaemonCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption help;
+
     @ParentCommand
     ReplicatorCommand root;
 
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--up", paramLabel = "RESOURCE", split = ",",
+        description = "Once listening, bring these resources up as 'up' does ('all': every resource of this node). "
+            + "A resource that fails to come up is logged; the daemon runs on.")
+    List<String> up = List.of();
+
     @Override
     public Integer call() throws InterruptedException {
+        // A misspelt resource is refused before anything starts, as 'up' refuses it.
+        for (String resource : up) {
+            if (!resource.equals("all")) {
+                root.global().select(resource);
+            }
+        }
         String node = root.global().nodeName();
         RunDirectory run = RunDirectory.resolve();
         Path socket = run.socket(node);
@@ -53,6 +79,7 @@ public final class DaemonCommand implements Callable<Integer> {
             pid.close();
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        daemon.up(up, spec.commandLine().getOut(), spec.commandLine().getErr());
         daemon.awaitStop();
         Runtime.getRuntime().removeShutdownHook(hook);
         daemon.close();

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "wait-sync", description = {
     "Wait until every connection of the resource is Connected, every peer device Established and the disks on "
         + "both sides UpToDate (as drbdsetup wait-sync-resource).",
-    "On a terminal (or with --progress) a bar per peer device shows done %, rate and ETA; otherwise a line per "
+    "On a terminal (or with --progress) a bar per peer device shows done %%, rate and ETA; otherwise a line per "
         + "peer device is printed every 5 seconds. Exit status 0 once in sync; 1 after --timeout."})
 public final class WaitSyncCommand extends WaitVerb {
     @Override
