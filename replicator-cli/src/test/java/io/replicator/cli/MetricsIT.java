@@ -122,10 +122,12 @@ class MetricsIT {
             int port = cluster.node("alpha").metricsPort();
             try (ServerSocket taken = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
                 CommandResult refused = cluster.run("alpha", "up", TestCluster.RESOURCE);
-                assertThat(refused.ok()).as(refused.describe()).isFalse();
-                assertThat(refused.err()).contains("cannot serve the metrics of r0 at metrics-listen 127.0.0.1:"
-                    + port + ": BindException");
-                assertThat(cluster.logTail("alpha")).contains("r0: cannot serve metrics at 127.0.0.1:" + port);
+                String reason = "cannot serve the metrics of r0 at metrics-listen 127.0.0.1:" + port
+                    + ": BindException";
+                assertThat(refused.exitCode()).as(refused.describe()).isEqualTo(10);
+                assertThat(refused.err()).contains(cluster.node("alpha").config() + ":").contains(reason)
+                    .doesNotContain("internal error");
+                assertThat(cluster.logTail("alpha")).contains(reason);
                 assertThat(cluster.daemonRunning("alpha")).as("the daemon goes on").isTrue();
             }
             cluster.up("alpha");

@@ -121,7 +121,6 @@ public final class NodeDaemon implements AutoCloseable {
             metrics.add(conductor).ifPresent(url -> LOG.info("{}: metrics at {}", name, url));
         } catch (IOException failure) {
             String address = conductor.self().metricsListen().orElseThrow().endpoint();
-            LOG.error("{}: cannot serve metrics at {}: {}", name, address, failure.toString());
             stopExports(name);
             conductor.close();
             throw new ConfigException(config.host(node).orElseThrow().location(), "cannot serve the metrics of "
