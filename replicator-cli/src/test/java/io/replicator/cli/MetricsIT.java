@@ -138,7 +138,7 @@ class MetricsIT {
         }
     }
 
-    /** Scrapes {@code node}'s endpoint in the Prometheus text format: each sample's {@code name{labels}} to its value. */
+    /** Scrapes {@code node}'s endpoint in the Prometheus text format: each sample's name and labels to its value. */
     private Map<String, Double> metrics(TestCluster cluster, String node) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(cluster.metricsUri(node))
             .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
