@@ -53,6 +53,20 @@ final class DaemonRequests implements ControlHandler {
         }
         boolean force = flags.has("--force");
         LOG.info("request: {}", String.join(" ", argv));
+        try {
+            return dispatch(verb, target, flags, force, out, err, connection);
+        } catch (ConfigException invalid) {
+            // An invalid configuration, or one the daemon cannot serve (an nbd-listen or metrics-listen address it
+            // cannot bind): file:line:column and the reason, not an internal error.
+            LOG.error("{}: {}", String.join(" ", argv), invalid.getMessage());
+            invalid.errors().forEach(err::println);
+            return ExitCode.INVALID_CONFIG.status();
+        }
+    }
+
+    private int dispatch(String verb, String target, RequestFlags flags, boolean force, PrintWriter out,
+                         PrintWriter err, ControlConnection connection)
+        throws ConfigException, InterruptedException {
         return switch (verb) {
             case "up" -> each(target, true, err, ResourceConductor::up);
             case "down" -> down(target, err);

@@ -5,6 +5,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.replicator.net.peer.PeerTransport;
 import io.replicator.net.replication.NetworkPeers;
+import io.replicator.cli.metrics.MetricsEndpoints;
 import io.replicator.cli.output.ExitCode;
 import io.replicator.core.config.ConfigException;
 import io.replicator.core.config.Configuration;
@@ -46,6 +47,8 @@ public final class NodeDaemon implements AutoCloseable {
     private final ProcessHandlerInvoker handlers = new ProcessHandlerInvoker(events::helper);
     private final Map<String, ResourceConductor> resources = new LinkedHashMap<>();
     private final Map<String, NbdServer> exports = new LinkedHashMap<>();
+    /** The Prometheus endpoints, one per distinct metrics-listen address of the resources up here. */
+    private final MetricsEndpoints metrics = new MetricsEndpoints();
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Peer connections of every resource: one event-loop group, one listening socket per local address. */
     private final EventLoopGroup peerGroup = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
@@ -116,6 +119,15 @@ public final class NodeDaemon implements AutoCloseable {
             throw new ConfigException(config.host(node).orElseThrow().location(), "cannot export " + name
                 + " over NBD: " + failure.getMessage());
         }
+        try {
+            metrics.add(conductor).ifPresent(url -> LOG.info("{}: metrics at {}", name, url));
+        } catch (IOException failure) {
+            String address = conductor.self().metricsListen().orElseThrow().endpoint();
+            stopExports(name);
+            conductor.close();
+            throw new ConfigException(config.host(node).orElseThrow().location(), "cannot serve the metrics of "
+                + name + " at metrics-listen " + address + ": " + describe(failure));
+        }
         conductor.addListener(events::changed);
         // resync-after may name a device of another resource on this node.
         conductor.resyncActivity((resource, volume) -> {
@@ -183,6 +195,7 @@ public final class NodeDaemon implements AutoCloseable {
 
     /** Forgets a resource after {@code down}. */
     synchronized void remove(ResourceConductor conductor) {
+        metrics.remove(conductor);
         stopExports(conductor.name());
         resources.remove(conductor.name());
         events.destroyed(conductor);
@@ -231,6 +244,7 @@ public final class NodeDaemon implements AutoCloseable {
     public void close() {
         synchronized (this) {
             List.copyOf(exports.keySet()).forEach(this::stopExports);
+            metrics.close();
         }
         for (ResourceConductor conductor : resources()) {
             try {
@@ -250,6 +264,12 @@ public final class NodeDaemon implements AutoCloseable {
             LOG.warn("closing the control socket: {}", failure.toString());
         }
         LOG.info("node {}: stopped", node);
+    }
+
+    /** A bind failure in words: the JDK's BindException says "Address already in use" but not which. */
+    private static String describe(IOException failure) {
+        String message = failure.getMessage();
+        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
     /** Exit status the daemon process ends with when its configuration is invalid. */

@@ -109,7 +109,8 @@ public final class ConfigDump {
         }
         for (ConfigNode.Parameter parameter : parameters(on.body())) {
             switch (parameter.keyword()) {
-                case "address", "nbd-listen" -> option(8, parameter.keyword(), address(parameter.values()), false);
+                case "address", "nbd-listen", "metrics-listen" ->
+                    option(8, parameter.keyword(), address(parameter.values()), false);
                 case "nbd-socket" -> option(8, parameter.keyword(), quote(OptionValues.value(parameter)), false);
                 default -> {
                 }

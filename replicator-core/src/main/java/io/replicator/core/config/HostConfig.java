@@ -13,18 +13,27 @@ import java.util.Optional;
  * @param nbdListen {@code nbd-listen [ipv4|ipv6] ADDR:PORT;} (our extension): where this host exports its volumes
  *                  over NBD while Primary
  * @param nbdSocket {@code nbd-socket PATH;} (our extension): a Unix domain socket for the same exports
+ * @param metricsListen {@code metrics-listen [ipv4|ipv6] ADDR:PORT;} (our extension): where the node daemon serves
+ *                  this resource's Prometheus metrics ({@code GET /metrics})
  * @param location where the section starts
  */
 public record HostConfig(String name, int nodeId, Optional<String> address, List<VolumeConfig> volumes,
-                         Optional<Address> nbdListen, Optional<String> nbdSocket, Location location) {
+                         Optional<Address> nbdListen, Optional<String> nbdSocket, Optional<Address> metricsListen,
+                         Location location) {
     public HostConfig {
         volumes = List.copyOf(volumes);
     }
 
-    /** A host without NBD exports. */
+    /** A host without a metrics endpoint. */
+    public HostConfig(String name, int nodeId, Optional<String> address, List<VolumeConfig> volumes,
+                      Optional<Address> nbdListen, Optional<String> nbdSocket, Location location) {
+        this(name, nodeId, address, volumes, nbdListen, nbdSocket, Optional.empty(), location);
+    }
+
+    /** A host without NBD exports or a metrics endpoint. */
     public HostConfig(String name, int nodeId, Optional<String> address, List<VolumeConfig> volumes,
                       Location location) {
-        this(name, nodeId, address, volumes, Optional.empty(), Optional.empty(), location);
+        this(name, nodeId, address, volumes, Optional.empty(), Optional.empty(), Optional.empty(), location);
     }
 
     /** The volume numbered {@code number}, if this host has it. */

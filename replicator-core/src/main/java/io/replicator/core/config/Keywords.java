@@ -82,6 +82,8 @@ public final class Keywords {
     public static final Option NBD_LISTEN = addExtension("nbd-listen", Set.of(ON),
         new ValueType.Structural("[ipv4|ipv6] ADDR:PORT"), "");
     public static final Option NBD_SOCKET = addExtension("nbd-socket", Set.of(ON), TEXT, "");
+    public static final Option METRICS_LISTEN = addExtension("metrics-listen", Set.of(ON),
+        new ValueType.Structural("[ipv4|ipv6] ADDR:PORT"), "");
     public static final Option HOST = add("host", Set.of(CONNECTION, PATH),
         new ValueType.Structural("NAME [address [ipv4|ipv6] IP:PORT]"), "", SUPPORTED);
     public static final Option HOSTS = add("hosts", Set.of(CONNECTION_MESH), new ValueType.Structural("NAME..."), "",

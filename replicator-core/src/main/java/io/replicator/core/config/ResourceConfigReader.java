@@ -196,18 +196,25 @@ public final class ResourceConfigReader {
                 volume(entry.getKey(), volumeScope, entry.getValue().location()).ifPresent(result::add);
             }
         }
-        Optional<Address> nbdListen = Optional.empty();
-        Optional<ConfigNode.Parameter> listen = find(on.body(), "nbd-listen");
-        if (listen.isPresent()) {
-            try {
-                nbdListen = Optional.of(Address.parse(listen.get().values()));
-            } catch (IllegalArgumentException invalid) {
-                // StructureValidator reports it with its location.
-            }
-        }
+        Optional<Address> nbdListen = listenAddress(on, "nbd-listen");
         Optional<String> nbdSocket = find(on.body(), "nbd-socket").map(this::single);
+        Optional<Address> metricsListen = listenAddress(on, "metrics-listen");
         return Optional.of(new HostConfig(on.arguments().get(0), nodeId, address, result, nbdListen, nbdSocket,
-            on.location()));
+            metricsListen, on.location()));
+    }
+
+    /** The address of an {@code ADDR:PORT} extension of {@code on}; empty when absent or invalid. */
+    private Optional<Address> listenAddress(ConfigNode.Section on, String keyword) {
+        Optional<ConfigNode.Parameter> listen = find(on.body(), keyword);
+        if (listen.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Address.parse(listen.get().values()));
+        } catch (IllegalArgumentException invalid) {
+            // StructureValidator reports it with its location.
+            return Optional.empty();
+        }
     }
 
     private Optional<VolumeConfig> volume(int number, Scope scope, Location location) {

@@ -173,13 +173,41 @@ final class StructureValidator {
             error(on.location(), "'on " + host + "' has no 'address' (write 'address [ipv4|ipv6] IP:PORT;', or "
                 + "give it in the connection's paths)");
         }
-        last(on.body(), "nbd-listen").ifPresent(listen -> {
-            try {
-                Address.parse(listen.values());
-            } catch (IllegalArgumentException invalid) {
-                error(listen.location(), "nbd-listen: " + invalid.getMessage());
+        Optional<Address> nbd = listen(on, "nbd-listen");
+        Optional<Address> metrics = listen(on, "metrics-listen");
+        if (metrics.isPresent()) {
+            // One socket cannot serve two protocols: the daemon would fail to bind the second at 'up'.
+            Location where = last(on.body(), "metrics-listen").orElseThrow().location();
+            if (nbd.isPresent() && nbd.get().endpoint().equals(metrics.get().endpoint())) {
+                error(where, "metrics-listen " + metrics.get().endpoint() + " is also the nbd-listen of 'on " + host
+                    + "' (" + last(on.body(), "nbd-listen").orElseThrow().location() + "): give it a port of its own");
             }
-        });
+            address.flatMap(a -> parsed(a.values())).filter(a -> a.endpoint().equals(metrics.get().endpoint()))
+                .ifPresent(a -> error(where, "metrics-listen " + a.endpoint() + " is also the address of 'on " + host
+                    + "' (" + address.get().location() + "): give it a port of its own"));
+        }
+    }
+
+    /** The address of an {@code ADDR:PORT} extension of {@code on}, reporting a malformed one; empty then. */
+    private Optional<Address> listen(ConfigNode.Section on, String keyword) {
+        Optional<ConfigNode.Parameter> listen = last(on.body(), keyword);
+        if (listen.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Address.parse(listen.get().values()));
+        } catch (IllegalArgumentException invalid) {
+            error(listen.get().location(), keyword + ": " + invalid.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<Address> parsed(List<String> words) {
+        try {
+            return Optional.of(Address.parse(words));
+        } catch (IllegalArgumentException invalid) {
+            return Optional.empty();
+        }
     }
 
     private void endpoint(ConfigNode.Parameter statement, List<String> words, String host) {

@@ -40,4 +40,20 @@ public interface PeerSender {
 
     /** The local address of the data connection, {@code IP:PORT}, for status. */
     String localAddress();
+
+    /**
+     * For status: the round trip of the last keep-alive ping the peer answered on this connection; empty before the
+     * first answer.
+     */
+    default java.util.OptionalLong pingRttNanos() {
+        return java.util.OptionalLong.empty();
+    }
+
+    /**
+     * For status ({@code unacked}): writes of {@code volume} received from the peer on this connection and not yet
+     * acknowledged to it (queued for the disk, or being written).
+     */
+    default long unacked(int volume) {
+        return 0;
+    }
 }

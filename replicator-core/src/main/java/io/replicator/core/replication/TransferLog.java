@@ -433,6 +433,26 @@ public final class TransferLog {
         }
     }
 
+    /**
+     * Writes of {@code volume} sent to {@code peer} that still wait for the acknowledgement its protocol asks for
+     * (DRBD's {@code pending}): the hand-over with A, the receive ack with B, the write ack with C.
+     */
+    public int pending(int peer, int volume) {
+        lock.lock();
+        try {
+            long bit = bit(checkNode(peer));
+            int count = 0;
+            for (WriteRequest request : active) {
+                if (request.volume() == volume && (request.netPending & bit) != 0) {
+                    count++;
+                }
+            }
+            return count;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The current (open) epoch's number. */
     public int currentEpoch() {
         lock.lock();

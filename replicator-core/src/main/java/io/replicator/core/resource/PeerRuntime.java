@@ -10,6 +10,7 @@ import io.replicator.core.state.ReplicationState;
 import io.replicator.core.state.Role;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,10 +33,21 @@ final class PeerRuntime {
     final Map<Integer, VolumeSync> syncs = new java.util.concurrent.ConcurrentHashMap<>();
     /** Why the connection last ended, for the log and status. */
     String lastReason = "";
+    /** Bytes exchanged per volume number; fixed at construction, so any thread reads the map without a lock. */
+    private final Map<Integer, TrafficCounters> traffic;
 
-    PeerRuntime(HostConfig host, ConnectionConfig connection) {
+    PeerRuntime(HostConfig host, ConnectionConfig connection, List<Integer> volumes) {
         this.host = host;
         this.connection = connection;
+        Map<Integer, TrafficCounters> counters = new HashMap<>();
+        volumes.forEach(volume -> counters.put(volume, new TrafficCounters()));
+        this.traffic = Map.copyOf(counters);
+    }
+
+    /** The counters of {@code volume}; a volume this resource does not have counts into a throw-away instance. */
+    TrafficCounters traffic(int volume) {
+        TrafficCounters counters = traffic.get(volume);
+        return counters != null ? counters : new TrafficCounters();
     }
 
     int nodeId() {

@@ -162,7 +162,8 @@ public final class ResourceConductor implements AutoCloseable {
         NetConfig firstNet = NetConfig.DEFAULT;
         for (ConnectionConfig connection : config.connectionsOf(node)) {
             HostConfig peer = config.host(connection.peerOf(node)).orElseThrow();
-            PeerRuntime runtime = new PeerRuntime(peer, connection);
+            PeerRuntime runtime = new PeerRuntime(peer, connection,
+                self.volumes().stream().map(VolumeConfig::number).toList());
             peers.put(peer.name(), runtime);
             peersByNode[peer.nodeId()] = runtime;
             if (peers.size() == 1) {
@@ -574,6 +575,7 @@ public final class ResourceConductor implements AutoCloseable {
         for (HostConfig peer : config.peersOf(self.name())) {
             PeerRuntime runtime = peers.get(peer.name());
             List<PeerDeviceStatus> peerDevices = new ArrayList<>();
+            long rsInFlightBytes = 0;
             for (VolumeRuntime volume : volumes) {
                 long outOfSyncKiB = volume.disk().map(disk -> outOfSyncKiB(disk, peer.nodeId())).orElse(0L);
                 VolumeReport reported = runtime == null ? null : runtime.reports.get(volume.config().number());
@@ -590,12 +592,21 @@ public final class ResourceConductor implements AutoCloseable {
                 if (syncing && peerDisk == DiskState.DUNKNOWN) {
                     peerDisk = sync.source ? DiskState.INCONSISTENT : DiskState.UP_TO_DATE;
                 }
+                PeerSender connected = runtime == null ? null : runtime.sender;
+                ResyncTargetJob target = sync == null ? null : sync.target;
+                if (target != null) {
+                    rsInFlightBytes += target.inFlightBytes();
+                }
+                long pending = runtime == null ? 0 : transferLog.pending(runtime.nodeId(), number)
+                    + (target == null ? 0 : target.inFlightRequests());
+                TrafficCounters traffic = runtime == null ? new TrafficCounters() : runtime.traffic(number);
                 peerDevices.add(new PeerDeviceStatus(number, replication, peerDisk, false,
                     progress.map(io.replicator.core.resync.SyncProgress::donePercent).orElse(OptionalDouble.empty()),
                     sync == null ? List.of() : sync.suspended(userPausedSync),
                     progress.map(p -> p.etaSeconds(now)).orElse(OptionalLong.empty()),
                     progress.map(p -> p.rateKiBPerSec(now)).orElse(OptionalLong.empty()),
-                    new PeerDeviceStatistics(0, 0, outOfSyncKiB, 0, 0, syncing, verifying)));
+                    new PeerDeviceStatistics(traffic.receivedBytes() / 1024, traffic.sentBytes() / 1024, outOfSyncKiB,
+                        pending, connected == null ? 0 : connected.unacked(number), syncing, verifying)));
             }
             List<PathStatus> paths = new ArrayList<>();
             PeerSender sender = runtime == null ? null : runtime.sender;
@@ -605,9 +616,12 @@ public final class ResourceConductor implements AutoCloseable {
                 paths.add(new PathStatus(pathAddress(self.address().get()), pathAddress(peer.address().get()), false));
             }
             Role peerRole = runtime == null || sender == null ? Role.UNKNOWN : runtime.peerRole();
+            ConnectionStatistics statistics = runtime == null ? ConnectionStatistics.EMPTY
+                : new ConnectionStatistics(transferLog.unackedBytes(runtime.nodeId()) / 1024, rsInFlightBytes / 1024,
+                    sender == null ? OptionalLong.empty() : sender.pingRttNanos());
             connectionStatuses.add(new ConnectionStatus(peer.nodeId(), peer.name(),
                 runtime == null ? ConnectionState.STANDALONE : runtime.state, peerRole, false, peerDevices,
-                paths, ConnectionStatistics.EMPTY));
+                paths, statistics));
         }
         boolean mayPromote = role == Role.SECONDARY && allUpToDate;
         // DRBD scores promotion candidates; ours counts UpToDate volumes, so a node that can promote scores higher.
@@ -842,7 +856,7 @@ public final class ResourceConductor implements AutoCloseable {
                     sender.close("resource is StandAlone");
                     return;
                 }
-                peer.sender = sender;
+                peer.sender = new CountingSender(sender, peer);
                 peer.state = ConnectionState.CONNECTED;
                 LOG.log(System.Logger.Level.INFO, "{0}: connected to {1} ({2})", config.name(), peer.host.name(),
                     sender.remoteAddress());
@@ -891,6 +905,7 @@ public final class ResourceConductor implements AutoCloseable {
             if (job == null) {
                 throw new IllegalArgumentException("resync data for volume " + volume + " while not sync target");
             }
+            peer.traffic(volume).received(data.readableBytes());
             markForAbsentPeers(peer.nodeId(), volume, offset, data.readableBytes());
             try {
                 job.onData(offset, id, data);
@@ -908,6 +923,7 @@ public final class ResourceConductor implements AutoCloseable {
         private final ReplicaTarget behindTarget = new ReplicaTarget() {
             @Override
             public void write(int volume, long offset, ByteBuf data) throws IOException {
+                peer.traffic(volume).received(data.readableBytes());
                 markForAbsentPeers(peer.nodeId(), volume, offset, data.readableBytes());
                 replicaTarget.write(volume, offset, data);
             }

@@ -100,4 +100,49 @@ class ResourceConfigReaderTest {
         assertThatThrownBy(() -> r0.requireHost("zulu")).hasMessageContaining("no 'on zulu' section (hosts: alpha)")
             .hasMessageContaining("--node");
     }
+    @Test
+    void shouldReadMetricsListenOfEachHost() throws ConfigException {
+        ResourceConfig r = read("""
+            resource r {
+              disk /x;
+              on a { node-id 0; address 10.0.0.1:7789; metrics-listen 127.0.0.1:9942; }
+              on b { node-id 1; address 10.0.0.2:7789; metrics-listen ipv6 [::1]:9942; }
+              on c { node-id 2; address 10.0.0.3:7789; }
+            }
+            """).get("r");
+        assertThat(r.host("a").orElseThrow().metricsListen()).contains(new Address("ipv4", "127.0.0.1", 9942));
+        assertThat(r.host("b").orElseThrow().metricsListen()).contains(new Address("ipv6", "::1", 9942));
+        assertThat(r.host("c").orElseThrow().metricsListen()).isEmpty();
+    }
+
+    @Test
+    void shouldRejectABadMetricsListenWithFileLineAndColumn() {
+        assertThatThrownBy(() -> Configuration.load("t.res", """
+            resource r {
+              disk /x; device minor 0;
+              on a { node-id 0; address 10.0.0.1:7789; metrics-listen 10.0.0.1:0; }
+              on b { node-id 1; address 10.0.0.2:7789; metrics-listen 10.0.0.2:7789; }
+              on c { node-id 2; address 10.0.0.3:7789; metrics-listen host.example:9942; }
+            }
+            """))
+            .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.errors()).extracting(Object::toString)
+                .containsExactlyInAnyOrder(
+                    "t.res:3:44: metrics-listen: port '0' in '10.0.0.1:0' is not in 1..65535",
+                    "t.res:4:44: metrics-listen 10.0.0.2:7789 is also the address of 'on b' (t.res:4:21): give it a "
+                        + "port of its own",
+                    "t.res:5:44: metrics-listen: 'host.example' is not an IPv4 address"));
+    }
+
+    @Test
+    void shouldDumpMetricsListenWithItsAddressFamily() throws ConfigException {
+        Configuration configuration = Configuration.load("t.res", """
+            resource r {
+              disk /x; device minor 0;
+              on a { node-id 0; metrics-listen 127.0.0.1:9942; address 10.0.0.1:7789; }
+              on b { node-id 1; address 10.0.0.2:7789; }
+            }
+            """);
+        assertThat(ConfigDump.dump(configuration, Optional.empty()))
+            .contains("        metrics-listen   ipv4 127.0.0.1:9942;\n");
+    }
 }

@@ -42,6 +42,24 @@ class TransferLogTest {
     }
 
     @Test
+    void pendingCountsWritesOfTheVolumeThatWaitForThePeersAck() throws Exception {
+        log.addPeer(1, PeerPolicy.of(Protocol.C));
+        log.addPeer(2, PeerPolicy.of(Protocol.C));
+        WriteRequest first = write(0);
+        WriteRequest second = write(8192);
+        log.submit(1, 0, 4096, WriteKind.DATA, false, Unpooled.wrappedBuffer(new byte[4096]), () -> { });
+        assertThat(log.pending(1, 0)).isEqualTo(2);
+        assertThat(log.pending(1, 1)).isEqualTo(1);
+        log.localCompleted(first, null);
+        log.writeAck(1, first.id());
+        log.writeAck(1, second.id());
+        assertThat(log.pending(1, 0)).as("acked by peer 1, the local write of the second still runs").isZero();
+        assertThat(log.pending(2, 0)).as("peer 2 acknowledged nothing").isEqualTo(2);
+        log.peerLost(2);
+        assertThat(log.pending(2, 0)).isZero();
+    }
+
+    @Test
     void protocolBCompletesOnTheReceiveAck() throws Exception {
         log.addPeer(1, PeerPolicy.of(Protocol.B));
         WriteRequest request = write(0);

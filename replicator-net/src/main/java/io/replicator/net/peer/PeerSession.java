@@ -9,6 +9,7 @@ import io.replicator.net.protocol.PeerMessage;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.OptionalLong;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -132,6 +133,18 @@ public final class PeerSession {
     /** "ip:port" of the peer end of the data channel ("[ip]:port" for IPv6). */
     public String remoteAddress() {
         return describe(data.remoteAddress());
+    }
+
+    /**
+     * The round trip of the last keep-alive ping the peer answered on the control channel (PING written to PING_ACK
+     * read); empty before the first answer. Pings go out only when the control channel has been quiet for
+     * {@code ping-int}, so on a busy link this is the value from its last quiet moment.
+     */
+    public OptionalLong pingRttNanos() {
+        if (control.pipeline().get(PeerPipeline.KEEP_ALIVE) instanceof KeepAliveHandler keepAlive) {
+            return keepAlive.lastRttNanos();
+        }
+        return OptionalLong.empty();
     }
 
     /** "ip:port" of this node's end of the data channel. */

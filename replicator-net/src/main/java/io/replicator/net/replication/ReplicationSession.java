@@ -28,6 +28,8 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -70,7 +72,7 @@ final class ReplicationSession implements PeerLinkListener {
     public void connected(PeerSession session, HandshakeCompleted handshake) {
         receive = new Receive(session, lastThread);
         lastThread = receive.thread;
-        events.connected(new Sender(session));
+        events.connected(new Sender(session, receive));
     }
 
     @Override
@@ -138,6 +140,8 @@ final class ReplicationSession implements PeerLinkListener {
         final AtomicLong queuedBytes = new AtomicLong();
         final Map<Integer, PeerMessage.Uuids> uuids = new HashMap<>();
         final Map<Integer, PeerMessage.Sizes> sizes = new HashMap<>();
+        /** Per volume, writes read from the peer that it waits for an ack of, until handled (DRBD's unacked). */
+        final Map<Integer, AtomicLong> unacked = new ConcurrentHashMap<>();
         ReplicaReceiver receiver;
         volatile boolean paused;
 
@@ -165,11 +169,18 @@ final class ReplicationSession implements PeerLinkListener {
                 paused = true;
                 session.setDataAutoRead(false);
             }
+            AtomicLong awaitingAck = awaitingAck(message);
+            if (awaitingAck != null) {
+                awaitingAck.incrementAndGet();
+            }
             try {
                 thread.execute(() -> {
                     try {
                         handle(message);
                     } finally {
+                        if (awaitingAck != null) {
+                            awaitingAck.decrementAndGet();
+                        }
                         ReferenceCountUtil.release(message);
                         if (queuedBytes.addAndGet(-bytes) < maxQueuedBytes / 2 && paused) {
                             paused = false;
@@ -178,8 +189,30 @@ final class ReplicationSession implements PeerLinkListener {
                     }
                 });
             } catch (RejectedExecutionException stopped) {
+                if (awaitingAck != null) {
+                    awaitingAck.decrementAndGet();
+                }
                 ReferenceCountUtil.release(message);
             }
+        }
+
+        /**
+         * The unacked counter of {@code message}'s volume if the peer waits for an ack of it: a write asking for a
+         * receive or write ack (protocols B and C), or resync data (acknowledged once written); null otherwise.
+         */
+        private AtomicLong awaitingAck(PeerMessage message) {
+            if (!(message instanceof DataFrame frame)) {
+                return null;
+            }
+            boolean acked = frame.type() == MessageType.RESYNC_DATA || (frame.type() == MessageType.DATA
+                && (frame.dpFlags() & (DpFlags.SEND_RECEIVE_ACK | DpFlags.SEND_WRITE_ACK)) != 0);
+            return acked ? unacked.computeIfAbsent(frame.volume(), volume -> new AtomicLong()) : null;
+        }
+
+        /** Writes of {@code volume} the peer waits for an ack of. */
+        long unacked(int volume) {
+            AtomicLong count = unacked.get(volume);
+            return count == null ? 0 : count.get();
         }
 
         /** Lets the thread drain what is queued (releasing it) and end; never blocks the event loop. */
@@ -295,7 +328,7 @@ final class ReplicationSession implements PeerLinkListener {
     }
 
     /** What the resource sends to the peer, as frames. Offsets travel in the frames' sector fields as bytes. */
-    private record Sender(PeerSession session) implements PeerSender {
+    private record Sender(PeerSession session, Receive receive) implements PeerSender {
         @Override
         public void sendReport(VolumeReport report) {
             for (PeerMessage message : ReportCodec.encode(report)) {
@@ -389,6 +422,16 @@ final class ReplicationSession implements PeerLinkListener {
         @Override
         public String localAddress() {
             return session.localAddress();
+        }
+
+        @Override
+        public OptionalLong pingRttNanos() {
+            return session.pingRttNanos();
+        }
+
+        @Override
+        public long unacked(int volume) {
+            return receive.unacked(volume);
         }
     }
 }
