@@ -46,6 +46,12 @@ class DemoIT {
                     "$ replicator --node bravo primary r0", "resync started as SyncTarget",
                     "seed 42 (--seed 42 repeats")
                 .containsPattern("(?m)^  lost: 0$")
+                // The Prometheus endpoint scraped under the writes.
+                .contains("replicator_role{resource=\"r0\",replicator_role=\"Primary\"} 1",
+                    "replicator_connection_state{peer=\"bravo\",resource=\"r0\","
+                        + "replicator_connection_state=\"Connected\"} 1")
+                .containsPattern("(?m)^  replicator_sent_bytes_total\\{peer=\"bravo\",resource=\"r0\",volume=\"0\"} "
+                    + "[1-9]")
                 .containsPattern("(?m)^  copies: identical \\(sha256 [0-9a-f]{64} on both\\)$")
                 .contains("OK: no acknowledged write was lost, and alpha and bravo hold identical copies");
             assertThat(out.split("\\[\\d/9] ", -1)).hasSize(10);

@@ -2,7 +2,7 @@ package io.replicator.cli;
 
 import io.replicator.fixtures.cluster.CommandResult;
 import io.replicator.fixtures.cluster.TestCluster;
-import io.replicator.fixtures.nbd.WriteWorkload;
+import io.replicator.net.nbd.client.WriteWorkload;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

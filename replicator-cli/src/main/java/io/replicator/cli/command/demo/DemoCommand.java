@@ -124,11 +124,11 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("  scratch folder: " + scratch.folder() + (keep ? " (kept: --keep)"
             : " (removed at the end; --keep keeps it)"));
         out.println("  config: " + config + ": fixtures/configs/two-node.res with its disks in the scratch folder, "
-            + "free loopback ports, an NBD export per node, and for loopback: "
+            + "free loopback ports, an NBD export and a metrics endpoint per node, and for loopback: "
             + String.join(" ", DemoConfig.NET_OPTIONS) + " " + String.join(" ", DemoConfig.DISK_OPTIONS));
         for (DemoNode node : nodes.values()) {
-            out.printf("  %s: peers connect to 127.0.0.1:%d; NBD export %s while Primary; metrics would be served at "
-                + "%s (this build has no metrics-listen)%n", node.name(), node.peerPort(),
+            out.printf("  %s: peers connect to 127.0.0.1:%d; NBD export %s while Primary; metrics at %s (curl it while "
+                + "the demo runs)%n", node.name(), node.peerPort(),
                 node.nbdUri(DemoConfig.RESOURCE), node.metricsUrl());
         }
         out.println("  to type the commands by hand (from the checkout; --keep keeps the files): export "

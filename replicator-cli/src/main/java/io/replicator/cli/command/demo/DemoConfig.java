@@ -46,11 +46,11 @@ final class DemoConfig {
 
     /**
      * The options added to {@code node}'s {@code on NAME { }} section, one statement per element, in this order.
-     * Today: its NBD export. A per-node option of a later build (a metrics listener on {@link DemoNode#metricsPort})
-     * is one more element here.
+     * Its NBD export and its Prometheus endpoint.
      */
     static List<String> nodeOptions(DemoNode node) {
-        return List.of("nbd-listen 127.0.0.1:" + node.nbdPort() + ";");
+        return List.of("nbd-listen 127.0.0.1:" + node.nbdPort() + ";",
+            "metrics-listen 127.0.0.1:" + node.metricsPort() + ";");
     }
 
     /** The embedded fixture's text. */

@@ -6,7 +6,7 @@ package io.replicator.cli.command.demo;
  * @param name        the {@code on NAME { }} section
  * @param peerPort    its {@code address}: where its peer connects
  * @param nbdPort     its {@code nbd-listen}: the NBD export while it is Primary
- * @param metricsPort the port kept for its metrics endpoint; this build serves none ({@link DemoConfig#nodeOptions})
+ * @param metricsPort its {@code metrics-listen}: the daemon's Prometheus endpoint
  */
 record DemoNode(String name, int peerPort, int nbdPort, int metricsPort) {
     /** The export of {@code resource} on this node, in the form qemu-io and nbdinfo take. */
@@ -14,7 +14,7 @@ record DemoNode(String name, int peerPort, int nbdPort, int metricsPort) {
         return "nbd://127.0.0.1:" + nbdPort + "/" + resource;
     }
 
-    /** Where this node's metrics would be served. */
+    /** Where this node's daemon serves its metrics. */
     String metricsUrl() {
         return "http://127.0.0.1:" + metricsPort + "/metrics";
     }

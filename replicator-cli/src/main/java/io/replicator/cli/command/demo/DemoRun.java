@@ -20,6 +20,10 @@ import io.replicator.net.nbd.client.WriteWorkload;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -158,6 +162,7 @@ final class DemoRun {
                 throw failure("the writes stopped before the kill: " + outcome(running) + "; "
                     + client.log().summary());
             }
+            showMetrics(alpha);
             out.printf("$ kill -9 $(cat %s)    # alpha's daemon, after %d acknowledged writes%n",
                 run.pidFile("alpha"), client.log().ackedCount());
             out.flush();
@@ -263,6 +268,29 @@ final class DemoRun {
         long startNs = System.nanoTime();
         phase.run();
         phases.put(name, Duration.ofNanos(System.nanoTime() - startNs));
+    }
+
+    /** The metric families an operator watches first, as {@code curl | grep} would show them. */
+    private static final Pattern WATCHED = Pattern.compile("^replicator_(role|connection_state|replication_state|"
+        + "peer_disk_state|sent_bytes_total|out_of_sync_bytes|pending_requests|unacked_requests|ping_rtt_seconds)\\b");
+
+    /** Scrapes {@code node}'s metrics endpoint under load and prints the watched families' current values. */
+    private void showMetrics(DemoNode node) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(URI.create(node.metricsUrl())).timeout(TIMEOUT).build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw failure("GET " + node.metricsUrl() + " answered " + response.statusCode());
+        }
+        out.printf("$ curl -s %s | grep -E '^replicator_(role|connection_state|replication_state|...)'    # under "
+            + "the writes%n", node.metricsUrl());
+        response.body().lines()
+            .filter(line -> WATCHED.matcher(line).find())
+            // A state set lists every state; only the current one (value 1) is worth showing.
+            .filter(line -> !(line.contains("_state{") || line.startsWith("replicator_role{"))
+                || line.endsWith(" 1") || line.endsWith(" 1.0"))
+            .forEach(line -> out.println("  " + line));
+        out.flush();
     }
 
     private void step(String heading) {
