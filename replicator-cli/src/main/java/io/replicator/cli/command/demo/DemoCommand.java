@@ -3,6 +3,7 @@ package io.replicator.cli.command.demo;
 import io.replicator.cli.daemon.RunDirectory;
 import io.replicator.cli.output.CommandFailure;
 import io.replicator.cli.output.ExitCode;
+import io.replicator.core.control.LoopbackPorts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

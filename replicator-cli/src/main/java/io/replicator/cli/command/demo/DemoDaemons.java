@@ -1,11 +1,9 @@
 package io.replicator.cli.command.demo;
 
+import io.replicator.core.control.LocalProcesses;
 import io.replicator.cli.daemon.PidFile;
 import io.replicator.cli.daemon.RunDirectory;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +17,6 @@ import java.util.Optional;
  * when the command line matches.
  */
 final class DemoDaemons {
-    private static final long POLL_MS = 20;
 
     private final String config;
     private final RunDirectory run;
@@ -54,7 +51,7 @@ final class DemoDaemons {
         ProcessHandle daemon = find(node).orElseThrow(() ->
             new IllegalStateException("no daemon of " + node + " runs; its log is " + run.log(node)));
         daemon.destroyForcibly();
-        if (!awaitExit(daemon, timeout)) {
+        if (!LocalProcesses.awaitExit(daemon, timeout)) {
             throw new IllegalStateException("the daemon of " + node + " (pid " + daemon.pid() + ") survived SIGKILL "
                 + "for " + timeout.toSeconds() + " s");
         }
@@ -70,51 +67,23 @@ final class DemoDaemons {
         daemons.forEach(ProcessHandle::destroy);
         List<ProcessHandle> stubborn = new ArrayList<>();
         for (ProcessHandle daemon : daemons) {
-            if (!awaitExit(daemon, grace)) {
+            if (!LocalProcesses.awaitExit(daemon, grace)) {
                 daemon.destroyForcibly();
                 stubborn.add(daemon);
             }
         }
         List<ProcessHandle> left = new ArrayList<>();
         for (ProcessHandle daemon : stubborn) {
-            if (!awaitExit(daemon, grace)) {
+            if (!LocalProcesses.awaitExit(daemon, grace)) {
                 left.add(daemon);
             }
         }
         return left;
     }
 
-    private static boolean awaitExit(ProcessHandle process, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (running(process)) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            Thread.sleep(POLL_MS);
-        }
-        return true;
-    }
-
-    /** Alive and not a zombie: a daemon that has exited holds nothing but its pid until its parent reaps it. */
-    static boolean running(ProcessHandle process) {
-        if (!process.isAlive()) {
-            return false;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"),
-                StandardCharsets.US_ASCII);
-            // "PID (COMMAND) STATE ...": the command may hold spaces and parentheses; the state follows the last ')'.
-            int end = stat.lastIndexOf(')');
-            char state = end >= 0 && end + 2 < stat.length() ? stat.charAt(end + 2) : '?';
-            return state != 'Z' && state != 'X';
-        } catch (IOException | RuntimeException unreadable) {
-            return !Files.isDirectory(Path.of("/proc/self")) && process.isAlive();
-        }
-    }
-
     /** Whether {@code process} runs {@code ... -c CONFIG --node NODE daemon} with this demo's CONFIG. */
     private boolean isDaemon(ProcessHandle process, Optional<String> node) {
-        if (!running(process)) {
+        if (!LocalProcesses.running(process)) {
             return false;
         }
         List<String> args = process.info().arguments().map(List::of).orElse(List.of());

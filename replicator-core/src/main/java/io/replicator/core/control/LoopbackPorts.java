@@ -1,4 +1,4 @@
-package io.replicator.cli.command.demo;
+package io.replicator.core.control;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -7,14 +7,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Free loopback ports chosen by the kernel. Every socket stays open until all are chosen, so the ports differ; another
- * program may still take one before a daemon binds it, which the daemon then reports.
+ * Free loopback ports chosen by the kernel, for daemons started on one machine (the demo, the test cluster). Every
+ * socket stays open until all are chosen, so the ports differ; another program may still take one before a daemon
+ * binds it, which the daemon then reports.
  */
-final class LoopbackPorts {
+public final class LoopbackPorts {
     private LoopbackPorts() {
     }
 
-    static int[] pick(int count) throws IOException {
+    /** {@code count} distinct free ports on the loopback address. */
+    public static int[] pick(int count) throws IOException {
         List<ServerSocket> sockets = new ArrayList<>();
         try {
             int[] ports = new int[count];
