@@ -49,7 +49,8 @@ class DemoConfigTest {
             DemoConfig.nodeOptions(node).forEach(option -> expected.append("    ").append(option).append('\n'));
             assertThat(text).contains(expected);
         }
-        assertThat(DemoConfig.nodeOptions(NODES.get("alpha"))).containsExactly("nbd-listen 127.0.0.1:40002;");
+        assertThat(DemoConfig.nodeOptions(NODES.get("alpha")))
+            .containsExactly("nbd-listen 127.0.0.1:40002;", "metrics-listen 127.0.0.1:40003;");
     }
 
     @Test
