@@ -90,14 +90,7 @@ final class ReplicationSection implements Section {
             s.append("Median of ").append(reps == 1 ? "1 run" : reps + " runs")
                 .append(" (min–max where there is a spread); ratios are those of the medians.\n\n");
         }
-        s.append(TableWriter.markdown(table));
-        if (!targets.isEmpty()) {
-            s.append("\nAgainst the targets of the replication issue:\n\n").append(TableWriter.markdown(targets));
-        }
-        for (ChartSpec chart : charts(all)) {
-            s.append('\n').append(Section.image(img, chart.file(), chart.title())).append('\n');
-        }
-        return s.toString();
+        return Section.tablesAndCharts(s, table, targets, "replication", charts(all), img);
     }
 
     @Override

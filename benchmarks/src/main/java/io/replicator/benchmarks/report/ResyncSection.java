@@ -175,14 +175,7 @@ final class ResyncSection implements Section {
             }
         }
         StringBuilder s = new StringBuilder(Section.runLine(run)).append("\n\n");
-        s.append(TableWriter.markdown(table));
-        if (!targets.isEmpty()) {
-            s.append("\nAgainst the targets of the resync issue:\n\n").append(TableWriter.markdown(targets));
-        }
-        for (ChartSpec chart : charts(all)) {
-            s.append('\n').append(Section.image(img, chart.file(), chart.title())).append('\n');
-        }
-        return s.toString();
+        return Section.tablesAndCharts(s, table, targets, "resync", charts(all), img);
     }
 
     @Override

@@ -40,6 +40,23 @@ interface Section {
         return s.toString();
     }
 
+    /**
+     * Appends the measurement table, the table of {@code issue}'s targets (when there are any) and the section's
+     * charts: the body every comparison with targets shares.
+     */
+    static String tablesAndCharts(StringBuilder s, Table table, Table targets, String issue, List<ChartSpec> charts,
+                                  String img) {
+        s.append(TableWriter.markdown(table));
+        if (!targets.isEmpty()) {
+            s.append("\nAgainst the targets of the ").append(issue).append(" issue:\n\n")
+                .append(TableWriter.markdown(targets));
+        }
+        for (ChartSpec chart : charts) {
+            s.append('\n').append(image(img, chart.file(), chart.title())).append('\n');
+        }
+        return s.toString();
+    }
+
     static String image(String img, String file, String alt) {
         return "![" + alt + "](" + img + file + ")";
     }
