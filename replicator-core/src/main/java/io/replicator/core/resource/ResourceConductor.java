@@ -1417,6 +1417,10 @@ public final class ResourceConductor implements AutoCloseable {
      * node noticed, from {@link #markRecentPeerWrites}. Over-marking costs resync time, never data.
      */
     private void markForAbsentPeers(int source, int number, long offset, long length) {
+        if (peers.size() < 2) {
+            // No third node: nothing to mark, nothing to remember (the common two-node case pays nothing per write).
+            return;
+        }
         Optional<VolumeRuntime> volume = volume(number);
         Optional<AttachedDisk> disk = volume.flatMap(VolumeRuntime::disk);
         if (disk.isEmpty() || length <= 0 || offset + length > disk.get().data().sizeBytes()) {
@@ -1469,7 +1473,9 @@ public final class ResourceConductor implements AutoCloseable {
     /** c-min-rate: whether {@code sync}'s resync should hold back now, from {@code local}'s disk activity. */
     private static boolean throttled(VolumeSync sync, VolumeRuntime local, SyncProgress progress) {
         Optional<AttachedDisk> disk = local.disk();
-        if (disk.isEmpty()) {
+        long cMinRate = local.config().resync().cMinRateBytesPerSec();
+        if (disk.isEmpty() || cMinRate == 0) {
+            // c-min-rate 0 never throttles: no activity-log lock for every request served.
             return false;
         }
         ActivityLog activityLog = disk.get().activityLog();
@@ -1478,8 +1484,7 @@ public final class ResourceConductor implements AutoCloseable {
             waits = activityLog.transactionsWritten() + activityLog.slotWaits();
         }
         long rate = progress.rateKiBPerSec(System.nanoTime()).orElse(0) * 1024;
-        return sync.throttle.shouldThrottle(local.config().resync().cMinRateBytesPerSec(), rate,
-            disk.get().foreignIoBytes(), waits);
+        return sync.throttle.shouldThrottle(cMinRate, rate, disk.get().foreignIoBytes(), waits);
     }
 
     /** Writes the bitmap pages that changed (and flushes), so a crash keeps the resync's progress. */
