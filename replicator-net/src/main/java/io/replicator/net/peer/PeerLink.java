@@ -249,6 +249,11 @@ public final class PeerLink {
         dialTimer = loop.schedule(() -> dial(started), options.net().connectIntMs(), TimeUnit.MILLISECONDS);
     }
 
+    /** The loop this link is pinned to. */
+    EventLoop eventLoop() {
+        return loop;
+    }
+
     // ---- accepting (called from an acceptor's loop; decided on ours)
 
     /** A connection from the peer, its preamble read: take it for the current pairing, or turn it away. */

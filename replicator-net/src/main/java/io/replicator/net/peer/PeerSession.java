@@ -10,6 +10,7 @@ import io.replicator.net.protocol.PeerMessage;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.OptionalLong;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -118,6 +119,11 @@ public final class PeerSession {
      */
     public void setDataAutoRead(boolean on) {
         data.config().setAutoRead(on);
+    }
+
+    /** The link's event loop: the thread that delivers every message of this session to the listener. */
+    public Executor eventLoop() {
+        return link.eventLoop();
     }
 
     /** Ends the session: both channels close and the listener hears {@code disconnected}; the link reconnects. */

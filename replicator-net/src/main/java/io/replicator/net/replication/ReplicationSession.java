@@ -137,16 +137,16 @@ final class ReplicationSession implements PeerLinkListener {
     private final class Receive {
         final PeerSession session;
         final ExecutorService thread;
-        final AtomicLong queuedBytes = new AtomicLong();
+        final ReceiveQueueGate gate;
         final Map<Integer, PeerMessage.Uuids> uuids = new HashMap<>();
         final Map<Integer, PeerMessage.Sizes> sizes = new HashMap<>();
         /** Per volume, writes read from the peer that it waits for an ack of, until handled (DRBD's unacked). */
         final Map<Integer, AtomicLong> unacked = new ConcurrentHashMap<>();
         ReplicaReceiver receiver;
-        volatile boolean paused;
 
         Receive(PeerSession session, ExecutorService previous) {
             this.session = session;
+            this.gate = new ReceiveQueueGate(maxQueuedBytes, session.eventLoop(), session::setDataAutoRead);
             this.thread = Executors.newSingleThreadExecutor(task -> {
                 Thread t = new Thread(task, "receive " + name);
                 t.setDaemon(true);
@@ -165,10 +165,7 @@ final class ReplicationSession implements PeerLinkListener {
 
         void enqueue(PeerMessage message) {
             long bytes = message instanceof DataFrame frame ? frame.payload().readableBytes() : 0;
-            if (queuedBytes.addAndGet(bytes) > maxQueuedBytes && !paused) {
-                paused = true;
-                session.setDataAutoRead(false);
-            }
+            gate.queued(bytes);
             AtomicLong awaitingAck = awaitingAck(message);
             if (awaitingAck != null) {
                 awaitingAck.incrementAndGet();
@@ -182,10 +179,7 @@ final class ReplicationSession implements PeerLinkListener {
                             awaitingAck.decrementAndGet();
                         }
                         ReferenceCountUtil.release(message);
-                        if (queuedBytes.addAndGet(-bytes) < maxQueuedBytes / 2 && paused) {
-                            paused = false;
-                            session.setDataAutoRead(true);
-                        }
+                        gate.handled(bytes);
                     }
                 });
             } catch (RejectedExecutionException stopped) {
@@ -193,6 +187,7 @@ final class ReplicationSession implements PeerLinkListener {
                     awaitingAck.decrementAndGet();
                 }
                 ReferenceCountUtil.release(message);
+                gate.handled(bytes);
             }
         }
 
