@@ -294,7 +294,7 @@ public final class PeerLink {
             }
         }
         attach(attempt, stream, channel);
-        handler.handOver(accepted -> {
+        handler.handOver(loop, accepted -> {
             HandshakePipeline.addTo(accepted, handshake, serverTls);
             accepted.pipeline().addLast(PeerPipeline.PEER, new PeerChannelHandler(this, attempt, stream));
         }, () -> onChannelClosed(attempt, stream));

@@ -2,6 +2,7 @@ package io.replicator.net.peer;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -96,12 +97,14 @@ final class PreambleHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Gives the channel to its link (from any thread): on the channel's event loop this handler leaves, {@code install}
-     * adds the link's handlers, the bytes after the preamble go in at the head of the new pipeline, and reading
-     * resumes. If the channel closed meanwhile, or {@code install} fails (the channel is then closed), {@code onClosed}
-     * runs instead.
+     * Gives the channel to its link (from any thread): on the channel's event loop this handler leaves; the channel
+     * moves to {@code home}, the link's event loop, unless it is there already (so that everything of one link —
+     * reading either channel, its state, its writes — runs on one thread, as for the channels the link dials); there
+     * {@code install} adds the link's handlers, the bytes after the preamble go in at the head of the new pipeline,
+     * and reading resumes. If the channel closed meanwhile, cannot move, or {@code install} fails (the channel is
+     * then closed), {@code onClosed} runs instead.
      */
-    void handOver(Consumer<Channel> install, Runnable onClosed) {
+    void handOver(EventLoop home, Consumer<Channel> install, Runnable onClosed) {
         ctx.executor().execute(() -> {
             Channel channel = ctx.channel();
             if (!channel.isActive()) {
@@ -112,24 +115,62 @@ final class PreambleHandler extends ChannelInboundHandlerAdapter {
             ByteBuf rest = received;
             received = null;
             ctx.pipeline().remove(this);
-            try {
-                install.accept(channel);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, acceptor + ": cannot set up the connection from "
-                    + channel.remoteAddress(), e);
-                ReferenceCountUtil.release(rest);
-                channel.close();
-                onClosed.run();
+            if (channel.eventLoop() == home) {
+                install(channel, rest, install, onClosed);
                 return;
             }
-            if (rest != null && rest.isReadable()) {
-                channel.pipeline().fireChannelRead(rest);
-                channel.pipeline().fireChannelReadComplete();
-            } else if (rest != null) {
-                rest.release();
-            }
-            channel.config().setAutoRead(true);
+            channel.deregister().addListener(deregistered -> {
+                if (!deregistered.isSuccess()) {
+                    abandon(channel, rest, onClosed, deregistered.cause());
+                    return;
+                }
+                try {
+                    home.register(channel).addListener(registered -> {
+                        if (registered.isSuccess()) {
+                            install(channel, rest, install, onClosed);
+                        } else {
+                            abandon(channel, rest, onClosed, registered.cause());
+                        }
+                    });
+                } catch (RuntimeException loopGone) {
+                    abandon(channel, rest, onClosed, loopGone);
+                }
+            });
         });
+    }
+
+    private void install(Channel channel, ByteBuf rest, Consumer<Channel> install, Runnable onClosed) {
+        if (!channel.isActive()) {
+            ReferenceCountUtil.release(rest);
+            onClosed.run();
+            return;
+        }
+        try {
+            install.accept(channel);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, acceptor + ": cannot set up the connection from "
+                + channel.remoteAddress(), e);
+            ReferenceCountUtil.release(rest);
+            channel.close();
+            onClosed.run();
+            return;
+        }
+        if (rest != null && rest.isReadable()) {
+            channel.pipeline().fireChannelRead(rest);
+            channel.pipeline().fireChannelReadComplete();
+        } else if (rest != null) {
+            rest.release();
+        }
+        channel.config().setAutoRead(true);
+    }
+
+    /** The channel could not move to its link's loop: close it without a loop. */
+    private void abandon(Channel channel, ByteBuf rest, Runnable onClosed, Throwable cause) {
+        LOG.log(System.Logger.Level.WARNING, "{0}: cannot hand the connection from {1} to its link: {2}", acceptor,
+            channel.remoteAddress(), String.valueOf(cause));
+        ReferenceCountUtil.release(rest);
+        channel.unsafe().closeForcibly();
+        onClosed.run();
     }
 
     /** Closes the channel (from any thread), logging {@code reason}. */

@@ -90,6 +90,17 @@ class PeerLinkTest {
      * epoch), one after the other under its lock. A send made on the data channel's event loop must not overtake a
      * send another thread made before it: the peer would count the epoch short and drop the connection.
      */
+    /** The accepting side moves its channels to the link's loop: a message and its answer never change threads. */
+    @Test
+    void bothChannelsOfASessionRunOnTheLinksEventLoopOnBothSides() throws Exception {
+        connectBoth();
+        for (PeerSession session : List.of(s1, s2)) {
+            assertThat(session.data().eventLoop()).as("data channel of %s", session).isSameAs(session.eventLoop());
+            assertThat(session.control().eventLoop()).as("control channel of %s", session)
+                .isSameAs(session.eventLoop());
+        }
+    }
+
     @Test
     void aSendOnTheChannelsEventLoopDoesNotOvertakeAnEarlierSendFromAnotherThread() throws Exception {
         connectBoth();
