@@ -75,6 +75,10 @@ public final class NodeDaemon implements AutoCloseable {
         daemon.server = ControlServer.start(socket, daemon.requests,
             failure -> LOG.error("control socket: {}", failure.toString(), failure));
         LOG.info("node {}: listening on {}", node, socket);
+        if (!io.netty.util.internal.PlatformDependent.useDirectBufferNoCleaner()) {
+            LOG.info("node {}: direct buffers are zeroed on allocation (slower); daemons started by bin/replicator or"
+                + " `up` run with {}", node, DaemonLauncher.DAEMON_JVM_OPTIONS);
+        }
         return daemon;
     }
 

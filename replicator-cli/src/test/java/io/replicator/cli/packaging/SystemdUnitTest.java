@@ -111,4 +111,11 @@ class SystemdUnitTest {
         assertThat(service.getOrDefault("ProtectSystem", List.of())).as("volumes may live under /var, /srv, /opt")
             .doesNotContain("strict");
     }
+
+    /** The units run {@code bin/replicator daemon}: it must give the daemon the JVM options `up` gives it. */
+    @org.junit.jupiter.api.Test
+    void foregroundDaemonGetsTheDaemonJvmOptions() throws IOException {
+        String script = Files.readString(UNITS.resolve("../../bin/replicator").normalize());
+        assertThat(script).contains(io.replicator.cli.daemon.DaemonLauncher.DAEMON_JVM_OPTIONS);
+    }
 }
