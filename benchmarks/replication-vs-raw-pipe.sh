@@ -10,7 +10,8 @@
 #     compression none vs lz4.
 # Each figure is the median of REPS runs (spread printed). Usage, from the repository root after
 # `mvn -B -q -DskipTests package`:   benchmarks/replication-vs-raw-pipe.sh [WORKDIR]
-# Environment: REPS (3), TOTAL (2G bytes per throughput run), RUNTIME (8 s per latency run), BASE_PORT (11800),
+# Environment: REPS (3), TOTAL (2G bytes per throughput run), RUNTIME (8 s per latency run), WARMUP (40 s of 1 MiB
+#   writes before a cluster's first measured run), BASE_PORT (11800),
 #   VOLUME (1G: the replicated volumes, and the span of fio's writes), WIRE_SIZE (256M written per LZ4 run).
 # Machine-readable: WORKDIR/results.jsonl, one {"name": ..., "value": ...} line per run (read by run-all.sh).
 # Needs: java 17, fio (nbd engine), python3.
@@ -20,6 +21,7 @@ ROOT=$(pwd)
 REPS=${REPS:-3}
 TOTAL=${TOTAL:-2G}
 RUNTIME=${RUNTIME:-8}
+WARMUP=${WARMUP:-40}
 VOLUME=${VOLUME:-1G}
 WIRE_SIZE=${WIRE_SIZE:-256M}
 BASE_PORT=${BASE_PORT:-11800}
@@ -97,7 +99,9 @@ rm -f "$WORK/local.img" "$WORK/remote.img"
 # ---- protocol C and A: 1 MiB sequential throughput --------------------------------------------------------------
 for proto in C A; do
   cluster_up "proto-$proto" "protocol $proto;" ""
-  fio_json "$NBD" "$WORK/f.json" --rw=write --bs=1M --iodepth=8 --size=$VOLUME   # warm-up: allocates, JIT-compiles
+  # Warm-up: allocates both volumes, and runs long enough for the daemons' JIT to settle (~40 s of work on the
+  # 2-vCPU machine; with a 1 GiB warm-up the C2 compiler still took a third of the CPU during the measured runs).
+  fio_json "$NBD" "$WORK/f.json" --rw=write --bs=1M --iodepth=8 --size=$VOLUME --time_based --runtime="$WARMUP"
   for rep in $(seq "$REPS"); do
     fio_json "$NBD" "$WORK/f.json" --rw=write --bs=1M --iodepth=8 --size=$VOLUME --io_size="$TOTAL"
     record "protocol-$proto-1m" "$(fio_bw "$WORK/f.json")"
