@@ -6,6 +6,9 @@ import io.replicator.net.nbd.NbdBackend;
 import io.replicator.net.nbd.NbdException;
 
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /** An NBD export of one volume: the replicated data path, with its errors in NBD's terms. */
 final class VolumeIoBackend implements NbdBackend {
@@ -28,6 +31,22 @@ final class VolumeIoBackend implements NbdBackend {
     @Override
     public void write(long offset, ByteBuf src, boolean fua) throws NbdException {
         call(() -> io.write(offset, src, fua));
+    }
+
+    /** Returns once written locally; the stage completes on the thread that gets the peers' acks. */
+    @Override
+    public CompletionStage<Void> writeAsync(long offset, ByteBuf src, boolean fua) throws NbdException {
+        CompletableFuture<Void> replicated;
+        try {
+            replicated = io.writeAsync(offset, src, fua);
+        } catch (IOException failure) {
+            throw translate(failure);
+        }
+        return replicated.exceptionallyCompose(failure -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+            return CompletableFuture.failedFuture(cause instanceof IOException io ? translate(io) : cause);
+        });
     }
 
     @Override

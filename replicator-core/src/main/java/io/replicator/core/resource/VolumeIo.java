@@ -10,10 +10,9 @@ import io.replicator.core.replication.WriteRequest;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
 
 /**
@@ -23,8 +22,10 @@ import java.util.function.BiConsumer;
  * <p>A write (and a discard, which is a write of zeros) first makes its 4 MiB extents hot in the activity log —
  * waiting while every slot has writes in flight —, enters the resource's {@link TransferLog} (which sends it to
  * every replicating peer and marks it out of sync toward every other peer), writes locally, waits until the
- * replication protocol counts it done, and unpins the extents once it left the transfer log. So after a crash the activity log and the bitmap together
- * cover every block that may differ (the invariant of {@link AttachedDisk}).
+ * replication protocol counts it done, and unpins the extents once it left the transfer log. So after a crash the
+ * activity log and the bitmap together cover every block that may differ (the invariant of {@link AttachedDisk}).
+ * {@link #writeAsync} returns once the local part is done, with a future that completes when the protocol says so:
+ * the thread that receives the peer's ack completes the request, no thread waits for it.
  *
  * <p>Closing ({@link #close}, at demotion, detach or a local I/O error) waits for the requests in flight and makes
  * later ones fail with {@link ClosedException}; a local I/O error is reported to the resource's owner (which applies
@@ -47,7 +48,10 @@ public final class VolumeIo {
     private final TransferLog transferLog;
     private final BiConsumer<VolumeIo, IOException> onIoError;
     private final Runnable beforeWrite;
-    private final ReadWriteLock gate = new ReentrantReadWriteLock();
+    /** Guards {@link #inFlight} and {@link #closed}; {@link #close} waits on it. */
+    private final Object gate = new Object();
+    /** Requests entered and not yet finished (a write finishes when its replication completes, on any thread). */
+    private int inFlight;
     private volatile boolean closed;
 
     /**
@@ -84,18 +88,30 @@ public final class VolumeIo {
         } catch (IOException failure) {
             throw failed(failure);
         } finally {
-            gate.readLock().unlock();
+            exit();
         }
     }
 
     /** Writes the readable bytes of {@code src} at {@code offset}; with {@code fua} they are durable on return. */
     public void write(long offset, ByteBuf src, boolean fua) throws IOException {
-        modify(offset, src.readableBytes(), WriteKind.DATA, fua, src, () -> disk.data().write(src.duplicate(), offset));
+        await(writeAsync(offset, src, fua));
+    }
+
+    /**
+     * Writes the readable bytes of {@code src} at {@code offset} locally and hands them to the peers; returns once
+     * the local write is done (the caller may then release {@code src}: the transfer log holds its own reference),
+     * with a future that completes when the replication protocol counts the write done — normally on the thread that
+     * reads the peer's ack — or fails with the {@link IOException} {@link #write} would throw. A local failure, or a
+     * volume no longer served, throws at once.
+     */
+    public CompletableFuture<Void> writeAsync(long offset, ByteBuf src, boolean fua) throws IOException {
+        return modify(offset, src.readableBytes(), WriteKind.DATA, fua, src,
+            () -> disk.data().write(src.duplicate(), offset));
     }
 
     /** Makes the range read back as zeros, through the activity log and to the peers like any write. */
     public void discard(long offset, long length, boolean fua) throws IOException {
-        modify(offset, length, WriteKind.ZEROES, fua, null, () -> disk.data().discard(offset, length));
+        await(modify(offset, length, WriteKind.ZEROES, fua, null, () -> disk.data().discard(offset, length)));
     }
 
     /** A change to the data area. */
@@ -106,17 +122,19 @@ public final class VolumeIo {
 
     /**
      * Pins the range's extents, enters the transfer log (which sends the write to the replicating peers and marks it
-     * out of sync for the others), applies {@code change} locally and waits until the protocol says the write is
-     * done. The extents stay pinned until the write leaves the transfer log (every peer confirmed its epoch).
+     * out of sync for the others) and applies {@code change} locally; the future completes when the protocol says
+     * the write is done, and the request counts as in flight (for {@link #close}) until then. The extents stay
+     * pinned until the write leaves the transfer log (every peer confirmed its epoch).
      */
-    private void modify(long offset, long length, WriteKind kind, boolean fua, ByteBuf payload, Change change)
-        throws IOException {
+    private CompletableFuture<Void> modify(long offset, long length, WriteKind kind, boolean fua, ByteBuf payload,
+                                           Change change) throws IOException {
         beforeWrite.run();
         enter();
+        List<WriteRequest> parts;
         try {
             disk.countForeignIo(length);
             begin(offset, length);
-            List<WriteRequest> parts = enter(offset, length, kind, fua, payload);
+            parts = enter(offset, length, kind, fua, payload);
             IOException local = null;
             try {
                 change.apply();
@@ -132,14 +150,24 @@ public final class VolumeIo {
             if (local != null) {
                 throw local;
             }
-            for (WriteRequest part : parts) {
-                awaitReplication(part);
-            }
         } catch (IOException failure) {
+            exit();
             throw failed(failure);
-        } finally {
-            gate.readLock().unlock();
+        } catch (RuntimeException | Error bug) {
+            exit();
+            throw bug;
         }
+        CompletableFuture<Void> replicated = parts.size() == 1 ? parts.get(0).completion()
+            : CompletableFuture.allOf(parts.stream().map(WriteRequest::completion).toArray(CompletableFuture[]::new));
+        return replicated.handle((done, failure) -> {
+            exit();
+            if (failure == null) {
+                return null;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+            throw new CompletionException(failed(cause instanceof IOException io ? io : new IOException(cause)));
+        });
     }
 
     /**
@@ -178,13 +206,11 @@ public final class VolumeIo {
         return parts;
     }
 
-    private static void awaitReplication(WriteRequest request) throws IOException {
+    /** Waits for a write's replication; its failure is rethrown as the {@link IOException} it carries. */
+    private static void await(CompletableFuture<Void> replicated) throws IOException {
         try {
-            request.completion().get();
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for the peers", interrupted);
-        } catch (ExecutionException failed) {
+            replicated.join();
+        } catch (CompletionException failed) {
             throw failed.getCause() instanceof IOException io ? io : new IOException(failed.getCause());
         }
     }
@@ -201,7 +227,7 @@ public final class VolumeIo {
         } catch (IOException failure) {
             throw failed(failure);
         } finally {
-            gate.readLock().unlock();
+            exit();
         }
     }
 
@@ -210,21 +236,41 @@ public final class VolumeIo {
         return closed;
     }
 
-    /** Stops serving: waits for the requests in flight, then refuses new ones. Idempotent. */
+    /**
+     * Stops serving: refuses new requests and waits until those in flight finished (writes: until their replication
+     * completed or failed). Idempotent.
+     */
     void close() {
-        gate.writeLock().lock();
-        try {
+        boolean interrupted = false;
+        synchronized (gate) {
             closed = true;
-        } finally {
-            gate.writeLock().unlock();
+            while (inFlight > 0) {
+                try {
+                    gate.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
     private void enter() throws ClosedException {
-        gate.readLock().lock();
-        if (closed) {
-            gate.readLock().unlock();
-            throw new ClosedException(name + " is not served here any more (demoted, detached or failed)");
+        synchronized (gate) {
+            if (closed) {
+                throw new ClosedException(name + " is not served here any more (demoted, detached or failed)");
+            }
+            inFlight++;
+        }
+    }
+
+    private void exit() {
+        synchronized (gate) {
+            if (--inFlight == 0 && closed) {
+                gate.notifyAll();
+            }
         }
     }
 

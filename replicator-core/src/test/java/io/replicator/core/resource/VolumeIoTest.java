@@ -3,6 +3,8 @@ package io.replicator.core.resource;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.replicator.core.disk.AttachedDisk;
+import io.replicator.core.config.Protocol;
+import io.replicator.core.replication.PeerPolicy;
 import io.replicator.core.replication.ReplicationOutbox;
 import io.replicator.core.replication.TransferLog;
 import io.replicator.core.replication.WriteRequest;
@@ -14,12 +16,15 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,9 +46,19 @@ class VolumeIoTest {
 
     /** Node 1 (slot 0) is absent, so every write is marked for it; node 2 (slot 1) is not the log's concern. */
     private VolumeIo io(AttachedDisk disk) {
+        return io(disk, new TransferLog(outbox(disk, new ArrayList<>()), 100, List.of(1), System::nanoTime));
+    }
+
+    private VolumeIo io(AttachedDisk disk, TransferLog log) {
+        return new VolumeIo("r0/0", 0, disk, log, (io, failure) -> reported.add(failure), () -> { });
+    }
+
+    /** Marks for absent peers; records what it sends to replicating ones in {@code sent}. */
+    private static ReplicationOutbox outbox(AttachedDisk disk, List<WriteRequest> sent) {
         ReplicationOutbox marks = new ReplicationOutbox() {
             @Override
             public void sendWrite(int peer, WriteRequest request, int dpFlags) {
+                sent.add(request);
             }
 
             @Override
@@ -63,8 +78,7 @@ class VolumeIoTest {
             public void dropPeer(int peer, String reason) {
             }
         };
-        return new VolumeIo("r0/0", 0, disk, new TransferLog(marks, 100, List.of(1), System::nanoTime),
-            (io, failure) -> reported.add(failure), () -> { });
+        return marks;
     }
 
     private static ByteBuf text(String value) {
@@ -131,5 +145,52 @@ class VolumeIoTest {
         assertThat(reported).hasSize(1);
         assertThat(disk.activityLog().pinnedWrites()).isZero();
         io.write(0, text("y"), false);
+    }
+
+    /**
+     * With a protocol C peer, writeAsync returns once written locally and completes on the peer's write ack (on the
+     * thread that delivers it); close waits for it.
+     */
+    @Test
+    void writeAsyncCompletesOnThePeersAckAndCloseWaitsForIt() throws Exception {
+        AttachedDisk disk = disk(8);
+        List<WriteRequest> sent = new CopyOnWriteArrayList<>();
+        TransferLog log = new TransferLog(outbox(disk, sent), 100, List.of(1), System::nanoTime);
+        log.addPeer(1, PeerPolicy.of(Protocol.C));
+        VolumeIo io = io(disk, log);
+        CompletableFuture<Void> written = io.writeAsync(4096, text("async"), false);
+        ByteBuf back = Unpooled.buffer();
+        io.read(4096, 5, back);
+        assertThat(back.toString(StandardCharsets.UTF_8)).as("written locally on return").isEqualTo("async");
+        assertThat(written).as("waits for the peer").isNotDone();
+
+        ExecutorService closer = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> closed = closer.submit(io::close);
+            Thread.sleep(200);
+            assertThat(closed).as("close waits for the write in flight").isNotDone();
+            assertThat(log.inFlight()).isEqualTo(1);
+            assertThat(sent).hasSize(1);
+            log.writeAck(1, sent.get(0).id());
+            written.get(10, TimeUnit.SECONDS);
+            closed.get(10, TimeUnit.SECONDS);
+        } finally {
+            closer.shutdown();
+        }
+        assertThat(reported).isEmpty();
+    }
+
+    /** A peer lost before it acked completes the write (marked for it), as the synchronous write does. */
+    @Test
+    void writeAsyncCompletesWhenThePeerIsLost() throws Exception {
+        AttachedDisk disk = disk(8);
+        TransferLog log = new TransferLog(outbox(disk, new ArrayList<>()), 100, List.of(1), System::nanoTime);
+        log.addPeer(1, PeerPolicy.of(Protocol.C));
+        VolumeIo io = io(disk, log);
+        CompletableFuture<Void> written = io.writeAsync(0, text("x"), false);
+        assertThat(written).isNotDone();
+        log.peerLost(1);
+        written.get(10, TimeUnit.SECONDS);
+        assertThat(disk.bitmaps().bitmap(0).get(0)).as("marked for the lost peer").isTrue();
     }
 }

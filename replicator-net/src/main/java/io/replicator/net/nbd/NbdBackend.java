@@ -2,6 +2,9 @@ package io.replicator.net.nbd;
 
 import io.netty.buffer.ByteBuf;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 /**
  * The storage behind one NBD export. The server has already checked every request against {@link #sizeBytes()}
  * and the export's flags; these methods block and are called from the server's I/O threads, never from a Netty
@@ -23,6 +26,18 @@ public interface NbdBackend {
      * when this returns.
      */
     void write(long offset, ByteBuf src, boolean fua) throws NbdException;
+
+    /**
+     * {@link #write}, answered when the returned stage completes: the backend does what it must on the calling
+     * thread (the caller releases {@code src} when this returns; a backend that hands the data on keeps its own
+     * reference) and completes the stage, on any thread, once the write is done — or fails it with an
+     * {@link NbdException}. The server replies from there without an I/O thread waiting. By default: {@link #write},
+     * then a completed stage.
+     */
+    default CompletionStage<Void> writeAsync(long offset, ByteBuf src, boolean fua) throws NbdException {
+        write(offset, src, fua);
+        return CompletableFuture.completedFuture(null);
+    }
 
     /** Makes every completed write (from any connection) durable. */
     void flush() throws NbdException;

@@ -3,12 +3,43 @@ package io.replicator.net.nbd;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
 /**
  * Performs one checked request against a backend on an I/O thread and builds its reply. A failed READ sends no
  * data: its buffer is released before the error reply is made, so a reply never carries partial data.
  */
 final class NbdRequestExecution {
     private NbdRequestExecution() {
+    }
+
+    /**
+     * Runs {@code request} as far as it runs on this thread; does not release it (the caller may once this
+     * returns). A write's reply follows the backend's {@link NbdBackend#writeAsync} stage; every other request is
+     * answered at once. The stage never fails: backend failures become error replies.
+     */
+    static CompletionStage<NbdReply> performAsync(NbdRequest request, NbdBackend backend, ByteBufAllocator alloc) {
+        if (request.type() != NbdDescriptor.CMD_WRITE) {
+            return CompletableFuture.completedFuture(perform(request, backend, alloc));
+        }
+        long cookie = request.cookie();
+        CompletionStage<Void> written;
+        try {
+            written = backend.writeAsync(request.offset(), request.content(),
+                (request.flags() & NbdDescriptor.CMD_FLAG_FUA) != 0);
+        } catch (Exception failure) {
+            return CompletableFuture.completedFuture(errorReply(cookie, failure));
+        }
+        return written.handle((done, failure) -> failure == null ? NbdReply.done(cookie)
+            : errorReply(cookie, failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure));
+    }
+
+    private static NbdReply errorReply(long cookie, Throwable failure) {
+        return failure instanceof NbdException nbd ? NbdReply.error(cookie, nbd.errno(), nbd.getMessage())
+            : NbdReply.error(cookie, NbdException.EIO, String.valueOf(failure.getMessage()));
     }
 
     /** Runs {@code request}; does not release it. Backend failures become error replies. */
@@ -40,10 +71,8 @@ final class NbdRequestExecution {
                 default -> throw new NbdException(NbdException.EINVAL, "unknown command " + request.type());
             }
             return NbdReply.done(cookie);
-        } catch (NbdException failure) {
-            return NbdReply.error(cookie, failure.errno(), failure.getMessage());
         } catch (Exception failure) {
-            return NbdReply.error(cookie, NbdException.EIO, String.valueOf(failure.getMessage()));
+            return errorReply(cookie, failure);
         } finally {
             if (data != null) {
                 data.release();

@@ -9,6 +9,8 @@ import io.netty.handler.codec.DecoderException;
 
 import java.io.IOException;
 import java.net.SocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
@@ -131,23 +133,34 @@ final class NbdTransmissionHandler extends SimpleChannelInboundHandler<NbdReques
         ctx.writeAndFlush(NbdReply.error(cookie, errno, message), ctx.voidPromise());
     }
 
-    /** Runs on an I/O thread: performs the request, releases it, and hands the reply to the event loop. */
+    /**
+     * Runs on an I/O thread: performs the request, releases it, and hands the reply to the event loop — at once, or
+     * for a write from whichever thread completes it (the peer's ack, with replication), so no I/O thread waits.
+     */
     private void execute(NbdRequest request, long cost) {
-        NbdReply reply;
+        long cookie = request.cookie();
+        CompletionStage<NbdReply> reply;
         try {
-            reply = NbdRequestExecution.perform(request, export.backend(), ctx.alloc());
+            reply = NbdRequestExecution.performAsync(request, export.backend(), ctx.alloc());
         } catch (RuntimeException | Error failure) {
             options.errorLog().accept(failure);
-            reply = NbdReply.error(request.cookie(), NbdException.EIO, "internal error");
+            reply = CompletableFuture.completedFuture(NbdReply.error(cookie, NbdException.EIO, "internal error"));
         } finally {
             request.release();
         }
-        NbdReply done = reply;
-        try {
-            ctx.executor().execute(() -> complete(done, cost));
-        } catch (RejectedExecutionException loopGone) {
-            done.release();
-        }
+        reply.whenComplete((done, failure) -> {
+            NbdReply answer = done;
+            if (failure != null) {
+                options.errorLog().accept(failure);
+                answer = NbdReply.error(cookie, NbdException.EIO, "internal error");
+            }
+            NbdReply finished = answer;
+            try {
+                ctx.executor().execute(() -> complete(finished, cost));
+            } catch (RejectedExecutionException loopGone) {
+                finished.release();
+            }
+        });
     }
 
     private void complete(NbdReply reply, long cost) {

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.replicator.net.nbd.NbdDescriptor.CMD_DISC;
@@ -169,6 +170,89 @@ class NbdServerTest {
         try (NbdTestClient polite = NbdTestClient.attach(address, "rw", false)) {
             polite.request(0, CMD_DISC, 1, 0, 0, null);
             assertThat(polite.closedByServer()).isTrue();
+        }
+    }
+
+    /**
+     * A backend whose writes complete later (as the replicated volume's do, on the peer's ack): each is answered when
+     * its stage completes, in completion order, a failed stage with its errno, and more writes wait than the server
+     * has I/O threads (none of them is held).
+     */
+    @Test
+    void writesAreAnsweredWhenTheBackendCompletesThem() throws Exception {
+        Map<Long, CompletableFuture<Void>> pending = new java.util.concurrent.ConcurrentHashMap<>();
+        VolumeNbdBackend memory = new VolumeNbdBackend(new InMemoryVolume(SIZE));
+        NbdBackend later = new NbdBackend() {
+            @Override
+            public long sizeBytes() {
+                return memory.sizeBytes();
+            }
+
+            @Override
+            public void read(long offset, int length, io.netty.buffer.ByteBuf dst) throws NbdException {
+                memory.read(offset, length, dst);
+            }
+
+            @Override
+            public void write(long offset, io.netty.buffer.ByteBuf src, boolean fua) {
+                throw new AssertionError("the server writes through writeAsync");
+            }
+
+            @Override
+            public CompletableFuture<Void> writeAsync(long offset, io.netty.buffer.ByteBuf src, boolean fua)
+                throws NbdException {
+                memory.write(offset, src, fua);
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                pending.put(offset, done);
+                return done;
+            }
+
+            @Override
+            public void flush() throws NbdException {
+                memory.flush();
+            }
+
+            @Override
+            public void trim(long offset, long length, boolean fua) throws NbdException {
+                memory.trim(offset, length, fua);
+            }
+
+            @Override
+            public void writeZeroes(long offset, long length, boolean fua, boolean noHole) throws NbdException {
+                memory.writeZeroes(offset, length, fua, noHole);
+            }
+        };
+        NbdServer.Options options = NbdServer.Options.defaults().withErrorLog(failures::add);
+        NbdServer async = NbdServer.start(List.of(new InetSocketAddress("127.0.0.1", 0)),
+            NbdExports.of(new NbdExport("later", "", later, false)), options);
+        int writes = options.ioThreads() + 4;
+        try (NbdTestClient client = NbdTestClient.attach((InetSocketAddress) async.boundAddresses().get(0), "later",
+            false)) {
+            for (int i = 0; i < writes; i++) {
+                client.request(0, CMD_WRITE, i, i * 4096L, 4096, new byte[4096]);
+            }
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (pending.size() < writes && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(pending).as("every write reached the backend").hasSize(writes);
+            pending.get((writes - 1) * 4096L).complete(null);
+            NbdTestClient.Reply last = client.readReply(0);
+            assertThat(last.cookie()).isEqualTo(writes - 1);
+            assertThat(last.error()).isZero();
+            pending.get(0L).completeExceptionally(new NbdException(NbdException.ENOSPC, "no room on the peer"));
+            NbdTestClient.Reply failed = client.readReply(0);
+            assertThat(failed.cookie()).isZero();
+            assertThat(failed.error()).isEqualTo(NbdException.ENOSPC);
+            pending.get(4096L).completeExceptionally(new IllegalStateException("not an NBD error"));
+            assertThat(client.readReply(0).error()).isEqualTo(NbdException.EIO);
+            for (int i = 2; i < writes - 1; i++) {
+                pending.get(i * 4096L).complete(null);
+                assertThat(client.readReply(0)).extracting(NbdTestClient.Reply::cookie, NbdTestClient.Reply::error)
+                    .containsExactly((long) i, 0);
+            }
+        } finally {
+            async.close();
         }
     }
 }
