@@ -5,6 +5,9 @@
 #     a second writer), in its streaming mode and in its per-block-ack mode (iodepth 8) — same bytes per run.
 #   - 4 KiB random writes at iodepth 1 (mean completion latency), protocol C replicated vs the same export after
 #     `disconnect` (unreplicated, same daemon, same volume), with disk-flushes yes (default) and no.
+#   - CPU per GiB of the 1 MiB runs: raw pipe sender + receiver (/usr/bin/time), both daemons (/proc/PID/stat)
+#     + fio (its own usr/sys accounting) — on a machine whose CPUs are busy in those runs, the ratio of CPU per byte
+#     bounds the ratio of throughputs.
 #   - LZ4: bytes on the loopback wire (/proc/net/dev "lo" tx) while fio writes half-compressible data
 #     (buffer_compress_percentage=50) over the NBD Unix socket — so only replication traffic crosses lo — with
 #     compression none vs lz4.
@@ -28,7 +31,7 @@ BASE_PORT=${BASE_PORT:-11800}
 JAR=benchmarks/target/benchmarks.jar
 WORK=${1:-$(mktemp -d /tmp/replication-bench.XXXXXX)}
 mkdir -p "$WORK"
-for tool in java fio python3; do command -v $tool >/dev/null || { echo "missing $tool" >&2; exit 1; }; done
+for tool in java fio python3 /usr/bin/time; do command -v $tool >/dev/null || { echo "missing $tool" >&2; exit 1; }; done
 [ -f "$JAR" ] && [ -f replicator-cli/target/replicator.jar ] || { echo "build first: mvn -B -q -DskipTests package" >&2; exit 1; }
 RESULTS=$WORK/results.jsonl
 : > "$RESULTS"
@@ -71,6 +74,11 @@ fio_json() { # uri out args...   (starts from a clean page cache: no writeback o
   fio --name=b --ioengine=nbd --uri="$uri" --output-format=json --output="$out" "$@" >/dev/null
 }
 fio_bw() { python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print(j['jobs'][0]['write']['bw_bytes']/1e6)" "$1"; }
+fio_cpu() { python3 -c "import json,sys; j=json.load(open(sys.argv[1]))['jobs'][0]; print((j['usr_cpu'] + j['sys_cpu']) / 100 * j['job_runtime'] / 1000)" "$1"; }
+daemon_cpu() { # CPU seconds (user + system) used so far by NODE's daemon
+  awk -v tck="$(getconf CLK_TCK)" '{print ($14 + $15) / tck}' "/proc/$(cat "$CLUSTER/run/$1.pid")/stat"
+}
+per_gib() { python3 -c "import sys; print(sum(map(float, sys.argv[2:])) / (int(sys.argv[1]) / 2**30))" "$@"; }
 fio_lat() { python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print(j['jobs'][0]['write']['lat_ns']['mean']/1e3)" "$1"; }
 lo_tx() { awk '/^ *lo:/ {print $10}' /proc/net/dev; }
 total_mib=$(( $(numfmt --from=iec "$TOTAL") >> 20 ))
@@ -84,14 +92,18 @@ dd if=/dev/zero of="$WORK/remote.img" bs=1M count="$total_mib" status=none
 for rep in $(seq 0 "$REPS"); do
   for mode in stream ack; do
     sync
-    java -cp "$JAR" io.replicator.benchmarks.RawPipe receive --port $((BASE_PORT + 900)) --file "$WORK/remote.img" >/dev/null 2>&1 &
+    /usr/bin/time -f "%U %S" -o "$WORK/recv.cpu" java -cp "$JAR" io.replicator.benchmarks.RawPipe receive \
+      --port $((BASE_PORT + 900)) --file "$WORK/remote.img" >/dev/null 2>&1 &
     recv=$!
     extra=(); [ $mode = ack ] && extra=(--ack --iodepth 8)
-    java -cp "$JAR" io.replicator.benchmarks.RawPipe send --host 127.0.0.1 --port $((BASE_PORT + 900)) \
-      --file "$WORK/local.img" --block 1M --total "$TOTAL" "${extra[@]}" > "$WORK/raw.json"
+    /usr/bin/time -f "%U %S" -o "$WORK/send.cpu" java -cp "$JAR" io.replicator.benchmarks.RawPipe send \
+      --host 127.0.0.1 --port $((BASE_PORT + 900)) --file "$WORK/local.img" --block 1M --total "$TOTAL" \
+      "${extra[@]}" > "$WORK/raw.json"
     wait $recv
     [ "$rep" = 0 ] && continue   # warm-up
     record "raw-$mode-1m" "$(python3 -c "import json; print(json.load(open('$WORK/raw.json'))['mb_per_s'])")"
+    [ $mode = stream ] && record "cpu-raw-stream-1m" "$(per_gib "$(numfmt --from=iec "$TOTAL")" \
+      $(cat "$WORK/send.cpu" "$WORK/recv.cpu"))"
   done
 done
 rm -f "$WORK/local.img" "$WORK/remote.img"
@@ -103,8 +115,13 @@ for proto in C A; do
   # 2-vCPU machine; with a 1 GiB warm-up the C2 compiler still took a third of the CPU during the measured runs).
   fio_json "$NBD" "$WORK/f.json" --rw=write --bs=1M --iodepth=8 --size=$VOLUME --time_based --runtime="$WARMUP"
   for rep in $(seq "$REPS"); do
+    cpu_before="$(daemon_cpu alpha) $(daemon_cpu bravo)"
     fio_json "$NBD" "$WORK/f.json" --rw=write --bs=1M --iodepth=8 --size=$VOLUME --io_size="$TOTAL"
+    cpu_after="$(daemon_cpu alpha) $(daemon_cpu bravo)"
     record "protocol-$proto-1m" "$(fio_bw "$WORK/f.json")"
+    record "cpu-protocol-$proto-1m" "$(python3 -c "import sys; b, a = sys.argv[1].split(), sys.argv[2].split(); \
+print((sum(map(float, a)) - sum(map(float, b)) + float(sys.argv[3])) / (int(sys.argv[4]) / 2**30))" \
+      "$cpu_before" "$cpu_after" "$(fio_cpu "$WORK/f.json")" "$(numfmt --from=iec "$TOTAL")")"
   done
   if [ $proto = C ]; then
     for flushes in yes no; do
@@ -148,6 +165,7 @@ def row(name, unit):
     v = runs[name]; print(f"| {name:34} | {med[name]:12.1f} | {min(v):10.1f} - {max(v):10.1f} | {unit} |")
 print("| measurement | median | min - max | unit |\n|---|---|---|---|")
 for n in ["raw-stream-1m", "raw-ack-1m", "protocol-C-1m", "protocol-A-1m"]: row(n, "MB/s")
+for n in ["cpu-raw-stream-1m", "cpu-protocol-C-1m", "cpu-protocol-A-1m"]: row(n, "CPU-s/GiB")
 for n in ["unreplicated-4k-qd1", "protocol-C-4k-qd1-flushes-yes", "protocol-C-4k-qd1-flushes-no"]: row(n, "us mean")
 for n in ["wire-bytes-none", "wire-bytes-lz4"]: row(n, "bytes")
 print()

@@ -43,6 +43,10 @@ final class ReplicationSection implements Section {
             new Row("protocol-C-4k-qd1-flushes-yes", "**protocol C**, same, `disk-flushes yes` (default)",
                 Fmt.fixed(0), "µs"),
             new Row("protocol-C-4k-qd1-flushes-no", "**protocol C**, same, `disk-flushes no`", Fmt.fixed(0), "µs"),
+            new Row("cpu-raw-stream-1m", "CPU per GiB: raw pipe, streaming (sender + receiver)", Fmt.fixed(2),
+                "CPU-s/GiB"),
+            new Row("cpu-protocol-C-1m", "CPU per GiB: protocol C (both daemons + fio)", Fmt.fixed(2), "CPU-s/GiB"),
+            new Row("cpu-protocol-A-1m", "CPU per GiB: protocol A (both daemons + fio)", Fmt.fixed(2), "CPU-s/GiB"),
             new Row("wire-bytes-none", "bytes on loopback for " + wire + " of half-compressible writes, "
                 + "`compression none`", mb, "MB"),
             new Row("wire-bytes-lz4", "same, `compression lz4`", mb, "MB"));
@@ -63,6 +67,12 @@ final class ReplicationSection implements Section {
                 / run.median("raw-ack-1m")) + " the ack mode)" : "";
             targets.row("protocol C 1 MiB " + C_THROUGHPUT.text() + "x raw pipe", Fmt.times(r)
                 + " the streaming raw pipe" + ack, C_THROUGHPUT.verdict(r));
+        }
+        if (run.has("cpu-raw-stream-1m", "cpu-protocol-C-1m")) {
+            targets.row("bound on this machine (its CPUs are busy in every 1 MiB run)", "protocol C needs "
+                + Fmt.times(run.median("cpu-protocol-C-1m") / run.median("cpu-raw-stream-1m"))
+                + " the raw pipe's CPU per byte: at most " + Fmt.times(run.median("cpu-raw-stream-1m")
+                / run.median("cpu-protocol-C-1m")) + " its throughput", "");
         }
         if (run.has("protocol-A-1m", "raw-stream-1m")) {
             double r = run.median("protocol-A-1m") / run.median("raw-stream-1m");
