@@ -159,6 +159,9 @@ public final class VolumeIo {
         }
         CompletableFuture<Void> replicated = parts.size() == 1 ? parts.get(0).completion()
             : CompletableFuture.allOf(parts.stream().map(WriteRequest::completion).toArray(CompletableFuture[]::new));
+        // Runs where the last part completes (the peer's ack, under the transfer log's lock): nothing here blocks.
+        // A part fails only with the local error, which was thrown (and reported) above, so a failure here is passed
+        // on, not reported to on-io-error a second time.
         return replicated.handle((done, failure) -> {
             exit();
             if (failure == null) {
@@ -166,7 +169,7 @@ public final class VolumeIo {
             }
             Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
-            throw new CompletionException(failed(cause instanceof IOException io ? io : new IOException(cause)));
+            throw new CompletionException(cause instanceof IOException io ? io : new IOException(cause));
         });
     }
 

@@ -27,6 +27,13 @@ final class Pairing {
     final int pathIndex;
     Channel data;
     Channel control;
+    /**
+     * Accepted channels still moving to the link's loop ({@code PreambleHandler.handOver}): not closed from here
+     * while in transit (a close queued on the old loop would run there after the move); the link closes them when
+     * they arrive if the pairing ended meanwhile.
+     */
+    boolean dataMoving;
+    boolean controlMoving;
     HandshakeCompleted dataHandshake;
     HandshakeCompleted controlHandshake;
     /** Tears the pairing down if it stays half up (one channel through the handshake) for too long. */
@@ -88,11 +95,20 @@ final class Pairing {
 
     /** Closes both channels (those that exist). Idempotent. */
     void closeChannels() {
-        if (data != null) {
+        if (data != null && !dataMoving) {
             data.close();
         }
-        if (control != null) {
+        if (control != null && !controlMoving) {
             control.close();
+        }
+    }
+
+    /** Marks {@code stream}'s channel as moving to the link's loop, or as arrived. */
+    void moving(MessageType.Stream stream, boolean moving) {
+        if (stream == MessageType.Stream.DATA) {
+            dataMoving = moving;
+        } else {
+            controlMoving = moving;
         }
     }
 }

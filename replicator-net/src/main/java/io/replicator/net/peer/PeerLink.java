@@ -294,9 +294,16 @@ public final class PeerLink {
             }
         }
         attach(attempt, stream, channel);
+        attempt.moving(stream, channel.eventLoop() != loop);
         handler.handOver(loop, accepted -> {
+            // On this loop now: the pairing may have ended while the channel moved (and left it open).
+            attempt.moving(stream, false);
+            if (!isLive(attempt)) {
+                return false;
+            }
             HandshakePipeline.addTo(accepted, handshake, serverTls);
             accepted.pipeline().addLast(PeerPipeline.PEER, new PeerChannelHandler(this, attempt, stream));
+            return true;
         }, () -> onChannelClosed(attempt, stream));
     }
 

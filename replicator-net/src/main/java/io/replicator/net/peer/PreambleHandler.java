@@ -9,7 +9,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The only handler of a freshly accepted channel: collects the 16-byte {@link Preamble}, closes the socket if it is
@@ -101,10 +101,10 @@ final class PreambleHandler extends ChannelInboundHandlerAdapter {
      * moves to {@code home}, the link's event loop, unless it is there already (so that everything of one link —
      * reading either channel, its state, its writes — runs on one thread, as for the channels the link dials); there
      * {@code install} adds the link's handlers, the bytes after the preamble go in at the head of the new pipeline,
-     * and reading resumes. If the channel closed meanwhile, cannot move, or {@code install} fails (the channel is
-     * then closed), {@code onClosed} runs instead.
+     * and reading resumes. If the channel closed meanwhile, cannot move, or {@code install} declines (false) or fails,
+     * the channel is closed and {@code onClosed} runs instead.
      */
-    void handOver(EventLoop home, Consumer<Channel> install, Runnable onClosed) {
+    void handOver(EventLoop home, Predicate<Channel> install, Runnable onClosed) {
         ctx.executor().execute(() -> {
             Channel channel = ctx.channel();
             if (!channel.isActive()) {
@@ -119,34 +119,41 @@ final class PreambleHandler extends ChannelInboundHandlerAdapter {
                 install(channel, rest, install, onClosed);
                 return;
             }
+            if (home.isShuttingDown()) {
+                abandon(channel, rest, onClosed, "its link's event loop is shutting down");
+                return;
+            }
             channel.deregister().addListener(deregistered -> {
                 if (!deregistered.isSuccess()) {
-                    abandon(channel, rest, onClosed, deregistered.cause());
+                    abandon(channel, rest, onClosed, String.valueOf(deregistered.cause()));
                     return;
                 }
-                try {
-                    home.register(channel).addListener(registered -> {
-                        if (registered.isSuccess()) {
-                            install(channel, rest, install, onClosed);
-                        } else {
-                            abandon(channel, rest, onClosed, registered.cause());
-                        }
-                    });
-                } catch (RuntimeException loopGone) {
-                    abandon(channel, rest, onClosed, loopGone);
-                }
+                // A loop that shut down meanwhile closes the channel itself (and cannot run this listener).
+                home.register(channel).addListener(registered -> {
+                    if (registered.isSuccess()) {
+                        install(channel, rest, install, onClosed);
+                    } else {
+                        abandon(channel, rest, onClosed, String.valueOf(registered.cause()));
+                    }
+                });
             });
         });
     }
 
-    private void install(Channel channel, ByteBuf rest, Consumer<Channel> install, Runnable onClosed) {
+    private void install(Channel channel, ByteBuf rest, Predicate<Channel> install, Runnable onClosed) {
         if (!channel.isActive()) {
             ReferenceCountUtil.release(rest);
+            channel.close();
             onClosed.run();
             return;
         }
         try {
-            install.accept(channel);
+            if (!install.test(channel)) {
+                ReferenceCountUtil.release(rest);
+                channel.close();
+                onClosed.run();
+                return;
+            }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, acceptor + ": cannot set up the connection from "
                 + channel.remoteAddress(), e);
@@ -164,12 +171,12 @@ final class PreambleHandler extends ChannelInboundHandlerAdapter {
         channel.config().setAutoRead(true);
     }
 
-    /** The channel could not move to its link's loop: close it without a loop. */
-    private void abandon(Channel channel, ByteBuf rest, Runnable onClosed, Throwable cause) {
+    /** The channel could not move to its link's loop: close it. */
+    private void abandon(Channel channel, ByteBuf rest, Runnable onClosed, String why) {
         LOG.log(System.Logger.Level.WARNING, "{0}: cannot hand the connection from {1} to its link: {2}", acceptor,
-            channel.remoteAddress(), String.valueOf(cause));
+            channel.remoteAddress(), why);
         ReferenceCountUtil.release(rest);
-        channel.unsafe().closeForcibly();
+        channel.close();
         onClosed.run();
     }
 
