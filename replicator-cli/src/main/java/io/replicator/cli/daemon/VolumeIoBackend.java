@@ -7,7 +7,6 @@ import io.replicator.net.nbd.NbdException;
 
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /** An NBD export of one volume: the replicated data path, with its errors in NBD's terms. */
@@ -42,11 +41,8 @@ final class VolumeIoBackend implements NbdBackend {
         } catch (IOException failure) {
             throw translate(failure);
         }
-        return replicated.exceptionallyCompose(failure -> {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-            return CompletableFuture.failedFuture(cause instanceof IOException io ? translate(io) : cause);
-        });
+        return replicated.exceptionallyCompose(
+            failure -> CompletableFuture.failedFuture(translate(VolumeIo.failure(failure))));
     }
 
     @Override

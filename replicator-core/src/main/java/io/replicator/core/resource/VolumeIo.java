@@ -160,17 +160,8 @@ public final class VolumeIo {
         CompletableFuture<Void> replicated = parts.size() == 1 ? parts.get(0).completion()
             : CompletableFuture.allOf(parts.stream().map(WriteRequest::completion).toArray(CompletableFuture[]::new));
         // Runs where the last part completes (the peer's ack, under the transfer log's lock): nothing here blocks.
-        // A part fails only with the local error, which was thrown (and reported) above, so a failure here is passed
-        // on, not reported to on-io-error a second time.
-        return replicated.handle((done, failure) -> {
-            exit();
-            if (failure == null) {
-                return null;
-            }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-            throw new CompletionException(cause instanceof IOException io ? io : new IOException(cause));
-        });
+        // A part fails only with the local error, thrown (and reported to on-io-error) above: passed on as it is.
+        return replicated.whenComplete((done, failure) -> exit());
     }
 
     /**
@@ -209,12 +200,19 @@ public final class VolumeIo {
         return parts;
     }
 
+    /** The {@link IOException} a failed {@link #writeAsync} future carries, however the future wrapped it. */
+    public static IOException failure(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause() : failure;
+        return cause instanceof IOException io ? io : new IOException(cause);
+    }
+
     /** Waits for a write's replication; its failure is rethrown as the {@link IOException} it carries. */
     private static void await(CompletableFuture<Void> replicated) throws IOException {
         try {
             replicated.join();
         } catch (CompletionException failed) {
-            throw failed.getCause() instanceof IOException io ? io : new IOException(failed.getCause());
+            throw failure(failed);
         }
     }
 
