@@ -1,5 +1,6 @@
 package io.replicator.cli;
 
+import io.replicator.core.control.LocalProcesses;
 import io.replicator.fixtures.BlockPatterns;
 import io.replicator.fixtures.InMemoryVolume;
 import io.replicator.fixtures.cluster.StatusProbe;
@@ -71,7 +72,7 @@ class TestClusterIT {
             daemons = cluster.runningDaemons();
             assertThat(daemons).hasSize(2);
         }
-        assertThat(daemons).noneMatch(TestCluster::running);
+        assertThat(daemons).noneMatch(LocalProcesses::running);
         assertThat(folder.resolve("run/alpha.pid")).doesNotExist();
         assertThat(folder.resolve("run/bravo.pid")).doesNotExist();
     }
@@ -95,7 +96,7 @@ class TestClusterIT {
             }
 
             assertThat(run.connectionEnd()).as("%s", run).isPresent();
-            assertThat(ProcessHandle.of(pid).filter(TestCluster::running)).isEmpty();
+            assertThat(ProcessHandle.of(pid).filter(LocalProcesses::running)).isEmpty();
             assertThat(cluster.daemonRunning("alpha")).isFalse();
             assertThat(cluster.run("alpha", "role", "r0").exitCode()).isEqualTo(20);
             Verification afterKill = workload.verify(cluster.diskPath("alpha", 0), 0);
@@ -134,7 +135,7 @@ class TestClusterIT {
             daemons = cluster.runningDaemons();
             assertThat(daemons).hasSize(3);
         }
-        assertThat(daemons).noneMatch(TestCluster::running);
+        assertThat(daemons).noneMatch(LocalProcesses::running);
     }
 
     /** SHA-256 of a data area that holds exactly the workload's last write of every block, zeros elsewhere. */

@@ -1,5 +1,6 @@
 package io.replicator.cli.daemon;
 
+import io.netty.util.internal.PlatformDependent;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -75,7 +76,7 @@ public final class NodeDaemon implements AutoCloseable {
         daemon.server = ControlServer.start(socket, daemon.requests,
             failure -> LOG.error("control socket: {}", failure.toString(), failure));
         LOG.info("node {}: listening on {}", node, socket);
-        if (!io.netty.util.internal.PlatformDependent.useDirectBufferNoCleaner()) {
+        if (!PlatformDependent.useDirectBufferNoCleaner()) {
             LOG.info("node {}: direct buffers are zeroed on allocation (slower); daemons started by bin/replicator or"
                 + " `up` run with {}", node, DaemonLauncher.DAEMON_JVM_OPTIONS);
         }

@@ -20,8 +20,6 @@ public final class MetricsEndpoints implements AutoCloseable {
 
     /** By {@link Address#endpoint()}: {@code ipv4 1.2.3.4:9942} and {@code 1.2.3.4:9942} are one endpoint. */
     private final Map<String, MetricsEndpoint> endpoints = new LinkedHashMap<>();
-    /** The endpoint each resource joined, by resource name. */
-    private final Map<String, MetricsEndpoint> joined = new LinkedHashMap<>();
 
     /**
      * Shows {@code resource} at its {@code metrics-listen} address, if it has one; returns the URL to scrape.
@@ -39,13 +37,13 @@ public final class MetricsEndpoints implements AutoCloseable {
             endpoints.put(address.get().endpoint(), endpoint);
         }
         endpoint.add(resource);
-        joined.put(resource.name(), endpoint);
         return Optional.of(endpoint.url());
     }
 
     /** Stops showing {@code resource}; stops its endpoint when no other resource uses it. */
     public synchronized void remove(ResourceConductor resource) {
-        MetricsEndpoint endpoint = joined.remove(resource.name());
+        // A resource's metrics-listen is fixed while it lives: it names the endpoint it joined.
+        MetricsEndpoint endpoint = resource.self().metricsListen().map(a -> endpoints.get(a.endpoint())).orElse(null);
         if (endpoint != null && endpoint.remove(resource)) {
             endpoints.remove(endpoint.address().endpoint());
             stop(endpoint);
@@ -64,7 +62,6 @@ public final class MetricsEndpoints implements AutoCloseable {
     public synchronized void close() {
         endpoints.values().forEach(MetricsEndpoints::stop);
         endpoints.clear();
-        joined.clear();
     }
 
     private static void stop(MetricsEndpoint endpoint) {

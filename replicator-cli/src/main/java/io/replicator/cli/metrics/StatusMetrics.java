@@ -20,7 +20,6 @@ import io.replicator.core.state.Role;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -130,21 +129,22 @@ public final class StatusMetrics implements MultiCollector {
         List<MetricSnapshot> families = new ArrayList<>();
         for (Family family : List.of(role, disk, size, connection, peerRole, apInFlight, rsInFlight, rtt, replication,
             peerDisk, sent, received, pending, unacked, outOfSync, done, remaining, rate, eta)) {
-            family.build().ifPresent(families::add);
+            MetricSnapshot snapshot = family.build();
+            if (!snapshot.getDataPoints().isEmpty()) {
+                families.add(snapshot);
+            }
         }
         return new MetricSnapshots(families);
     }
 
-    /** One metric family being filled. */
+    /** One metric family being filled; a family without samples is left out of the scrape. */
     private interface Family {
-        /** The family, or empty when it has no sample. */
-        Optional<MetricSnapshot> build();
+        MetricSnapshot build();
     }
 
     /** A state set: every constant of an enum, 1 for the current one. */
     private static final class StateSetFamily implements Family {
         private final StateSetSnapshot.Builder builder;
-        private int samples;
 
         StateSetFamily(String name, String help) {
             this.builder = StateSetSnapshot.builder().name(name).help(help);
@@ -158,19 +158,17 @@ public final class StatusMetrics implements MultiCollector {
                 point.state(spelling.apply(state), state == current);
             }
             builder.dataPoint(point.build());
-            samples++;
         }
 
         @Override
-        public Optional<MetricSnapshot> build() {
-            return samples == 0 ? Optional.empty() : Optional.of(builder.build());
+        public MetricSnapshot build() {
+            return builder.build();
         }
     }
 
     /** A gauge. */
     private static final class GaugeFamily implements Family {
         private final GaugeSnapshot.Builder builder;
-        private int samples;
 
         GaugeFamily(String name, String help, Unit unit) {
             GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name(name).help(help);
@@ -179,19 +177,17 @@ public final class StatusMetrics implements MultiCollector {
 
         void add(Labels labels, double value) {
             builder.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(value).build());
-            samples++;
         }
 
         @Override
-        public Optional<MetricSnapshot> build() {
-            return samples == 0 ? Optional.empty() : Optional.of(builder.build());
+        public MetricSnapshot build() {
+            return builder.build();
         }
     }
 
     /** A counter of bytes; the exposition adds {@code _total}. */
     private static final class CounterFamily implements Family {
         private final CounterSnapshot.Builder builder;
-        private int samples;
 
         CounterFamily(String name, String help) {
             this.builder = CounterSnapshot.builder().name(name).help(help).unit(Unit.BYTES);
@@ -199,12 +195,11 @@ public final class StatusMetrics implements MultiCollector {
 
         void add(Labels labels, double value) {
             builder.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(value).build());
-            samples++;
         }
 
         @Override
-        public Optional<MetricSnapshot> build() {
-            return samples == 0 ? Optional.empty() : Optional.of(builder.build());
+        public MetricSnapshot build() {
+            return builder.build();
         }
     }
 }

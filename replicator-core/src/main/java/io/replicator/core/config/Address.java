@@ -2,6 +2,7 @@ package io.replicator.core.config;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A network endpoint as written in the configuration: {@code [ipv4|ipv6] IP:PORT}, IPv6 in brackets
@@ -14,6 +15,15 @@ import java.util.Locale;
 public record Address(String family, String host, int port) {
     /** The family written when none is given. */
     public static final String DEFAULT_FAMILY = "ipv4";
+
+    /** {@link #parse}, empty where it would throw (for readers whose caller reports the error elsewhere). */
+    public static Optional<Address> tryParse(List<String> words) {
+        try {
+            return Optional.of(parse(words));
+        } catch (IllegalArgumentException invalid) {
+            return Optional.empty();
+        }
+    }
 
     /**
      * Parses the words of an {@code address} statement.

@@ -212,11 +212,7 @@ public final class ConfigDump {
     }
 
     private static String address(List<String> words) {
-        try {
-            return Address.parse(words).toString();
-        } catch (IllegalArgumentException invalid) {
-            return String.join(" ", words);
-        }
+        return Address.tryParse(words).map(Address::toString).orElseGet(() -> String.join(" ", words));
     }
 
     /** Quotes {@code value} when it could not be read back as one word. */

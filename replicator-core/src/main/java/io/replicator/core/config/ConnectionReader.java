@@ -104,13 +104,7 @@ final class ConnectionReader {
 
     private static Optional<Address> address(List<HostConfig> hosts, String name) {
         return hosts.stream().filter(h -> h.name().equals(name)).findFirst().flatMap(HostConfig::address)
-            .flatMap(text -> {
-                try {
-                    return Optional.of(Address.parse(List.of(text.trim().split("\\s+"))));
-                } catch (IllegalArgumentException invalid) {
-                    return Optional.empty();
-                }
-            });
+            .flatMap(text -> Address.tryParse(List.of(text.trim().split("\\s+"))));
     }
 
     private static Map<String, String> merged(Map<String, String> resourceNet, ConfigNode.Section section) {

@@ -24,12 +24,6 @@ public record HostConfig(String name, int nodeId, Optional<String> address, List
         volumes = List.copyOf(volumes);
     }
 
-    /** A host without a metrics endpoint. */
-    public HostConfig(String name, int nodeId, Optional<String> address, List<VolumeConfig> volumes,
-                      Optional<Address> nbdListen, Optional<String> nbdSocket, Location location) {
-        this(name, nodeId, address, volumes, nbdListen, nbdSocket, Optional.empty(), location);
-    }
-
     /** A host without NBD exports or a metrics endpoint. */
     public HostConfig(String name, int nodeId, Optional<String> address, List<VolumeConfig> volumes,
                       Location location) {

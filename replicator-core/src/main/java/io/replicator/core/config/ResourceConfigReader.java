@@ -205,16 +205,8 @@ public final class ResourceConfigReader {
 
     /** The address of an {@code ADDR:PORT} extension of {@code on}; empty when absent or invalid. */
     private Optional<Address> listenAddress(ConfigNode.Section on, String keyword) {
-        Optional<ConfigNode.Parameter> listen = find(on.body(), keyword);
-        if (listen.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Address.parse(listen.get().values()));
-        } catch (IllegalArgumentException invalid) {
-            // StructureValidator reports it with its location.
-            return Optional.empty();
-        }
+        // StructureValidator reports an invalid one with its location.
+        return find(on.body(), keyword).flatMap(listen -> Address.tryParse(listen.values()));
     }
 
     private Optional<VolumeConfig> volume(int number, Scope scope, Location location) {

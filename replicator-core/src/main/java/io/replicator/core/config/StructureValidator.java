@@ -182,7 +182,7 @@ final class StructureValidator {
                 error(where, "metrics-listen " + metrics.get().endpoint() + " is also the nbd-listen of 'on " + host
                     + "' (" + last(on.body(), "nbd-listen").orElseThrow().location() + "): give it a port of its own");
             }
-            address.flatMap(a -> parsed(a.values())).filter(a -> a.endpoint().equals(metrics.get().endpoint()))
+            address.flatMap(a -> Address.tryParse(a.values())).filter(a -> a.endpoint().equals(metrics.get().endpoint()))
                 .ifPresent(a -> error(where, "metrics-listen " + a.endpoint() + " is also the address of 'on " + host
                     + "' (" + address.get().location() + "): give it a port of its own"));
         }
@@ -202,13 +202,6 @@ final class StructureValidator {
         }
     }
 
-    private static Optional<Address> parsed(List<String> words) {
-        try {
-            return Optional.of(Address.parse(words));
-        } catch (IllegalArgumentException invalid) {
-            return Optional.empty();
-        }
-    }
 
     private void endpoint(ConfigNode.Parameter statement, List<String> words, String host) {
         try {

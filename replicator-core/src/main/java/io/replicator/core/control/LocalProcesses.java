@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** Watching and stopping local daemon processes (the demo's and the test cluster's), on Linux's procfs. */
 public final class LocalProcesses {
@@ -45,6 +47,21 @@ public final class LocalProcesses {
             Thread.sleep(POLL_MS);
         }
         return true;
+    }
+
+    /**
+     * Whether {@code process} is a running node daemon of {@code absoluteConfig}: its command line ends in
+     * {@code -c CONFIG ... --node NODE ... daemon}, for {@code node} if given, else for any node.
+     */
+    public static boolean isNodeDaemon(ProcessHandle process, String absoluteConfig, Optional<String> node) {
+        if (!running(process)) {
+            return false;
+        }
+        List<String> args = process.info().arguments().map(List::of).orElse(List.of());
+        int configAt = args.indexOf(absoluteConfig);
+        int nodeAt = args.indexOf("--node");
+        return configAt > 0 && args.get(configAt - 1).equals("-c") && nodeAt >= 0 && nodeAt + 1 < args.size()
+            && node.map(args.get(nodeAt + 1)::equals).orElse(true) && args.get(args.size() - 1).equals("daemon");
     }
 
     /**

@@ -50,8 +50,7 @@ final class DemoDaemons {
     long kill9(String node, Duration timeout) throws InterruptedException {
         ProcessHandle daemon = find(node).orElseThrow(() ->
             new IllegalStateException("no daemon of " + node + " runs; its log is " + run.log(node)));
-        daemon.destroyForcibly();
-        if (!LocalProcesses.awaitExit(daemon, timeout)) {
+        if (!LocalProcesses.kill(daemon, timeout)) {
             throw new IllegalStateException("the daemon of " + node + " (pid " + daemon.pid() + ") survived SIGKILL "
                 + "for " + timeout.toSeconds() + " s");
         }
@@ -83,13 +82,6 @@ final class DemoDaemons {
 
     /** Whether {@code process} runs {@code ... -c CONFIG --node NODE daemon} with this demo's CONFIG. */
     private boolean isDaemon(ProcessHandle process, Optional<String> node) {
-        if (!LocalProcesses.running(process)) {
-            return false;
-        }
-        List<String> args = process.info().arguments().map(List::of).orElse(List.of());
-        int configAt = args.indexOf(config);
-        int nodeAt = args.indexOf("--node");
-        return configAt > 0 && args.get(configAt - 1).equals("-c") && nodeAt >= 0 && nodeAt + 1 < args.size()
-            && node.map(args.get(nodeAt + 1)::equals).orElse(true) && args.get(args.size() - 1).equals("daemon");
+        return LocalProcesses.isNodeDaemon(process, config, node);
     }
 }
