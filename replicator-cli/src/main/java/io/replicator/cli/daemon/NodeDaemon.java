@@ -1,9 +1,8 @@
 package io.replicator.cli.daemon;
 
+import io.replicator.net.transport.NettyTransport;
 import io.netty.util.internal.PlatformDependent;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.replicator.net.peer.PeerTransport;
 import io.replicator.net.replication.NetworkPeers;
 import io.replicator.cli.metrics.MetricsEndpoints;
@@ -29,6 +28,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -52,7 +52,7 @@ public final class NodeDaemon implements AutoCloseable {
     private final MetricsEndpoints metrics = new MetricsEndpoints();
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Peer connections of every resource: one event-loop group, one listening socket per local address. */
-    private final EventLoopGroup peerGroup = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    private final EventLoopGroup peerGroup = NettyTransport.preferred().newGroup(2);
     private final PeerTransport peerTransport = new PeerTransport(peerGroup);
     private final DaemonRequests requests = new DaemonRequests(this);
     private ControlServer server;
@@ -76,6 +76,9 @@ public final class NodeDaemon implements AutoCloseable {
         daemon.server = ControlServer.start(socket, daemon.requests,
             failure -> LOG.error("control socket: {}", failure.toString(), failure));
         LOG.info("node {}: listening on {}", node, socket);
+        String noEpoll = NettyTransport.whyNotEpoll();
+        LOG.info("node {}: network transport {}{}", node, NettyTransport.of(daemon.peerGroup).name().toLowerCase(
+            Locale.ROOT), noEpoll.isEmpty() ? "" : " (not epoll: " + noEpoll + ")");
         if (!PlatformDependent.useDirectBufferNoCleaner()) {
             LOG.info("node {}: direct buffers are zeroed on allocation (slower); daemons started by bin/replicator or"
                 + " `up` run with {}", node, DaemonLauncher.DAEMON_JVM_OPTIONS);
@@ -156,7 +159,11 @@ public final class NodeDaemon implements AutoCloseable {
         if (listen.isEmpty()) {
             return;
         }
-        NbdServer server = NbdServer.start(listen, new ResourceExports(conductor, node), NbdServer.Options.defaults().withErrorLog(failure -> LOG.warn("{}: NBD: {}", conductor.name(), failure.toString())));
+        NbdServer.Options options = NbdServer.Options.defaults()
+            .withErrorLog(failure -> LOG.warn("{}: NBD: {}", conductor.name(), failure.toString()));
+        // On the loop of the resource's peer links: a peer's ack completes the client's write where it is answered.
+        NbdServer server = NbdServer.start(listen, new ResourceExports(conductor, node), options,
+            peerTransport.loopFor(conductor.name()));
         exports.put(conductor.name(), server);
         LOG.info("{}: NBD export listening on {}", conductor.name(), server.boundAddresses());
     }

@@ -8,13 +8,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.replicator.net.transport.NettyTransport;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -88,15 +85,20 @@ public final class NbdServer implements AutoCloseable {
 
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 8 << 20);
 
+    private final NettyTransport transport;
     private final EventLoopGroup group;
+    /** Whether {@link #group} is this server's own (shut down with it) or lent by the caller. */
+    private final boolean ownGroup;
     private final ExecutorService io;
     private final List<Channel> listeners = new ArrayList<>();
     private final List<Path> socketFiles = new ArrayList<>();
     private final Set<NbdTransmissionHandler> attached = ConcurrentHashMap.newKeySet();
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
 
-    private NbdServer(Options options) {
-        this.group = new MultiThreadIoEventLoopGroup(options.eventLoopThreads(), NioIoHandler.newFactory());
+    private NbdServer(Options options, EventLoopGroup lent) {
+        this.ownGroup = lent == null;
+        this.transport = lent == null ? NettyTransport.preferred() : NettyTransport.of(lent);
+        this.group = lent == null ? transport.newGroup(options.eventLoopThreads()) : lent;
         AtomicInteger threadNumber = new AtomicInteger();
         this.io = new ThreadPoolExecutor(options.ioThreads(), options.ioThreads(), 0, TimeUnit.MILLISECONDS,
             new LinkedBlockingQueue<>(), task -> {
@@ -109,10 +111,21 @@ public final class NbdServer implements AutoCloseable {
     /** Binds every address of {@code listen} (an InetSocketAddress, or a UnixDomainSocketAddress) and serves. */
     public static NbdServer start(List<? extends SocketAddress> listen, NbdExports exports, Options options)
         throws IOException {
+        return start(listen, exports, options, null);
+    }
+
+    /**
+     * {@link #start(List, NbdExports, Options)} on the event loops of {@code loops} instead of a group of the
+     * server's own ({@code eventLoopThreads} is then ignored, and closing the server leaves the loops running). A
+     * daemon serves a resource's export on the loop of the resource's peer links: the peer's ack then completes the
+     * client's write on the thread that replies to it, with no hand-off between loops.
+     */
+    public static NbdServer start(List<? extends SocketAddress> listen, NbdExports exports, Options options,
+                                  EventLoopGroup loops) throws IOException {
         if (listen.isEmpty()) {
             throw new IllegalArgumentException("an NBD server needs at least one address to listen on");
         }
-        NbdServer server = new NbdServer(options);
+        NbdServer server = new NbdServer(options, loops);
         try {
             for (SocketAddress address : listen) {
                 server.bind(address, exports, options);
@@ -131,7 +144,7 @@ public final class NbdServer implements AutoCloseable {
         } else if (!(address instanceof InetSocketAddress)) {
             throw new IllegalArgumentException("cannot listen on " + address);
         }
-        Class<? extends ServerChannel> type = unix ? NioServerDomainSocketChannel.class : NioServerSocketChannel.class;
+        Class<? extends ServerChannel> type = unix ? transport.domainServerChannel() : transport.serverChannel();
         ServerBootstrap bootstrap = new ServerBootstrap()
             .group(group)
             .channel(type)
@@ -154,9 +167,13 @@ public final class NbdServer implements AutoCloseable {
                 }
             });
         if (!unix) {
+            // A restarted daemon binds again while the last one's connections linger in TIME_WAIT (the JDK sets
+            // this itself on its listening sockets; the epoll transport does not).
+            bootstrap.option(ChannelOption.SO_REUSEADDR, true);
             bootstrap.childOption(ChannelOption.TCP_NODELAY, true);
         }
-        ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
+        ChannelFuture bound = bootstrap.bind(unix ? transport.domainAddress((UnixDomainSocketAddress) address) : address)
+            .awaitUninterruptibly();
         if (!bound.isSuccess()) {
             throw new IOException("cannot listen on " + address + ": " + bound.cause(), bound.cause());
         }
@@ -186,7 +203,7 @@ public final class NbdServer implements AutoCloseable {
     public List<SocketAddress> boundAddresses() {
         List<SocketAddress> bound = new ArrayList<>();
         for (Channel listener : listeners) {
-            bound.add(listener.localAddress());
+            bound.add(NettyTransport.portable(listener.localAddress()));
         }
         return bound;
     }
@@ -244,7 +261,9 @@ public final class NbdServer implements AutoCloseable {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        if (ownGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
         for (Path socket : socketFiles) {
             try {
                 Files.deleteIfExists(socket);

@@ -1,5 +1,6 @@
 package io.replicator.net.peer;
 
+import io.replicator.net.transport.NettyTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -8,7 +9,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
@@ -211,7 +211,7 @@ public final class PeerLink {
     private void connect(Pairing attempt, MessageType.Stream stream) {
         PeerPath path = options.paths().get(attempt.pathIndex);
         Preamble preamble = new Preamble(stream, options.localNodeId(), options.peerNodeId(), attempt.nonce);
-        ChannelFuture connected = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        ChannelFuture connected = new Bootstrap().group(loop).channel(NettyTransport.of(loop).socketChannel())
             .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.SO_KEEPALIVE, true)

@@ -1,7 +1,9 @@
 package io.replicator.net.peer;
 
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,6 +29,8 @@ public final class PeerTransport implements AutoCloseable {
     private final EventLoopGroup group;
     /** The started links, for {@link #close()}. */
     private final Set<PeerLink> links = ConcurrentHashMap.newKeySet();
+    /** The loop of each resource ({@link #loopFor}). */
+    private final Map<String, EventLoop> affinity = new ConcurrentHashMap<>();
     /** Serializes binding; taken only by {@link PeerLink#start()} callers, never on an event loop. */
     private final Object bindLock = new Object();
     /** Guarded by this. */
@@ -48,8 +52,37 @@ public final class PeerTransport implements AutoCloseable {
      * @throws IllegalStateException    after {@link #close()}
      */
     public PeerLink link(PeerLinkOptions options, PeerLinkListener listener) {
+        return link(options, listener, group.next());
+    }
+
+    /**
+     * {@link #link(PeerLinkOptions, PeerLinkListener)} served by {@code loop}, one of this transport's loops (see
+     * {@link #loopFor}).
+     */
+    public PeerLink link(PeerLinkOptions options, PeerLinkListener listener, EventLoop loop) {
         checkOpen();
-        return new PeerLink(this, group.next(), options, listener);
+        if (!contains(loop)) {
+            throw new IllegalArgumentException(loop + " is not a loop of this transport");
+        }
+        return new PeerLink(this, loop, options, listener);
+    }
+
+    /**
+     * The loop that serves everything of {@code resource}: its links, every time they reconnect, and (in the daemon)
+     * its NBD export — so a write's replication and its reply to the client run on one thread. Resources are spread
+     * over the loops in the order they first ask.
+     */
+    public EventLoop loopFor(String resource) {
+        return affinity.computeIfAbsent(resource, name -> group.next());
+    }
+
+    private boolean contains(EventLoop loop) {
+        for (EventExecutor executor : group) {
+            if (executor == loop) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

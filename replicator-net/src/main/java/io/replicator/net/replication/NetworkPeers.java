@@ -38,7 +38,7 @@ public final class NetworkPeers implements PeerNetwork {
                 PeerLinkOptions options = PeerLinkOptions.of(connection, local.name(), local.nodeId(), peer.nodeId(),
                     discardMyData);
                 link = transport.link(options, new ReplicationSession(resource + " with " + peer.name(), events,
-                    connection.net()));
+                    connection.net()), transport.loopFor(resource));
                 link.start();
             }
 

@@ -8,7 +8,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.netty.channel.EventLoopGroup;
+import io.replicator.net.transport.NettyTransport;
+
 import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -48,6 +57,44 @@ class NbdServerTest {
     void stop() {
         server.close();
         assertThat(failures).isEmpty();
+    }
+
+    /** A daemon lends a resource's peer loop: connections run on it, and closing the server leaves it running. */
+    @Test
+    void aServerOnLentLoopsServesOnThemAndLeavesThemRunning() throws Exception {
+        EventLoopGroup lent = NettyTransport.preferred().newGroup(1);
+        Path socket = Files.createTempDirectory("nbd-lent").resolve("r0.nbd");
+        try {
+            NbdExport export = new NbdExport("rw", "writable", new VolumeNbdBackend(new InMemoryVolume(SIZE)), false);
+            for (int round = 0; round < 2; round++) {
+                NbdServer onLoop = NbdServer.start(List.of(new InetSocketAddress("127.0.0.1", 0),
+                    UnixDomainSocketAddress.of(socket)), NbdExports.of(export), NbdServer.Options.defaults()
+                    .withErrorLog(failures::add), lent);
+                try {
+                    assertThat(onLoop.boundAddresses()).hasSize(2).element(1)
+                        .isEqualTo(UnixDomainSocketAddress.of(socket));
+                    try (NbdTestClient client = NbdTestClient.attach(
+                        (InetSocketAddress) onLoop.boundAddresses().get(0), "rw", false)) {
+                        client.request(0, CMD_WRITE, 1, 0, 4096, new byte[4096]);
+                        assertThat(client.readReply(0).error()).isZero();
+                    }
+                    try (SocketChannel unix = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+                        ByteBuffer greeting = ByteBuffer.allocate(8);
+                        while (greeting.hasRemaining() && unix.read(greeting) >= 0) {
+                            // read the magic
+                        }
+                        assertThat(new String(greeting.array(), StandardCharsets.US_ASCII)).isEqualTo("NBDMAGIC");
+                    }
+                } finally {
+                    onLoop.close();
+                }
+                assertThat(lent.isShuttingDown()).isFalse();
+            }
+        } finally {
+            lent.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(socket.getParent());
+        }
     }
 
     @Test

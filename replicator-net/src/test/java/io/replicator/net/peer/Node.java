@@ -1,10 +1,9 @@
 package io.replicator.net.peer;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.replicator.core.config.Address;
 import io.replicator.core.config.NetConfig;
+import io.replicator.net.transport.NettyTransport;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -22,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 final class Node implements AutoCloseable {
     private static final Random RANDOM = new Random();
     final int id;
-    final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    /** The daemon's transport (epoll on Linux); the handshake tests' {@code Loopback} keeps NIO covered. */
+    final EventLoopGroup group = NettyTransport.preferred().newGroup(2);
     PeerTransport transport = new PeerTransport(group);
 
     Node(int id) {

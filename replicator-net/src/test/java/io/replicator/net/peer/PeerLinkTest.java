@@ -58,6 +58,30 @@ class PeerLinkTest {
         return new PeerLink[] {link1, link2};
     }
 
+    /** A resource's links (every reconnect) and, in the daemon, its NBD export share one loop. */
+    @Test
+    void aResourceKeepsItsLoopAndLinksOnlyTakeTheTransportsLoops() throws InterruptedException {
+        io.netty.channel.EventLoop r0 = node1.transport.loopFor("r0");
+        assertThat(node1.transport.loopFor("r0")).isSameAs(r0);
+        assertThat(node1.transport.loopFor("r1")).isNotSameAs(r0);
+        PeerLink link = node1.transport.link(new PeerLinkOptions(1, 2, List.of(Node.path(p1, p2)), net, false), r1,
+            r0);
+        link.start();
+        PeerLink peer = node2.start(1, net, r2, Node.path(p2, p1));
+        s1 = r1.connected(WAIT_MS);
+        assertThat(s1.eventLoop()).isSameAs(r0);
+        link.stop();
+        peer.stop();
+        io.netty.channel.EventLoopGroup other = io.replicator.net.transport.NettyTransport.preferred().newGroup(1);
+        try {
+            assertThatThrownBy(() -> node1.transport.link(new PeerLinkOptions(1, 2, List.of(Node.path(p1, p2)), net,
+                false), r1, other.next())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a loop of this transport");
+        } finally {
+            other.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void bothSidesConnectAndDeliverEveryMessageInOrderOnBothStreamsBothWays() throws Exception {
         PeerLink[] links = connectBoth();
