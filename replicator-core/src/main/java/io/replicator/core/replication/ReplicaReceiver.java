@@ -6,7 +6,7 @@ import java.io.IOException;
 
 /**
  * The Secondary's side of one connection: applies the Primary's writes strictly in the order they arrive and answers
- * them. Writes are applied one after the other by the single caller thread, which also gives DRBD's drain: when a
+ * them. Writes are applied one after the other, never two at once, which also gives DRBD's drain: when a
  * barrier arrives every write of its epoch is done, so with {@code disk-flushes yes} (the default) the volumes are
  * flushed and only then is the barrier acknowledged — so no write of a later epoch reaches the disk before the
  * earlier epoch is stable, and a write issued after another completed on the Primary (always a later epoch) is never
@@ -14,7 +14,8 @@ import java.io.IOException;
  *
  * <p>Acks follow the write's flags: a receive ack before applying ({@link DpFlags#SEND_RECEIVE_ACK}, protocol B), a
  * write ack after ({@link DpFlags#SEND_WRITE_ACK}, protocol C), a negative ack if the write failed. Not thread-safe:
- * one thread per connection calls it.
+ * one thread at a time calls it, in stream order (the session hands it between its event loop and its receive thread
+ * with a happens-before edge).
  */
 public final class ReplicaReceiver {
     private final ReplicaTarget target;

@@ -521,13 +521,16 @@ public final class TransferLog {
             request.completed = true;
             active.remove(request);
             conflictsCleared.signalAll();
-            if (request.epoch == current.number) {
-                closeCurrentEpoch();
-            }
+            // Completed first: the completion hands the reply to the client (a task on the NBD loop) ahead of the
+            // barrier below, which only the next write needs. Both happen under the lock, so a write that enters
+            // after this completion still lands in the next epoch.
             if (request.localError != null) {
                 request.completion().completeExceptionally(request.localError);
             } else {
                 request.completion().complete(null);
+            }
+            if (request.epoch == current.number) {
+                closeCurrentEpoch();
             }
         }
         if (request.completed && request.inLog == 0 && !request.released) {

@@ -1,0 +1,140 @@
+package io.replicator.core.replication;
+
+import io.netty.buffer.ByteBuf;
+
+import java.io.IOException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * A {@link ReplicaTarget} that starts the next barrier's flush before the barrier arrives.
+ *
+ * <p>With {@code disk-flushes yes} a barrier makes the Secondary flush every volume before it acknowledges the
+ * barrier and before it applies any write of the next epoch. The Primary sends the barrier only once a write of the
+ * epoch completed (protocol C: once our write ack reached it), so at iodepth 1 every write waits for the whole flush
+ * of the previous one: the flush sat on the critical path of every write. Here the receiver calls {@link #idle} when
+ * it has nothing more to apply; if writes were applied since the last flush, a flush of all volumes starts on
+ * {@code flusher}. A barrier's {@link #flushAll} then waits for that flush when it covers every write applied so far
+ * (it started after the last of them), and flushes itself otherwise or when that flush failed. A flush that began
+ * after a write was applied makes it durable just as well as one the barrier starts, so the order DRBD promises —
+ * no write of a later epoch reaches the disk before the earlier epoch is stable — is unchanged: writes of the next
+ * epoch are still applied only after {@code flushAll} returns.
+ *
+ * <p>The cost: at most one extra flush in flight at a time, and only after the receiver went idle.
+ *
+ * <p>{@link #write}, {@link #zero} and {@link #flushAll} are called by one receiver at a time (their order is the
+ * stream's); {@link #idle} by the same; the flusher runs in parallel.
+ */
+public final class EarlyFlushTarget implements ReplicaTarget {
+    private final ReplicaTarget target;
+    private final Executor flusher;
+    /** Guards the counters below; flushAll waits on it for the early flush. */
+    private final Object lock = new Object();
+    /** Writes applied so far. */
+    private long applied;
+    /** The {@link #applied} count the early flush in flight covers; -1 when none is in flight. */
+    private long flushing = -1;
+    /** The {@link #applied} count known durable. */
+    private long durable;
+
+    /**
+     * @param target  the volumes
+     * @param flusher runs early flushes (one at a time is enough: a single thread)
+     */
+    public EarlyFlushTarget(ReplicaTarget target, Executor flusher) {
+        this.target = target;
+        this.flusher = flusher;
+    }
+
+    @Override
+    public void write(int volume, long offset, ByteBuf data) throws IOException {
+        target.write(volume, offset, data);
+        countApplied();
+    }
+
+    @Override
+    public void zero(int volume, long offset, long length) throws IOException {
+        target.zero(volume, offset, length);
+        countApplied();
+    }
+
+    @Override
+    public void flush(int volume) throws IOException {
+        target.flush(volume);
+    }
+
+    @Override
+    public void flushAll() throws IOException {
+        long needed;
+        synchronized (lock) {
+            needed = applied;
+            boolean interrupted = false;
+            while (flushing >= needed && durable < needed) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (durable >= needed) {
+                return;
+            }
+        }
+        target.flushAll();
+        synchronized (lock) {
+            durable = Math.max(durable, needed);
+        }
+    }
+
+    @Override
+    public void markOutOfSync(int volume, long offset, long length) {
+        target.markOutOfSync(volume, offset, length);
+    }
+
+    /** Nothing waits to be applied: flush what was applied since the last flush, in the background. */
+    public void idle() {
+        long covering;
+        synchronized (lock) {
+            if (flushing >= 0 || durable >= applied) {
+                return;
+            }
+            covering = applied;
+            flushing = covering;
+        }
+        try {
+            flusher.execute(() -> flushEarly(covering));
+        } catch (RejectedExecutionException stopped) {
+            synchronized (lock) {
+                flushing = -1;
+                lock.notifyAll();
+            }
+        }
+    }
+
+    private void flushEarly(long covering) {
+        boolean done = false;
+        try {
+            target.flushAll();
+            done = true;
+        } catch (IOException | RuntimeException failure) {
+            // The barrier flushes again and reports the error: an early flush only ever saves time.
+        } finally {
+            synchronized (lock) {
+                if (done) {
+                    durable = Math.max(durable, covering);
+                }
+                flushing = -1;
+                lock.notifyAll();
+            }
+        }
+    }
+
+    private void countApplied() {
+        synchronized (lock) {
+            applied++;
+        }
+    }
+}
