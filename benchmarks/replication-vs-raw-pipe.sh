@@ -14,7 +14,7 @@
 # Each figure is the median of REPS runs (spread printed). Usage, from the repository root after
 # `mvn -B -q -DskipTests package`:   benchmarks/replication-vs-raw-pipe.sh [WORKDIR]
 # Environment: REPS (3), TOTAL (2G bytes per throughput run), RUNTIME (8 s per latency run), WARMUP (40 s of 1 MiB
-#   writes before a cluster's first measured run), BASE_PORT (11800),
+#   writes before a cluster's first measured run), LATWARMUP (8 s of 4 KiB writes before each latency series), BASE_PORT (11800),
 #   VOLUME (1G: the replicated volumes, and the span of fio's writes), WIRE_SIZE (256M written per LZ4 run).
 # Machine-readable: WORKDIR/results.jsonl, one {"name": ..., "value": ...} line per run (read by run-all.sh).
 # Needs: java 17, fio (nbd engine), python3.
@@ -25,6 +25,7 @@ REPS=${REPS:-3}
 TOTAL=${TOTAL:-2G}
 RUNTIME=${RUNTIME:-8}
 WARMUP=${WARMUP:-40}
+LATWARMUP=${LATWARMUP:-8}
 VOLUME=${VOLUME:-1G}
 WIRE_SIZE=${WIRE_SIZE:-256M}
 BASE_PORT=${BASE_PORT:-11800}
@@ -109,6 +110,11 @@ done
 rm -f "$WORK/local.img" "$WORK/remote.img"
 
 # ---- protocol C and A: 1 MiB sequential throughput --------------------------------------------------------------
+# Before each series of 4 KiB runs, LATWARMUP seconds of the same writes, not recorded: after the 1 MiB runs the
+# daemons' JIT has not compiled the small-write path yet, and the first seconds ran at twice the settled latency.
+latency_warmup() {
+  fio_json "$NBD" "$WORK/f.json" --rw=randwrite --bs=4k --iodepth=1 --size=$VOLUME --time_based --runtime="$LATWARMUP"
+}
 for proto in C A; do
   cluster_up "proto-$proto" "protocol $proto;" ""
   # Warm-up: allocates both volumes, and runs long enough for the daemons' JIT to settle (~40 s of work on the
@@ -129,12 +135,14 @@ print((sum(map(float, a)) - sum(map(float, b)) + float(sys.argv[3])) / (int(sys.
         cluster_down; cluster_up "proto-C-noflush" "protocol C;" "disk-flushes no;"
         fio_json "$NBD" "$WORK/f.json" --rw=write --bs=1M --iodepth=8 --size=$VOLUME   # warm-up: allocates
       fi
+      latency_warmup
       for rep in $(seq "$REPS"); do
         fio_json "$NBD" "$WORK/f.json" --rw=randwrite --bs=4k --iodepth=1 --size=$VOLUME --time_based --runtime="$RUNTIME"
         record "protocol-C-4k-qd1-flushes-$flushes" "$(fio_lat "$WORK/f.json")"
       done
     done
     r alpha disconnect r0 >/dev/null
+    latency_warmup
     for rep in $(seq "$REPS"); do
       fio_json "$NBD" "$WORK/f.json" --rw=randwrite --bs=4k --iodepth=1 --size=$VOLUME --time_based --runtime="$RUNTIME"
       record "unreplicated-4k-qd1" "$(fio_lat "$WORK/f.json")"

@@ -15,7 +15,8 @@ import java.util.concurrent.RejectedExecutionException;
  * of the previous one: the flush sat on the critical path of every write. Here the receiver calls {@link #idle} when
  * it has nothing more to apply; if writes were applied since the last flush, a flush of all volumes starts on
  * {@code flusher}. A barrier's {@link #flushAll} then waits for that flush when it covers every write applied so far
- * (it started after the last of them), and flushes itself otherwise or when that flush failed. A flush that began
+ * (it started after the last of them), and flushes itself otherwise. An early flush that failed makes the next
+ * barrier fail with its error (the barrier is not acknowledged). A flush that began
  * after a write was applied makes it durable just as well as one the barrier starts, so the order DRBD promises —
  * no write of a later epoch reaches the disk before the earlier epoch is stable — is unchanged: writes of the next
  * epoch are still applied only after {@code flushAll} returns.
@@ -36,6 +37,11 @@ public final class EarlyFlushTarget implements ReplicaTarget {
     private long flushing = -1;
     /** The {@link #applied} count known durable. */
     private long durable;
+    /**
+     * An early flush's failure, until a barrier reports it. It must not be lost: Linux reports a writeback error to
+     * one fsync of the file only, so the barrier's own flush after it would likely succeed with the data gone.
+     */
+    private IOException failed;
 
     /**
      * @param target  the volumes
@@ -79,6 +85,11 @@ public final class EarlyFlushTarget implements ReplicaTarget {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+            if (failed != null) {
+                IOException failure = failed;
+                failed = null;
+                throw failure;
+            }
             if (durable >= needed) {
                 return;
             }
@@ -115,16 +126,19 @@ public final class EarlyFlushTarget implements ReplicaTarget {
     }
 
     private void flushEarly(long covering) {
-        boolean done = false;
+        IOException failure = null;
         try {
             target.flushAll();
-            done = true;
-        } catch (IOException | RuntimeException failure) {
-            // The barrier flushes again and reports the error: an early flush only ever saves time.
+        } catch (IOException e) {
+            failure = e;
+        } catch (RuntimeException e) {
+            failure = new IOException("early flush failed: " + e, e);
         } finally {
             synchronized (lock) {
-                if (done) {
+                if (failure == null) {
                     durable = Math.max(durable, covering);
+                } else if (failed == null) {
+                    failed = failure;
                 }
                 flushing = -1;
                 lock.notifyAll();

@@ -36,6 +36,14 @@ public interface PeerEvents {
     /** {@code disk-flushes}: whether a barrier flushes the disk before it is acknowledged. */
     boolean diskFlushes();
 
+    /**
+     * Whether a replicated write of a few KiB normally completes in microseconds here (a page-cache write), so the
+     * event loop may apply it itself; false when every write waits for the device ({@code durability dsync}).
+     */
+    default boolean writesAreQuick() {
+        return true;
+    }
+
     /** The connection ended; the link reconnects unless stopped. */
     void disconnected(String reason);
 

@@ -186,6 +186,9 @@ public final class TransferLog {
      */
     public WriteRequest submit(int volume, long offset, long length, WriteKind kind, boolean fua, ByteBuf payload,
                                Runnable onRelease) throws InterruptedException {
+        // Never from a completion callback (they run under this lock): the write would join the completed write's
+        // epoch, which progress() closes only after completing.
+        assert !lock.isHeldByCurrentThread() : "a write submitted under the transfer log's lock";
         lock.lockInterruptibly();
         try {
             while (conflicts(volume, offset, length)) {

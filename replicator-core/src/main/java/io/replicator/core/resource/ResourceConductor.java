@@ -32,6 +32,7 @@ import io.replicator.core.resync.ResyncSource;
 import io.replicator.core.resync.ResyncTargetJob;
 import io.replicator.core.resync.ResyncController;
 import io.replicator.core.resync.SyncProgress;
+import io.replicator.core.volume.Durability;
 import io.replicator.core.generation.HandshakeDecider;
 import io.replicator.core.generation.HandshakeOutcome;
 import io.replicator.core.generation.HandshakeSide;
@@ -958,6 +959,11 @@ public final class ResourceConductor implements AutoCloseable {
         @Override
         public boolean diskFlushes() {
             return volumes.stream().allMatch(v -> v.config().diskFlushes());
+        }
+
+        @Override
+        public boolean writesAreQuick() {
+            return volumes.stream().noneMatch(v -> v.config().durability() == Durability.DSYNC);
         }
 
         @Override

@@ -1,11 +1,14 @@
 package io.replicator.net.nbd;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.replicator.net.transport.ChannelMove;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -24,9 +27,12 @@ import java.util.concurrent.TimeUnit;
  * string limit of client-controlled text.
  */
 final class NbdHandshakeHandler extends ByteToMessageDecoder {
+    private static final System.Logger LOG = System.getLogger(NbdHandshakeHandler.class.getName());
     private final NbdExports exports;
     private final NbdTransmissionHandler.Factory transmission;
     private final long timeoutMs;
+    /** Where the transmission phase runs; null: on the handshake's loop. */
+    private final EventLoop transmissionLoop;
     private boolean flagsReceived;
     private boolean noZeroes;
     private boolean structured;
@@ -36,9 +42,20 @@ final class NbdHandshakeHandler extends ByteToMessageDecoder {
     private ScheduledFuture<?> timeout;
 
     NbdHandshakeHandler(NbdExports exports, NbdTransmissionHandler.Factory transmission, long timeoutMs) {
+        this(exports, transmission, timeoutMs, null);
+    }
+
+    /**
+     * @param transmissionLoop where the connection moves once attached (null: it stays): the handshake looks
+     *                         exports up, which may wait for the resource's owner, and must not do that on a loop
+     *                         the owner may be waiting for (the resource's peer loop)
+     */
+    NbdHandshakeHandler(NbdExports exports, NbdTransmissionHandler.Factory transmission, long timeoutMs,
+                        EventLoop transmissionLoop) {
         this.exports = exports;
         this.transmission = transmission;
         this.timeoutMs = timeoutMs;
+        this.transmissionLoop = transmissionLoop;
     }
 
     @Override
@@ -242,10 +259,31 @@ final class NbdHandshakeHandler extends ByteToMessageDecoder {
     private void startTransmission(ChannelHandlerContext ctx, NbdExport export) {
         done = true;
         ChannelPipeline pipeline = ctx.pipeline();
-        pipeline.addAfter(ctx.name(), "nbd-reply-encoder", new NbdReplyEncoder(structured));
-        pipeline.addAfter("nbd-reply-encoder", "nbd-request-decoder", new NbdRequestDecoder());
-        pipeline.addAfter("nbd-request-decoder", "nbd-transmission", transmission.create(export));
+        if (transmissionLoop == null || transmissionLoop == ctx.channel().eventLoop()) {
+            pipeline.addAfter(ctx.name(), "nbd-reply-encoder", new NbdReplyEncoder(structured));
+            pipeline.addAfter("nbd-reply-encoder", "nbd-request-decoder", new NbdRequestDecoder());
+            pipeline.addAfter("nbd-request-decoder", "nbd-transmission", transmission.create(export));
+            pipeline.remove(this);
+            return;
+        }
+        // Requests the client sent right after the reply wait for the move; nothing is read until then.
+        Channel channel = ctx.channel();
+        channel.config().setAutoRead(false);
+        ByteBuf in = internalBuffer();
+        ByteBuf rest = in.isReadable() ? in.readBytes(in.readableBytes()) : null;
         pipeline.remove(this);
+        boolean structuredReplies = structured;
+        ChannelMove.to(transmissionLoop, channel, rest, moved -> {
+            moved.pipeline().addLast("nbd-reply-encoder", new NbdReplyEncoder(structuredReplies))
+                .addLast("nbd-request-decoder", new NbdRequestDecoder())
+                .addLast("nbd-transmission", transmission.create(export));
+            return true;
+        }, why -> {
+            if (why != null) {
+                LOG.log(System.Logger.Level.WARNING, "NBD: cannot move the connection from {0} to its export''s"
+                    + " event loop: {1}", channel.remoteAddress(), why);
+            }
+        });
     }
 
     /** Sends one option reply, with {@code message} (clipped) as its data when not null, and flushes. */

@@ -86,9 +86,10 @@ public final class NbdServer implements AutoCloseable {
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 8 << 20);
 
     private final NettyTransport transport;
+    /** Accepts connections and runs their handshakes. */
     private final EventLoopGroup group;
-    /** Whether {@link #group} is this server's own (shut down with it) or lent by the caller. */
-    private final boolean ownGroup;
+    /** Where attached connections run: lent by the caller (never shut down here), or null for {@link #group}. */
+    private final EventLoopGroup lent;
     private final ExecutorService io;
     private final List<Channel> listeners = new ArrayList<>();
     private final List<Path> socketFiles = new ArrayList<>();
@@ -96,9 +97,9 @@ public final class NbdServer implements AutoCloseable {
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
 
     private NbdServer(Options options, EventLoopGroup lent) {
-        this.ownGroup = lent == null;
+        this.lent = lent;
         this.transport = lent == null ? NettyTransport.preferred() : NettyTransport.of(lent);
-        this.group = lent == null ? transport.newGroup(options.eventLoopThreads()) : lent;
+        this.group = transport.newGroup(options.eventLoopThreads());
         AtomicInteger threadNumber = new AtomicInteger();
         this.io = new ThreadPoolExecutor(options.ioThreads(), options.ioThreads(), 0, TimeUnit.MILLISECONDS,
             new LinkedBlockingQueue<>(), task -> {
@@ -115,10 +116,11 @@ public final class NbdServer implements AutoCloseable {
     }
 
     /**
-     * {@link #start(List, NbdExports, Options)} on the event loops of {@code loops} instead of a group of the
-     * server's own ({@code eventLoopThreads} is then ignored, and closing the server leaves the loops running). A
-     * daemon serves a resource's export on the loop of the resource's peer links: the peer's ack then completes the
-     * client's write on the thread that replies to it, with no hand-off between loops.
+     * {@link #start(List, NbdExports, Options)}, with attached connections served on the event loops of
+     * {@code loops} (closing the server leaves them running). A daemon serves a resource's export on the loop of the
+     * resource's peer links: the peer's ack then completes the client's write on the thread that replies to it, with
+     * no hand-off between loops. The handshake still runs on the server's own loops: looking an export up may wait
+     * for the resource's owner thread, which may itself be waiting for that peer loop.
      */
     public static NbdServer start(List<? extends SocketAddress> listen, NbdExports exports, Options options,
                                   EventLoopGroup loops) throws IOException {
@@ -163,7 +165,7 @@ public final class NbdServer implements AutoCloseable {
                     channel.pipeline()
                         .addLast("flush-consolidation", new FlushConsolidationHandler(256, true))
                         .addLast("nbd-handshake", new NbdHandshakeHandler(exports, transmission,
-                            options.handshakeTimeout().toMillis()));
+                            options.handshakeTimeout().toMillis(), lent == null ? null : lent.next()));
                 }
             });
         if (!unix) {
@@ -213,7 +215,7 @@ public final class NbdServer implements AutoCloseable {
         List<String> clients = new ArrayList<>();
         for (NbdTransmissionHandler client : attached) {
             if (client.export().name().equals(exportName) && client.isOpen()) {
-                SocketAddress remote = client.remoteAddress();
+                SocketAddress remote = NettyTransport.portable(client.remoteAddress());
                 clients.add(remote == null ? "unknown" : remote.toString());
             }
         }
@@ -261,9 +263,7 @@ public final class NbdServer implements AutoCloseable {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }
-        if (ownGroup) {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
-        }
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         for (Path socket : socketFiles) {
             try {
                 Files.deleteIfExists(socket);

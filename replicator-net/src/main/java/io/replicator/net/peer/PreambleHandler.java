@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.replicator.net.transport.ChannelMove;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -115,69 +116,14 @@ final class PreambleHandler extends ChannelInboundHandlerAdapter {
             ByteBuf rest = received;
             received = null;
             ctx.pipeline().remove(this);
-            if (channel.eventLoop() == home) {
-                install(channel, rest, install, onClosed);
-                return;
-            }
-            if (home.isShuttingDown()) {
-                abandon(channel, rest, onClosed, "its link's event loop is shutting down");
-                return;
-            }
-            channel.deregister().addListener(deregistered -> {
-                if (!deregistered.isSuccess()) {
-                    abandon(channel, rest, onClosed, String.valueOf(deregistered.cause()));
-                    return;
+            ChannelMove.to(home, channel, rest, install, why -> {
+                if (why != null) {
+                    LOG.log(System.Logger.Level.WARNING, "{0}: cannot hand the connection from {1} to its link: {2}",
+                        acceptor, channel.remoteAddress(), why);
                 }
-                // A loop that shut down meanwhile closes the channel itself (and cannot run this listener).
-                home.register(channel).addListener(registered -> {
-                    if (registered.isSuccess()) {
-                        install(channel, rest, install, onClosed);
-                    } else {
-                        abandon(channel, rest, onClosed, String.valueOf(registered.cause()));
-                    }
-                });
+                onClosed.run();
             });
         });
-    }
-
-    private void install(Channel channel, ByteBuf rest, Predicate<Channel> install, Runnable onClosed) {
-        if (!channel.isActive()) {
-            ReferenceCountUtil.release(rest);
-            channel.close();
-            onClosed.run();
-            return;
-        }
-        try {
-            if (!install.test(channel)) {
-                ReferenceCountUtil.release(rest);
-                channel.close();
-                onClosed.run();
-                return;
-            }
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, acceptor + ": cannot set up the connection from "
-                + channel.remoteAddress(), e);
-            ReferenceCountUtil.release(rest);
-            channel.close();
-            onClosed.run();
-            return;
-        }
-        if (rest != null && rest.isReadable()) {
-            channel.pipeline().fireChannelRead(rest);
-            channel.pipeline().fireChannelReadComplete();
-        } else if (rest != null) {
-            rest.release();
-        }
-        channel.config().setAutoRead(true);
-    }
-
-    /** The channel could not move to its link's loop: close it. */
-    private void abandon(Channel channel, ByteBuf rest, Runnable onClosed, String why) {
-        LOG.log(System.Logger.Level.WARNING, "{0}: cannot hand the connection from {1} to its link: {2}", acceptor,
-            channel.remoteAddress(), why);
-        ReferenceCountUtil.release(rest);
-        channel.close();
-        onClosed.run();
     }
 
     /** Closes the channel (from any thread), logging {@code reason}. */

@@ -222,8 +222,8 @@ final class ReplicationSession implements PeerLinkListener {
 
         /**
          * On the event loop: applies {@code message} here instead of on the receive thread when that saves two
-         * thread wake-ups and cannot reorder or stall anything — a small replicated write without flush or FUA, or a
-         * barrier without {@code disk-flushes}, while nothing waits for the receive thread (so it is next in order,
+         * thread wake-ups and cannot reorder or stall anything — a small replicated write of data (not zeroes) without
+         * flush or FUA, to volumes without {@code durability dsync}, or a barrier without {@code disk-flushes}, while nothing waits for the receive thread (so it is next in order,
          * and the receive thread is idle: the two never touch the receiver at once). A page-cache write of a few KiB
          * costs microseconds; a thread wake-up on a busy 2-vCPU machine 45–100 µs, twice per write (to the receive
          * thread, and back to the loop to send the ack). Flushes, large writes, resync data and reports stay on the
@@ -251,8 +251,10 @@ final class ReplicationSession implements PeerLinkListener {
 
         private boolean inlineCandidate(PeerMessage message) {
             if (message instanceof DataFrame frame) {
+                // Not zeroes either: punching a hole may wait for the file system's journal.
                 return frame.type() == MessageType.DATA && frame.sizeBytes() <= INLINE_MAX_BYTES
-                    && (frame.dpFlags() & (DpFlags.FLUSH | DpFlags.FUA)) == 0;
+                    && (frame.dpFlags() & (DpFlags.FLUSH | DpFlags.FUA | DpFlags.NO_DATA)) == 0
+                    && events.writesAreQuick();
             }
             return message instanceof PeerMessage.Barrier && !events.diskFlushes();
         }

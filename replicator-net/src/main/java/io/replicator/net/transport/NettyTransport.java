@@ -1,7 +1,8 @@
 package io.replicator.net.transport;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.EventLoop;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -16,6 +17,7 @@ import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.concurrent.EventExecutor;
 
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -60,7 +62,9 @@ public enum NettyTransport {
 
     /** The transport of {@code group}'s loops: its channels must be of that transport. */
     public static NettyTransport of(EventLoopGroup group) {
-        return group instanceof IoEventLoopGroup io && io.isIoType(EpollIoHandler.class) ? EPOLL : NIO;
+        // One of its loops, without next(): that would move the group's round robin.
+        EventExecutor loop = group instanceof EventLoop single ? single : group.iterator().next();
+        return loop instanceof IoEventLoop io && io.isIoType(EpollIoHandler.class) ? EPOLL : NIO;
     }
 
     /** Why epoll is not used, for the log; empty when it is. */

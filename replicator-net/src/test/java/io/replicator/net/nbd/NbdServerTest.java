@@ -59,16 +59,37 @@ class NbdServerTest {
         assertThat(failures).isEmpty();
     }
 
-    /** A daemon lends a resource's peer loop: connections run on it, and closing the server leaves it running. */
+    /**
+     * A daemon lends a resource's peer loop: attached connections move there, the handshake stays off it, and
+     * closing the server leaves it running.
+     */
     @Test
     void aServerOnLentLoopsServesOnThemAndLeavesThemRunning() throws Exception {
         EventLoopGroup lent = NettyTransport.preferred().newGroup(1);
         Path socket = Files.createTempDirectory("nbd-lent").resolve("r0.nbd");
         try {
             NbdExport export = new NbdExport("rw", "writable", new VolumeNbdBackend(new InMemoryVolume(SIZE)), false);
+            // A daemon's export lookup may wait for the resource's owner, which may wait for the lent loop: the
+            // handshake must not run there (Netty refuses a blocking get on its own loop).
+            NbdExports waitsForTheLentLoop = new NbdExports() {
+                @Override
+                public List<NbdExport> list() {
+                    return List.of(export);
+                }
+
+                @Override
+                public Optional<NbdExport> find(String name) {
+                    try {
+                        lent.submit(() -> { }).get(5, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("the lookup could not wait for the lent loop", e);
+                    }
+                    return NbdExports.of(export).find(name);
+                }
+            };
             for (int round = 0; round < 2; round++) {
                 NbdServer onLoop = NbdServer.start(List.of(new InetSocketAddress("127.0.0.1", 0),
-                    UnixDomainSocketAddress.of(socket)), NbdExports.of(export), NbdServer.Options.defaults()
+                    UnixDomainSocketAddress.of(socket)), waitsForTheLentLoop, NbdServer.Options.defaults()
                     .withErrorLog(failures::add), lent);
                 try {
                     assertThat(onLoop.boundAddresses()).hasSize(2).element(1)

@@ -1,5 +1,6 @@
 package io.replicator.net.peer;
 
+import io.replicator.net.transport.NettyTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -10,7 +11,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import io.replicator.core.config.NetConfig;
@@ -62,7 +62,7 @@ final class RawDialer implements AutoCloseable {
     static Channel open(EventLoopGroup group, InetSocketAddress target, Preamble preamble, HandshakeOptions options)
         throws Exception {
         CompletableFuture<Object> outcome = new CompletableFuture<>();
-        Channel channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        Channel channel = new Bootstrap().group(group).channel(NettyTransport.of(group).socketChannel())
             .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .handler(new ChannelInitializer<>() {
                 @Override
