@@ -109,6 +109,9 @@ final class PreambleHandler extends ChannelInboundHandlerAdapter {
         ctx.executor().execute(() -> {
             Channel channel = ctx.channel();
             if (!channel.isActive()) {
+                // The epoll transport closes a socket whose peer shut its side down even while we are not reading.
+                LOG.log(System.Logger.Level.INFO, "{0}: closing the connection from {1}: it closed before its link"
+                    + " took it", acceptor, channel.remoteAddress());
                 discard();
                 onClosed.run();
                 return;
@@ -120,6 +123,9 @@ final class PreambleHandler extends ChannelInboundHandlerAdapter {
                 if (why != null) {
                     LOG.log(System.Logger.Level.WARNING, "{0}: cannot hand the connection from {1} to its link: {2}",
                         acceptor, channel.remoteAddress(), why);
+                } else {
+                    LOG.log(System.Logger.Level.INFO, "{0}: closing the connection from {1}: it closed, or its link"
+                        + " let it go, while it moved to the link", acceptor, channel.remoteAddress());
                 }
                 onClosed.run();
             });

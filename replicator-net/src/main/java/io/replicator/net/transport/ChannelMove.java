@@ -23,8 +23,8 @@ public final class ChannelMove {
      * moves the channel to {@code home} unless it is there already; there {@code install} adds the next phase's
      * handlers, {@code rest} (bytes that arrived after the first phase, may be null; this call takes it over) goes in
      * at the head of the pipeline, and reading resumes. If the channel closed meanwhile, cannot move, or
-     * {@code install} declines (false) or throws, the channel is closed, {@code rest} released, and {@code failed}
-     * told why (null when it closed or {@code install} declined: nothing to report).
+     * {@code install} declines (false) or throws, {@code rest} is released, {@code failed} told why (null when it
+     * closed or {@code install} declined) and the channel closed.
      */
     public static void to(EventLoop home, Channel channel, ByteBuf rest, Predicate<Channel> install,
                           Consumer<String> failed) {
@@ -75,9 +75,13 @@ public final class ChannelMove {
         channel.config().setAutoRead(true);
     }
 
+    /** {@code failed} first (it logs why), then the close: whoever sees the close finds the reason logged. */
     private static void abandon(Channel channel, ByteBuf rest, Consumer<String> failed, String why) {
         ReferenceCountUtil.release(rest);
-        channel.close();
-        failed.accept(why);
+        try {
+            failed.accept(why);
+        } finally {
+            channel.close();
+        }
     }
 }
