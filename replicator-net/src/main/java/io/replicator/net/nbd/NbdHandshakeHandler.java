@@ -260,9 +260,7 @@ final class NbdHandshakeHandler extends ByteToMessageDecoder {
         done = true;
         ChannelPipeline pipeline = ctx.pipeline();
         if (transmissionLoop == null || transmissionLoop == ctx.channel().eventLoop()) {
-            pipeline.addAfter(ctx.name(), "nbd-reply-encoder", new NbdReplyEncoder(structured));
-            pipeline.addAfter("nbd-reply-encoder", "nbd-request-decoder", new NbdRequestDecoder());
-            pipeline.addAfter("nbd-request-decoder", "nbd-transmission", transmission.create(export));
+            addTransmission(pipeline, structured, export);
             pipeline.remove(this);
             return;
         }
@@ -274,9 +272,7 @@ final class NbdHandshakeHandler extends ByteToMessageDecoder {
         pipeline.remove(this);
         boolean structuredReplies = structured;
         ChannelMove.to(transmissionLoop, channel, rest, moved -> {
-            moved.pipeline().addLast("nbd-reply-encoder", new NbdReplyEncoder(structuredReplies))
-                .addLast("nbd-request-decoder", new NbdRequestDecoder())
-                .addLast("nbd-transmission", transmission.create(export));
+            addTransmission(moved.pipeline(), structuredReplies, export);
             return true;
         }, why -> {
             if (why != null) {
@@ -284,6 +280,13 @@ final class NbdHandshakeHandler extends ByteToMessageDecoder {
                     + " event loop: {1}", channel.remoteAddress(), why);
             }
         });
+    }
+
+    /** The transmission handlers, at the end of the pipeline (where this handler, the last one, stands). */
+    private void addTransmission(ChannelPipeline pipeline, boolean structuredReplies, NbdExport export) {
+        pipeline.addLast("nbd-reply-encoder", new NbdReplyEncoder(structuredReplies))
+            .addLast("nbd-request-decoder", new NbdRequestDecoder())
+            .addLast("nbd-transmission", transmission.create(export));
     }
 
     /** Sends one option reply, with {@code message} (clipped) as its data when not null, and flushes. */

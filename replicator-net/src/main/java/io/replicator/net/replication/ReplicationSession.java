@@ -157,9 +157,14 @@ final class ReplicationSession implements PeerLinkListener {
         EarlyFlushTarget earlyFlush;
         /** Runs {@link #earlyFlush}'s flushes (its thread starts with the first). */
         final ExecutorService flusher;
+        /** {@code disk-flushes} and whether writes are quick here, read once per session: the loop asks per message. */
+        final boolean diskFlushes;
+        final boolean writesAreQuick;
 
         Receive(PeerSession session, ExecutorService previous) {
             this.session = session;
+            this.diskFlushes = events.diskFlushes();
+            this.writesAreQuick = events.writesAreQuick();
             this.gate = new ReceiveQueueGate(maxQueuedBytes, session.eventLoop(), session::setDataAutoRead);
             this.thread = Executors.newSingleThreadExecutor(task -> {
                 Thread t = new Thread(task, "receive " + name);
@@ -223,8 +228,9 @@ final class ReplicationSession implements PeerLinkListener {
         /**
          * On the event loop: applies {@code message} here instead of on the receive thread when that saves two
          * thread wake-ups and cannot reorder or stall anything — a small replicated write of data (not zeroes) without
-         * flush or FUA, to volumes without {@code durability dsync}, or a barrier without {@code disk-flushes}, while nothing waits for the receive thread (so it is next in order,
-         * and the receive thread is idle: the two never touch the receiver at once). A page-cache write of a few KiB
+         * flush or FUA, to volumes without {@code durability dsync}, or a barrier without {@code disk-flushes}, while
+         * nothing waits for the receive thread (so it is next in order, and the receive thread is idle: the two never
+         * touch the receiver at once). A page-cache write of a few KiB
          * costs microseconds; a thread wake-up on a busy 2-vCPU machine 45–100 µs, twice per write (to the receive
          * thread, and back to the loop to send the ack). Flushes, large writes, resync data and reports stay on the
          * receive thread: they may block for milliseconds, and pings share this loop. Returns whether it did.
@@ -253,10 +259,9 @@ final class ReplicationSession implements PeerLinkListener {
             if (message instanceof DataFrame frame) {
                 // Not zeroes either: punching a hole may wait for the file system's journal.
                 return frame.type() == MessageType.DATA && frame.sizeBytes() <= INLINE_MAX_BYTES
-                    && (frame.dpFlags() & (DpFlags.FLUSH | DpFlags.FUA | DpFlags.NO_DATA)) == 0
-                    && events.writesAreQuick();
+                    && (frame.dpFlags() & (DpFlags.FLUSH | DpFlags.FUA | DpFlags.NO_DATA)) == 0 && writesAreQuick;
             }
-            return message instanceof PeerMessage.Barrier && !events.diskFlushes();
+            return message instanceof PeerMessage.Barrier && !diskFlushes;
         }
 
         /**
@@ -358,11 +363,11 @@ final class ReplicationSession implements PeerLinkListener {
                     return null;
                 }
                 ReplicaTarget volumes = target.get();
-                if (events.diskFlushes()) {
+                if (diskFlushes) {
                     earlyFlush = new EarlyFlushTarget(volumes, flusher);
                     volumes = earlyFlush;
                 }
-                receiver = new ReplicaReceiver(volumes, new Replies(session), events.diskFlushes());
+                receiver = new ReplicaReceiver(volumes, new Replies(session), diskFlushes);
             }
             return receiver;
         }

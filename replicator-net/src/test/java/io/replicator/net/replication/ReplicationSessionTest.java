@@ -6,6 +6,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.ReferenceCountUtil;
 import io.replicator.core.config.Address;
 import io.replicator.core.config.NetConfig;
+import io.replicator.core.control.LoopbackPorts;
 import io.replicator.core.replication.DpFlags;
 import io.replicator.core.replication.PeerEvents;
 import io.replicator.core.replication.PeerSender;
@@ -31,9 +32,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,7 +40,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -126,8 +123,9 @@ class ReplicationSessionTest {
 
     /** Links the two sides and returns the Primary's session once both are up. */
     private PeerSession connect() throws Exception {
-        int primaryPort = freePort();
-        int secondaryPort = freePort();
+        int[] ports = LoopbackPorts.pick(2);
+        int primaryPort = ports[0];
+        int secondaryPort = ports[1];
         NetConfig net = NetConfig.of(Map.of("connect-int", "1"));
         PeerLink secondary = secondaryTransport.link(new PeerLinkOptions(SECONDARY, PRIMARY,
                 List.of(path(secondaryPort, primaryPort)), net, false),
@@ -268,19 +266,5 @@ class ReplicationSessionTest {
 
     private static PeerPath path(int localPort, int peerPort) {
         return new PeerPath(new Address("ipv4", "127.0.0.1", localPort), new Address("ipv4", "127.0.0.1", peerPort));
-    }
-
-    /** A free loopback port below the ephemeral range (the link binds it later; see the peer tests' Node). */
-    private static int freePort() {
-        for (int attempt = 0; attempt < 1000; attempt++) {
-            int port = 10_000 + ThreadLocalRandom.current().nextInt(20_000);
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
-                return port;
-            } catch (IOException inUse) {
-                // try another
-            }
-        }
-        throw new IllegalStateException("no free port");
     }
 }
