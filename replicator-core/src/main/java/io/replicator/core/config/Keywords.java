@@ -152,9 +152,9 @@ public final class Keywords {
     public static final Option SOCKET_CHECK_TIMEOUT = add("socket-check-timeout", Set.of(NET),
         number(0, 300, ONE, "0.1 s"), "0", NOT_SUPPORTED_YET);
     public static final Option SNDBUF_SIZE = add("sndbuf-size", Set.of(NET), number(0, 128L << 20, ONE, "bytes"), "0",
-        NOT_SUPPORTED_YET);
+        SUPPORTED);
     public static final Option RCVBUF_SIZE = add("rcvbuf-size", Set.of(NET), number(0, 128L << 20, ONE, "bytes"), "0",
-        NOT_SUPPORTED_YET);
+        SUPPORTED);
     public static final Option KO_COUNT = add("ko-count", Set.of(NET), number(0, 200, ONE, ""), "7", SUPPORTED);
     public static final Option MAX_BUFFERS = add("max-buffers", Set.of(NET), number(32, 131072, ONE, "pages"), "2048",
         SUPPORTED);

@@ -37,6 +37,8 @@ import java.util.Optional;
  * @param tlsCertificate    {@code tls-certificate} (extension)
  * @param tlsPrivkey        {@code tls-privkey} (extension)
  * @param tlsCa             {@code tls-ca} (extension)
+ * @param sndbufSize        {@code sndbuf-size}: the peer sockets' send buffer in bytes (0 = the kernel tunes it)
+ * @param rcvbufSize        {@code rcvbuf-size}: their receive buffer in bytes (0 = the kernel tunes it)
  */
 public record NetConfig(Protocol protocol, long timeoutMs, long connectIntMs, long pingIntMs, long pingTimeoutMs,
                         int koCount, int maxBuffers, int maxEpochSize, boolean allowTwoPrimaries,
@@ -45,7 +47,7 @@ public record NetConfig(Protocol protocol, long timeoutMs, long connectIntMs, lo
                         Optional<String> dataIntegrityAlg, Optional<String> csumsAlg, Optional<String> verifyAlg,
                         boolean useRle, String onCongestion, long congestionFillBytes, int congestionExtents,
                         String fencing, String compression, boolean tls, Optional<String> tlsCertificate,
-                        Optional<String> tlsPrivkey, Optional<String> tlsCa) {
+                        Optional<String> tlsPrivkey, Optional<String> tlsCa, int sndbufSize, int rcvbufSize) {
     /** Nothing written: every option at its default. */
     public static final NetConfig DEFAULT = of(Map.of());
 
@@ -67,6 +69,7 @@ public record NetConfig(Protocol protocol, long timeoutMs, long connectIntMs, lo
             v.text(Keywords.VERIFY_ALG), v.flag(Keywords.USE_RLE), v.choice(Keywords.ON_CONGESTION),
             v.number(Keywords.CONGESTION_FILL) * ScaledNumber.SECTOR, (int) v.number(Keywords.CONGESTION_EXTENTS),
             v.choice(Keywords.FENCING), v.choice(Keywords.COMPRESSION), v.flag(Keywords.TLS),
-            v.text(Keywords.TLS_CERTIFICATE), v.text(Keywords.TLS_PRIVKEY), v.text(Keywords.TLS_CA));
+            v.text(Keywords.TLS_CERTIFICATE), v.text(Keywords.TLS_PRIVKEY), v.text(Keywords.TLS_CA),
+            (int) v.number(Keywords.SNDBUF_SIZE), (int) v.number(Keywords.RCVBUF_SIZE));
     }
 }

@@ -1,17 +1,22 @@
 package io.replicator.net.peer;
 
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.replicator.core.config.NetConfig;
 import io.replicator.net.handshake.HandshakePipeline;
 import io.replicator.net.protocol.FrameDecoder;
 import io.replicator.net.protocol.MessageDecoder;
 import io.replicator.net.protocol.MessageEncoder;
 import io.replicator.net.protocol.MessageType;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,6 +30,7 @@ import java.util.concurrent.TimeUnit;
  * {@code idle} and {@code keep-alive} are on the control channel only.
  */
 final class PeerPipeline {
+    private static final System.Logger LOG = System.getLogger(PeerPipeline.class.getName());
     /** {@link PreambleWriter} on a dialed channel, until the connection is up. */
     static final String PREAMBLE = "preamble";
     /** {@link FlushConsolidationHandler}: right after TLS (it batches the flushes TLS would turn into records). */
@@ -56,6 +62,7 @@ final class PeerPipeline {
      */
     static void addReplication(ChannelPipeline pipeline, String before, MessageType.Stream stream,
                                PeerLinkOptions options) {
+        applySocketBuffers(pipeline.channel(), options.net());
         FlushConsolidationHandler flush = new FlushConsolidationHandler(256, true);
         if (pipeline.get(HandshakePipeline.TLS) != null) {
             pipeline.addAfter(HandshakePipeline.TLS, FLUSH, flush);
@@ -69,6 +76,33 @@ final class PeerPipeline {
             pipeline.addBefore(before, IDLE, new IdleStateHandler(options.net().pingIntMs(), 0, 0,
                 TimeUnit.MILLISECONDS));
             pipeline.addBefore(before, KEEP_ALIVE, new KeepAliveHandler(options.net().pingTimeoutMs()));
+        }
+    }
+
+    /**
+     * Sets the socket's buffers to {@code sndbuf-size} and {@code rcvbuf-size}, as DRBD does for its sockets; 0 leaves
+     * the kernel's auto-tuning on. Linux caps a size asked for by a process at {@code net.core.wmem_max} /
+     * {@code net.core.rmem_max}: a size it cut is logged, with the sysctl to raise, and returned.
+     */
+    static List<String> applySocketBuffers(Channel channel, NetConfig net) {
+        List<String> cut = new ArrayList<>(2);
+        setBuffer(channel, ChannelOption.SO_SNDBUF, net.sndbufSize(), "sndbuf-size", "net.core.wmem_max", cut);
+        setBuffer(channel, ChannelOption.SO_RCVBUF, net.rcvbufSize(), "rcvbuf-size", "net.core.rmem_max", cut);
+        return cut;
+    }
+
+    private static void setBuffer(Channel channel, ChannelOption<Integer> option, int bytes, String keyword,
+                                  String sysctl, List<String> cut) {
+        if (bytes == 0 || !channel.config().setOption(option, bytes)) {
+            return;
+        }
+        Integer doubled = channel.config().getOption(option);
+        // Linux keeps twice the size asked for (half of it for its own bookkeeping) and reports the doubled figure.
+        if (doubled != null && doubled / 2 < bytes) {
+            String message = keyword + " " + bytes + ": the kernel allows " + doubled / 2 + " bytes; raise " + sysctl
+                + " to allow more";
+            LOG.log(System.Logger.Level.WARNING, "{0}: {1}", channel.remoteAddress(), message);
+            cut.add(message);
         }
     }
 }

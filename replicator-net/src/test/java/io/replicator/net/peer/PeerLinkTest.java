@@ -1,7 +1,11 @@
 package io.replicator.net.peer;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
 import io.replicator.core.config.NetConfig;
 import io.replicator.net.protocol.PeerMessage;
+import io.replicator.net.transport.NettyTransport;
 import io.replicator.net.testing.NettyLeakCheck;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -14,6 +18,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -122,6 +128,47 @@ class PeerLinkTest {
             assertThat(session.data().eventLoop()).as("data channel of %s", session).isSameAs(session.eventLoop());
             assertThat(session.control().eventLoop()).as("control channel of %s", session)
                 .isSameAs(session.eventLoop());
+        }
+    }
+
+    /** {@code sndbuf-size} and {@code rcvbuf-size} reach both sockets of a session, dialed and accepted. */
+    @Test
+    void sndbufAndRcvbufSizesAreSetOnBothChannelsOfBothSides() throws Exception {
+        NetConfig sized = Node.net("sndbuf-size", "192k", "rcvbuf-size", "320k");
+        node1.start(2, sized, r1, Node.path(p1, p2));
+        node2.start(1, sized, r2, Node.path(p2, p1));
+        for (PeerSession session : List.of(r1.connected(WAIT_MS), r2.connected(WAIT_MS))) {
+            for (Channel channel : List.of(session.data(), session.control())) {
+                // Linux reports twice the size it was given (the other half is its bookkeeping).
+                assertThat(channel.config().getOption(ChannelOption.SO_SNDBUF)).as("%s", channel)
+                    .isEqualTo(2 * 192 * 1024);
+                assertThat(channel.config().getOption(ChannelOption.SO_RCVBUF)).as("%s", channel)
+                    .isEqualTo(2 * 320 * 1024);
+            }
+        }
+    }
+
+    /** A size above {@code net.core.wmem_max} is cut by the kernel, and the cut is reported with the sysctl. */
+    @Test
+    void aBufferSizeTheKernelCutsIsReportedWithTheSysctlToRaise() throws Exception {
+        // (Files.readString reads /proc files short on JDK 17: they report a size of 0.)
+        long wmemMax = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/net/core/wmem_max")).get(0).trim());
+        NettyTransport transport = NettyTransport.preferred();
+        EventLoopGroup group = transport.newGroup(1);
+        try {
+            Channel channel = transport.socketChannel().getConstructor().newInstance();
+            group.register(channel).sync();
+            List<String> cut = PeerPipeline.applySocketBuffers(channel, Node.net("sndbuf-size", "128M"));
+            if (wmemMax < 128L << 20) {
+                assertThat(cut).containsExactly("sndbuf-size 134217728: the kernel allows " + wmemMax
+                    + " bytes; raise net.core.wmem_max to allow more");
+            } else {
+                assertThat(cut).as("wmem_max %d allows 128 MiB", wmemMax).isEmpty();
+            }
+            assertThat(PeerPipeline.applySocketBuffers(channel, Node.net())).as("0 leaves auto-tuning on").isEmpty();
+            channel.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
         }
     }
 
