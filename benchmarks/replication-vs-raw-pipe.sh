@@ -8,6 +8,9 @@
 #   - CPU per GiB of the 1 MiB runs: raw pipe sender + receiver (/usr/bin/time), both daemons (/proc/PID/stat)
 #     + fio (its own usr/sys accounting) — on a machine whose CPUs are busy in those runs, the ratio of CPU per byte
 #     bounds the ratio of throughputs.
+#   - The NBD hop alone, same 1 MiB writes: nbdkit's file plugin (a C server, no replication) and the Primary's own
+#     export after `disconnect` — throughput and CPU per GiB, and fio's share of it: the NBD client's work, which
+#     every replicated write through NBD does and the raw pipe does not.
 #   - LZ4: bytes on the loopback wire (/proc/net/dev "lo" tx) while fio writes half-compressible data
 #     (buffer_compress_percentage=50) over the NBD Unix socket — so only replication traffic crosses lo — with
 #     compression none vs lz4.
@@ -32,7 +35,7 @@ BASE_PORT=${BASE_PORT:-11800}
 JAR=benchmarks/target/benchmarks.jar
 WORK=${1:-$(mktemp -d /tmp/replication-bench.XXXXXX)}
 mkdir -p "$WORK"
-for tool in java fio python3 /usr/bin/time; do command -v $tool >/dev/null || { echo "missing $tool" >&2; exit 1; }; done
+for tool in java fio nbdkit python3 /usr/bin/time; do command -v $tool >/dev/null || { echo "missing $tool" >&2; exit 1; }; done
 [ -f "$JAR" ] && [ -f replicator-cli/target/replicator.jar ] || { echo "build first: mvn -B -q -DskipTests package" >&2; exit 1; }
 RESULTS=$WORK/results.jsonl
 : > "$RESULTS"
@@ -109,6 +112,33 @@ for rep in $(seq 0 "$REPS"); do
 done
 rm -f "$WORK/local.img" "$WORK/remote.img"
 
+# ---- the NBD hop alone: nbdkit serving a file ------------------------------------------------------------------
+# What an NBD export costs with no replication behind it, in C: fio's nbd engine -> nbdkit's file plugin -> page
+# cache. The daemon's own unreplicated export is measured below on the protocol C cluster (after `disconnect`).
+seq1m() { # uri label server-cpu-command...   records LABEL-1m, cpu-LABEL-1m (server + fio) and cpu-fio-LABEL-1m
+  local uri=$1 label=$2; shift 2
+  local before after
+  before=$("$@")
+  fio_json "$uri" "$WORK/f.json" --rw=write --bs=1M --iodepth=8 --size=$VOLUME --io_size="$TOTAL"
+  after=$("$@")
+  record "$label-1m" "$(fio_bw "$WORK/f.json")"
+  record "cpu-$label-1m" "$(per_gib "$(numfmt --from=iec "$TOTAL")" "$(python3 -c "import sys; \
+print(sum(map(float, sys.argv[2].split())) - sum(map(float, sys.argv[1].split())))" "$before" "$after")" \
+    "$(fio_cpu "$WORK/f.json")")"
+  record "cpu-fio-$label-1m" "$(per_gib "$(numfmt --from=iec "$TOTAL")" "$(fio_cpu "$WORK/f.json")")"
+}
+pid_cpu() { awk -v tck="$(getconf CLK_TCK)" '{print ($14 + $15) / tck}' "/proc/$1/stat"; }
+dd if=/dev/zero of="$WORK/kit.img" bs=1M count=$(( $(numfmt --from=iec "$VOLUME") >> 20 )) status=none
+nbdkit -f -i 127.0.0.1 -p $((BASE_PORT + 901)) file "$WORK/kit.img" >"$WORK/nbdkit.log" 2>&1 &
+kit=$!
+for _ in $(seq 50); do nbdinfo --size nbd://127.0.0.1:$((BASE_PORT + 901))/ >/dev/null 2>&1 && break; sleep 0.1; done
+fio_json "nbd://127.0.0.1:$((BASE_PORT + 901))/" "$WORK/f.json" --rw=write --bs=1M --iodepth=8 --size=$VOLUME  # warm-up
+for rep in $(seq "$REPS"); do
+  seq1m "nbd://127.0.0.1:$((BASE_PORT + 901))/" nbdkit pid_cpu "$kit"
+done
+kill "$kit"; wait "$kit" 2>/dev/null || true
+rm -f "$WORK/kit.img"
+
 # ---- protocol C and A: 1 MiB sequential throughput --------------------------------------------------------------
 # Before each series of 4 KiB runs, LATWARMUP seconds of the same writes, not recorded: after the 1 MiB runs the
 # daemons' JIT has not compiled the small-write path yet, and the first seconds ran at twice the settled latency.
@@ -147,6 +177,9 @@ print((sum(map(float, a)) - sum(map(float, b)) + float(sys.argv[3])) / (int(sys.
       fio_json "$NBD" "$WORK/f.json" --rw=randwrite --bs=4k --iodepth=1 --size=$VOLUME --time_based --runtime="$RUNTIME"
       record "unreplicated-4k-qd1" "$(fio_lat "$WORK/f.json")"
     done
+    for rep in $(seq "$REPS"); do
+      seq1m "$NBD" unreplicated daemon_cpu alpha
+    done
   fi
   cluster_down
 done
@@ -172,14 +205,17 @@ med = {k: statistics.median(v) for k, v in runs.items()}
 def row(name, unit):
     v = runs[name]; print(f"| {name:34} | {med[name]:12.1f} | {min(v):10.1f} - {max(v):10.1f} | {unit} |")
 print("| measurement | median | min - max | unit |\n|---|---|---|---|")
-for n in ["raw-stream-1m", "raw-ack-1m", "protocol-C-1m", "protocol-A-1m"]: row(n, "MB/s")
-for n in ["cpu-raw-stream-1m", "cpu-protocol-C-1m", "cpu-protocol-A-1m"]: row(n, "CPU-s/GiB")
+for n in ["raw-stream-1m", "raw-ack-1m", "protocol-C-1m", "protocol-A-1m", "nbdkit-1m", "unreplicated-1m"]: row(n, "MB/s")
+for n in ["cpu-raw-stream-1m", "cpu-protocol-C-1m", "cpu-protocol-A-1m", "cpu-nbdkit-1m", "cpu-fio-nbdkit-1m",
+          "cpu-unreplicated-1m"]: row(n, "CPU-s/GiB")
 for n in ["unreplicated-4k-qd1", "protocol-C-4k-qd1-flushes-yes", "protocol-C-4k-qd1-flushes-no"]: row(n, "us mean")
 for n in ["wire-bytes-none", "wire-bytes-lz4"]: row(n, "bytes")
 print()
 print(f"protocol C 1 MiB: {med['protocol-C-1m'] / med['raw-stream-1m']:.2f}x raw pipe (stream), "
       f"{med['protocol-C-1m'] / med['raw-ack-1m']:.2f}x raw pipe (ack, qd8)   [target >= 0.85x]")
 print(f"protocol A 1 MiB: {med['protocol-A-1m'] / med['raw-stream-1m']:.2f}x raw pipe (stream)   [target >= 0.9x]")
+print(f"NBD client's share: fio alone {med['cpu-fio-nbdkit-1m']:.2f} CPU-s/GiB; raw pipe + it = at most "
+      f"{med['cpu-raw-stream-1m'] / (med['cpu-raw-stream-1m'] + med['cpu-fio-nbdkit-1m']):.2f}x the raw pipe's throughput")
 print(f"4 KiB qd1 latency, protocol C / unreplicated: {med['protocol-C-4k-qd1-flushes-yes'] / med['unreplicated-4k-qd1']:.2f}x "
       f"(disk-flushes yes), {med['protocol-C-4k-qd1-flushes-no'] / med['unreplicated-4k-qd1']:.2f}x (disk-flushes no)   [target <= 2x]")
 print(f"LZ4 on half-zero data: {100 * (1 - med['wire-bytes-lz4'] / med['wire-bytes-none']):.0f}% fewer bytes on the wire   [target >= 40%]")

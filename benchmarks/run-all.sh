@@ -121,7 +121,8 @@ for tool in "$JAVA" fio nbdkit nbdinfo rsync python3; do
 done
 [ -f "$CLI_JAR" ] || { echo "run-all.sh: $CLI_JAR is missing: build first" >&2; exit 1; }
 stamp=$(date -u +%Y%m%d-%H%M%S)
-out=${out:-/tmp/replicator-bench-$stamp$([ "$quick" = 1 ] && echo -quick)}
+suffix=; [ "$quick" = 1 ] && suffix=-quick
+out=${out:-/tmp/replicator-bench-$stamp$suffix}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)

@@ -38,6 +38,10 @@ final class ReplicationSection implements Section {
             new Row("protocol-C-1m", "**protocol C**, 1 MiB sequential, iodepth 8, through NBD", Fmt.fixed(0),
                 "MB/s"),
             new Row("protocol-A-1m", "**protocol A**, same", Fmt.fixed(0), "MB/s"),
+            new Row("nbdkit-1m", "the NBD hop alone: nbdkit's file plugin, same writes, no replication", Fmt.fixed(0),
+                "MB/s"),
+            new Row("unreplicated-1m", "the Primary's own export after `disconnect`, same writes", Fmt.fixed(0),
+                "MB/s"),
             new Row("unreplicated-4k-qd1", "unreplicated export (same daemon after `disconnect`), 4 KiB random, "
                 + "iodepth 1, mean latency", Fmt.fixed(0), "µs"),
             new Row("protocol-C-4k-qd1-flushes-yes", "**protocol C**, same, `disk-flushes yes` (default)",
@@ -47,6 +51,11 @@ final class ReplicationSection implements Section {
                 "CPU-s/GiB"),
             new Row("cpu-protocol-C-1m", "CPU per GiB: protocol C (both daemons + fio)", Fmt.fixed(2), "CPU-s/GiB"),
             new Row("cpu-protocol-A-1m", "CPU per GiB: protocol A (both daemons + fio)", Fmt.fixed(2), "CPU-s/GiB"),
+            new Row("cpu-nbdkit-1m", "CPU per GiB: nbdkit + fio", Fmt.fixed(2), "CPU-s/GiB"),
+            new Row("cpu-fio-nbdkit-1m", "CPU per GiB: fio alone, the NBD client (against nbdkit)", Fmt.fixed(2),
+                "CPU-s/GiB"),
+            new Row("cpu-unreplicated-1m", "CPU per GiB: the unreplicated export (daemon + fio)", Fmt.fixed(2),
+                "CPU-s/GiB"),
             new Row("wire-bytes-none", "bytes on loopback for " + wire + " of half-compressible writes, "
                 + "`compression none`", mb, "MB"),
             new Row("wire-bytes-lz4", "same, `compression lz4`", mb, "MB"));
@@ -73,6 +82,13 @@ final class ReplicationSection implements Section {
                 + Fmt.times(run.median("cpu-protocol-C-1m") / run.median("cpu-raw-stream-1m"))
                 + " the raw pipe's CPU per byte: at most " + Fmt.times(run.median("cpu-raw-stream-1m")
                 / run.median("cpu-protocol-C-1m")) + " its throughput", "");
+        }
+        if (run.has("cpu-raw-stream-1m", "cpu-fio-nbdkit-1m")) {
+            double raw = run.median("cpu-raw-stream-1m");
+            double client = run.median("cpu-fio-nbdkit-1m");
+            targets.row("ceiling for a copying server behind NBD on this machine", "the raw pipe's work ("
+                + Fmt.fixed(raw, 2) + " CPU-s/GiB) plus the NBD client's alone (" + Fmt.fixed(client, 2)
+                + "): at most " + Fmt.times(raw / (raw + client)) + " the raw pipe's throughput", "");
         }
         if (run.has("protocol-A-1m", "raw-stream-1m")) {
             double r = run.median("protocol-A-1m") / run.median("raw-stream-1m");

@@ -24,6 +24,9 @@ class ReportTest {
         m.put("protocol-C-1m", Measurement.of(285, 369, 430));
         m.put("protocol-A-1m", Measurement.of(396, 448, 488));
         m.put("unreplicated-4k-qd1", Measurement.of(506));
+        m.put("nbdkit-1m", Measurement.of(2380));
+        m.put("cpu-raw-stream-1m", Measurement.of(1.50));
+        m.put("cpu-fio-nbdkit-1m", Measurement.of(0.45));
         m.put("protocol-C-4k-qd1-flushes-yes", Measurement.of(1639));
         m.put("protocol-C-4k-qd1-flushes-no", Measurement.of(743));
         m.put("wire-bytes-none", Measurement.medianOnly(268.9e6, "median only"));
@@ -42,6 +45,9 @@ class ReportTest {
             .contains("| protocol C 1 MiB ≥ 0.85x raw pipe | 0.27x the streaming raw pipe (0.29x the ack mode) "
                 + "| **missed** |")
             .contains("3.24x with `disk-flushes yes`, 1.47x with `disk-flushes no`")
+            .contains("| the NBD hop alone: nbdkit's file plugin, same writes, no replication | 2380 MB/s |  |")
+            .contains("| ceiling for a copying server behind NBD on this machine | the raw pipe's work (1.50 CPU-s/GiB) "
+                + "plus the NBD client's alone (0.45): at most 0.77x the raw pipe's throughput |  |")
             .contains("| LZ4 on half-zero data cuts wire bytes ≥ 40 % | 49 % fewer | met |")
             .contains("| bytes on loopback for 256 MiB of half-compressible writes, `compression none` | 268.9 MB "
                 + "| median only |")
