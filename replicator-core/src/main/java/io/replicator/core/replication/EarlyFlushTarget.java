@@ -23,10 +23,19 @@ import java.util.concurrent.RejectedExecutionException;
  *
  * <p>The cost: at most one extra flush in flight at a time, and only after the receiver went idle.
  *
+ * <p>A receiver that may block ({@link #idleMayBlock}: the receive thread, not an event loop) flushes small amounts
+ * of data itself, at most {@link #CALLER_FLUSH_MAX_BYTES} since the last flush. That is the iodepth-1 case, where the
+ * next write waits for this flush anyway: handing it to the flusher and back cost two thread wake-ups per write on
+ * the critical path (about 70 and 120 µs measured on the 2-vCPU machine, against a 330 µs fdatasync). More data
+ * goes to the flusher, so that writes of the same epoch that arrive meanwhile are applied while it writes back.
+ *
  * <p>{@link #write}, {@link #zero} and {@link #flushAll} are called by one receiver at a time (their order is the
  * stream's); {@link #idle} by the same; the flusher runs in parallel.
  */
 public final class EarlyFlushTarget implements ReplicaTarget {
+    /** At most this many bytes applied since the last flush, {@link #idleMayBlock} flushes on the caller's thread. */
+    public static final long CALLER_FLUSH_MAX_BYTES = 64 * 1024;
+
     private final ReplicaTarget target;
     private final Executor flusher;
     /** Guards the counters below; flushAll waits on it for the early flush. */
@@ -37,6 +46,8 @@ public final class EarlyFlushTarget implements ReplicaTarget {
     private long flushing = -1;
     /** The {@link #applied} count known durable. */
     private long durable;
+    /** Bytes written or zeroed since the last flush started. */
+    private long unflushedBytes;
     /**
      * An early flush's failure, until a barrier reports it. It must not be lost: Linux reports a writeback error to
      * one fsync of the file only, so the barrier's own flush after it would likely succeed with the data gone.
@@ -54,14 +65,15 @@ public final class EarlyFlushTarget implements ReplicaTarget {
 
     @Override
     public void write(int volume, long offset, ByteBuf data) throws IOException {
+        long bytes = data.readableBytes();
         target.write(volume, offset, data);
-        countApplied();
+        countApplied(bytes);
     }
 
     @Override
     public void zero(int volume, long offset, long length) throws IOException {
         target.zero(volume, offset, length);
-        countApplied();
+        countApplied(length);
     }
 
     @Override
@@ -105,15 +117,44 @@ public final class EarlyFlushTarget implements ReplicaTarget {
         target.markOutOfSync(volume, offset, length);
     }
 
+    /**
+     * Whether every write applied so far is durable and no early flush failed: a barrier's {@link #flushAll} would
+     * return at once. Asked by the receiver's thread, so no write is applied in between.
+     */
+    public boolean covered() {
+        synchronized (lock) {
+            return failed == null && durable >= applied;
+        }
+    }
+
     /** Nothing waits to be applied: flush what was applied since the last flush, in the background. */
     public void idle() {
+        idle(false);
+    }
+
+    /**
+     * As {@link #idle}, from a thread that may block: a flush of at most {@link #CALLER_FLUSH_MAX_BYTES} runs here,
+     * and returns when it is done.
+     */
+    public void idleMayBlock() {
+        idle(true);
+    }
+
+    private void idle(boolean mayBlock) {
         long covering;
+        boolean here;
         synchronized (lock) {
             if (flushing >= 0 || durable >= applied) {
                 return;
             }
             covering = applied;
             flushing = covering;
+            here = mayBlock && unflushedBytes <= CALLER_FLUSH_MAX_BYTES;
+            unflushedBytes = 0;
+        }
+        if (here) {
+            flushEarly(covering);
+            return;
         }
         try {
             flusher.execute(() -> flushEarly(covering));
@@ -146,9 +187,10 @@ public final class EarlyFlushTarget implements ReplicaTarget {
         }
     }
 
-    private void countApplied() {
+    private void countApplied(long bytes) {
         synchronized (lock) {
             applied++;
+            unflushedBytes += bytes;
         }
     }
 }

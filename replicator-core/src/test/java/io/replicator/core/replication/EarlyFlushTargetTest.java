@@ -70,6 +70,38 @@ class EarlyFlushTargetTest {
     }
 
     @Test
+    void aReceiverThatMayBlockFlushesALittleDataItselfAndTheBarrierDoesNotFlushAgain() throws IOException {
+        target.write(0, 0, Unpooled.wrappedBuffer(new byte[4096]));
+        target.idleMayBlock();
+        assertThat(flusherQueue).as("no hand-off to the flusher").isEmpty();
+        target.flushAll();
+        assertThat(events).containsExactly("write @0", "flush all on " + Thread.currentThread().getName());
+    }
+
+    @Test
+    void moreThanTheCallersShareGoesToTheFlusherAndWritesDuringItCountForTheNextFlush() throws IOException {
+        target.write(0, 0, Unpooled.wrappedBuffer(new byte[(int) EarlyFlushTarget.CALLER_FLUSH_MAX_BYTES + 1]));
+        target.idleMayBlock();
+        assertThat(flusherQueue).hasSize(1);
+        target.write(0, 1 << 20, Unpooled.wrappedBuffer(new byte[4096]));
+        runFlusher("flusher");
+        target.idleMayBlock();
+        assertThat(flusherQueue).as("only 4 KiB since the flusher's flush started").isEmpty();
+        target.flushAll();
+        assertThat(events).containsExactly("write @0", "write @1048576", "flush all on flusher",
+            "flush all on " + Thread.currentThread().getName());
+    }
+
+    @Test
+    void aFailedFlushOnTheCallerFailsTheNextBarrier() throws IOException {
+        flushFailure = new IOException("EIO");
+        target.zero(0, 0, 4096);
+        target.idleMayBlock();
+        flushFailure = null;
+        assertThatThrownBy(target::flushAll).isInstanceOf(IOException.class).hasMessage("EIO");
+    }
+
+    @Test
     void aBarrierWaitsForTheEarlyFlushInFlightThatCoversItsWrites() throws Exception {
         target.zero(0, 4096, 4096);
         target.idle();

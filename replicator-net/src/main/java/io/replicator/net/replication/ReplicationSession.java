@@ -50,7 +50,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       thread idle is applied on the event loop instead ({@code Receive.applyInline}): still in order, two thread
  *       wake-ups fewer.</li>
  *   <li>With {@code disk-flushes}, the next barrier's flush starts when the receiver goes idle
- *       ({@link EarlyFlushTarget}).</li>
+ *       ({@link EarlyFlushTarget}): on the receive thread itself when it covers little data, else on a flusher.</li>
  *   <li>Back-pressure ({@code max-buffers}): while more than {@code max-buffers × 4 KiB} of writes wait for the
  *       receive thread, the session stops reading its data channel; the Primary's sends then back up through TCP.</li>
  * </ul>
@@ -203,11 +203,13 @@ final class ReplicationSession implements PeerLinkListener {
                 thread.execute(() -> {
                     try {
                         handle(message);
-                        if (pending.get() == 1) {
-                            idle();
-                        }
                     } finally {
                         done(message, awaitingAck, bytes);
+                    }
+                    // Idle: start the next barrier's flush, here if it is small (what queues meanwhile waits for
+                    // it; the loop may apply small writes meanwhile, as during a flush on the flusher).
+                    if (pending.get() == 0 && earlyFlush != null) {
+                        earlyFlush.idleMayBlock();
                     }
                 });
             } catch (RejectedExecutionException stopped) {
@@ -228,12 +230,12 @@ final class ReplicationSession implements PeerLinkListener {
         /**
          * On the event loop: applies {@code message} here instead of on the receive thread when that saves two
          * thread wake-ups and cannot reorder or stall anything — a small replicated write of data (not zeroes) without
-         * flush or FUA, to volumes without {@code durability dsync}, or a barrier without {@code disk-flushes}, while
-         * nothing waits for the receive thread (so it is next in order, and the receive thread is idle: the two never
-         * touch the receiver at once). A page-cache write of a few KiB
-         * costs microseconds; a thread wake-up on a busy 2-vCPU machine 45–100 µs, twice per write (to the receive
-         * thread, and back to the loop to send the ack). Flushes, large writes, resync data and reports stay on the
-         * receive thread: they may block for milliseconds, and pings share this loop. Returns whether it did.
+         * flush or FUA, to volumes without {@code durability dsync}, or a barrier without {@code disk-flushes} or
+         * whose flush the early flush has done already, while nothing waits for the receive thread (so it is next in
+         * order, and the receive thread is idle: the two never touch the receiver at once). A page-cache write of a
+         * few KiB costs microseconds; a thread wake-up on a busy 2-vCPU machine 45–100 µs, twice per write (to the
+         * receive thread, and back to the loop to send the ack). Flushes, large writes, resync data and reports stay
+         * on the receive thread: they may block for milliseconds, and pings share this loop. Returns whether it did.
          */
         boolean applyInline(PeerMessage message) {
             if (pending.get() != 0 || !inlineCandidate(message)) {
@@ -241,18 +243,13 @@ final class ReplicationSession implements PeerLinkListener {
             }
             try {
                 handle(message);
-                idle();
+                if (earlyFlush != null) {
+                    earlyFlush.idle();
+                }
             } finally {
                 ReferenceCountUtil.release(message);
             }
             return true;
-        }
-
-        /** Nothing more waits to be applied (as far as this thread knows): start the next barrier's flush. */
-        private void idle() {
-            if (earlyFlush != null) {
-                earlyFlush.idle();
-            }
         }
 
         private boolean inlineCandidate(PeerMessage message) {
@@ -261,7 +258,9 @@ final class ReplicationSession implements PeerLinkListener {
                 return frame.type() == MessageType.DATA && frame.sizeBytes() <= INLINE_MAX_BYTES
                     && (frame.dpFlags() & (DpFlags.FLUSH | DpFlags.FUA | DpFlags.NO_DATA)) == 0 && writesAreQuick;
             }
-            return message instanceof PeerMessage.Barrier && !diskFlushes;
+            // A barrier whose flush is done already (the early flush covered every write applied) does not block.
+            return message instanceof PeerMessage.Barrier
+                && (!diskFlushes || earlyFlush != null && earlyFlush.covered());
         }
 
         /**
