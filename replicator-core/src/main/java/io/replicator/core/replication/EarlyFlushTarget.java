@@ -30,7 +30,10 @@ import java.util.concurrent.RejectedExecutionException;
  * goes to the flusher, so that writes of the same epoch that arrive meanwhile are applied while it writes back.
  *
  * <p>{@link #write}, {@link #zero} and {@link #flushAll} are called by one receiver at a time (their order is the
- * stream's); {@link #idle} by the same; the flusher runs in parallel.
+ * stream's); {@link #idle} and {@link #covered} by the same. The flusher, and a flush {@link #idleMayBlock} runs on
+ * the receive thread, may run beside the receiver's next writes: everything they share is under one lock. A barrier
+ * waits for any early flush in flight before it flushes the rest itself, so a write-back error that flush took
+ * fails the barrier.
  */
 public final class EarlyFlushTarget implements ReplicaTarget {
     /** At most this many bytes applied since the last flush, {@link #idleMayBlock} flushes on the caller's thread. */
@@ -87,7 +90,9 @@ public final class EarlyFlushTarget implements ReplicaTarget {
         synchronized (lock) {
             needed = applied;
             boolean interrupted = false;
-            while (flushing >= needed && durable < needed) {
+            // Waits for an early flush in flight even when it misses some of the writes: Linux reports a write-back
+            // error to one fsync only, and if that flush took it, flushing again beside it would succeed.
+            while (flushing >= 0 && durable < needed) {
                 try {
                     lock.wait();
                 } catch (InterruptedException e) {
@@ -105,6 +110,7 @@ public final class EarlyFlushTarget implements ReplicaTarget {
             if (durable >= needed) {
                 return;
             }
+            unflushedBytes = 0;
         }
         target.flushAll();
         synchronized (lock) {

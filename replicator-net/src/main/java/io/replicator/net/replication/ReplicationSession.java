@@ -157,6 +157,11 @@ final class ReplicationSession implements PeerLinkListener {
         EarlyFlushTarget earlyFlush;
         /** Runs {@link #earlyFlush}'s flushes (its thread starts with the first). */
         final ExecutorService flusher;
+        /**
+         * Set when a barrier's flush failed: its epoch is not durable, so no later write of this session may be
+         * applied (DRBD's write ordering). The session is closed; what is still queued is dropped.
+         */
+        volatile boolean stopApplying;
         /** {@code disk-flushes} and whether writes are quick here, read once per session: the loop asks per message. */
         final boolean diskFlushes;
         final boolean writesAreQuick;
@@ -201,15 +206,17 @@ final class ReplicationSession implements PeerLinkListener {
             pending.incrementAndGet();
             try {
                 thread.execute(() -> {
+                    EarlyFlushTarget early = null;
                     try {
                         handle(message);
+                        early = earlyFlush;   // read while this thread owns the receiver
                     } finally {
                         done(message, awaitingAck, bytes);
                     }
                     // Idle: start the next barrier's flush, here if it is small (what queues meanwhile waits for
                     // it; the loop may apply small writes meanwhile, as during a flush on the flusher).
-                    if (pending.get() == 0 && earlyFlush != null) {
-                        earlyFlush.idleMayBlock();
+                    if (early != null && pending.get() == 0) {
+                        early.idleMayBlock();
                     }
                 });
             } catch (RejectedExecutionException stopped) {
@@ -290,6 +297,10 @@ final class ReplicationSession implements PeerLinkListener {
         }
 
         private void handle(PeerMessage message) {
+            if (stopApplying && (message instanceof DataFrame || message instanceof PeerMessage.Barrier
+                || message instanceof PeerMessage.OutOfSync)) {
+                return;
+            }
             try {
                 if (message instanceof PeerMessage.Uuids u) {
                     uuids.put(u.volume(), u);
@@ -323,6 +334,13 @@ final class ReplicationSession implements PeerLinkListener {
             } catch (IOException failure) {
                 LOG.log(System.Logger.Level.ERROR, "{0}: local I/O error applying the peer''s data: {1}", name,
                     failure.getMessage());
+                if (message instanceof PeerMessage.Barrier barrier) {
+                    // Not acknowledged, so the Primary keeps every write of the epoch in its transfer log; when the
+                    // session ends it marks them out of sync, and the resync after the reconnect copies them again.
+                    stopApplying = true;
+                    session.close("local I/O error: the flush of epoch " + barrier.epoch() + " failed: "
+                        + failure.getMessage());
+                }
             } catch (RuntimeException malformed) {
                 session.close("protocol error: " + malformed.getMessage());
             }

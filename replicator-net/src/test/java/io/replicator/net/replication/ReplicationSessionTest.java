@@ -62,6 +62,9 @@ class ReplicationSessionTest {
     private final CountDownLatch flushMayFinish = new CountDownLatch(1);
     private final BlockingQueue<PeerMessage> acks = new LinkedBlockingQueue<>();
     private final CompletableFuture<PeerSession> primarySession = new CompletableFuture<>();
+    private final CompletableFuture<String> primaryDisconnected = new CompletableFuture<>();
+    /** Thrown by the Secondary's flushes once set. */
+    private volatile IOException flushFailure;
 
     @AfterEach
     void close() throws InterruptedException {
@@ -99,6 +102,22 @@ class ReplicationSessionTest {
         session.sendAndFlush(write(1 << 20, 1 << 20, 3));
         assertThat(nextAck()).isEqualTo(new PeerMessage.WriteAck(0, 1 << 20, 3, 1 << 20, 3));
         assertThat(applied.get(indexOf("write @1048576"))).contains("receive r0");
+    }
+
+    /** A barrier whose flush fails is not acknowledged, ends the session, and nothing behind it is applied. */
+    @Test
+    void aFailedBarrierFlushEndsTheSessionBeforeAnyLaterWriteIsApplied() throws Exception {
+        PeerSession session = connect();
+        flushFailure = new IOException("EIO");
+        flushMayFinish.countDown();
+        session.sendAndFlush(write(0, 4096, 1));
+        assertThat(nextAck()).isEqualTo(new PeerMessage.WriteAck(0, 0, 1, 4096, 1));
+        session.sendAndFlush(new PeerMessage.Barrier(1));
+        session.sendAndFlush(write(4096, 4096, 2));
+        assertThat(primaryDisconnected.get(10, TimeUnit.SECONDS)).isNotNull();
+        Thread.sleep(200);
+        assertThat(applied).noneMatch(event -> event.startsWith("write @4096"));
+        assertThat(acks).isEmpty();
     }
 
     private int indexOf(String prefix) {
@@ -154,6 +173,7 @@ class ReplicationSessionTest {
 
         @Override
         public void disconnected(PeerSession session, String reason) {
+            primaryDisconnected.complete(reason);
         }
 
         @Override
@@ -188,6 +208,9 @@ class ReplicationSessionTest {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted");
+                }
+                if (flushFailure != null) {
+                    throw flushFailure;
                 }
                 applied.add("flush all on " + Thread.currentThread().getName());
             }
