@@ -77,7 +77,7 @@ class VerifyInvalidateIT {
 
     @Test
     void pauseSync_holdsTheResyncUntilResumed() throws Exception {
-        try (TestCluster cluster = TestCluster.builder(folder).size("1G").diskOptions(PeerClusters.FAST_RESYNC).build()) {
+        try (TestCluster cluster = TestCluster.builder(folder).size("256M").diskOptions(PeerClusters.FAST_RESYNC).build()) {
             cluster.createMd();
             cluster.up();
             cluster.awaitReplicating("alpha", PeerClusters.CONNECT_TIMEOUT);
