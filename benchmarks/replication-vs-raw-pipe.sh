@@ -79,9 +79,9 @@ fio_json() { # uri out args...   (starts from a clean page cache: no writeback o
 }
 fio_bw() { python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print(j['jobs'][0]['write']['bw_bytes']/1e6)" "$1"; }
 fio_cpu() { python3 -c "import json,sys; j=json.load(open(sys.argv[1]))['jobs'][0]; print((j['usr_cpu'] + j['sys_cpu']) / 100 * j['job_runtime'] / 1000)" "$1"; }
-daemon_cpu() { # CPU seconds (user + system) used so far by NODE's daemon
-  awk -v tck="$(getconf CLK_TCK)" '{print ($14 + $15) / tck}' "/proc/$(cat "$CLUSTER/run/$1.pid")/stat"
-}
+pid_cpu() { awk -v tck="$(getconf CLK_TCK)" '{print ($14 + $15) / tck}' "/proc/$1/stat"; }  # CPU s (user + system)
+daemon_cpu() { pid_cpu "$(cat "$CLUSTER/run/$1.pid")"; }   # ... of NODE's daemon
+both_daemons_cpu() { echo "$(daemon_cpu alpha) $(daemon_cpu bravo)"; }
 per_gib() { python3 -c "import sys; print(sum(map(float, sys.argv[2:])) / (int(sys.argv[1]) / 2**30))" "$@"; }
 fio_lat() { python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print(j['jobs'][0]['write']['lat_ns']['mean']/1e3)" "$1"; }
 lo_tx() { awk '/^ *lo:/ {print $10}' /proc/net/dev; }
@@ -116,6 +116,7 @@ rm -f "$WORK/local.img" "$WORK/remote.img"
 # What an NBD export costs with no replication behind it, in C: fio's nbd engine -> nbdkit's file plugin -> page
 # cache. The daemon's own unreplicated export is measured below on the protocol C cluster (after `disconnect`).
 seq1m() { # uri label server-cpu-command...   records LABEL-1m, cpu-LABEL-1m (server + fio) and cpu-fio-LABEL-1m
+  # (the command prints the server's CPU seconds so far, one or more numbers, summed)
   local uri=$1 label=$2; shift 2
   local before after
   before=$("$@")
@@ -127,7 +128,6 @@ print(sum(map(float, sys.argv[2].split())) - sum(map(float, sys.argv[1].split())
     "$(fio_cpu "$WORK/f.json")")"
   record "cpu-fio-$label-1m" "$(per_gib "$(numfmt --from=iec "$TOTAL")" "$(fio_cpu "$WORK/f.json")")"
 }
-pid_cpu() { awk -v tck="$(getconf CLK_TCK)" '{print ($14 + $15) / tck}' "/proc/$1/stat"; }
 dd if=/dev/zero of="$WORK/kit.img" bs=1M count=$(( $(numfmt --from=iec "$VOLUME") >> 20 )) status=none
 nbdkit -f -i 127.0.0.1 -p $((BASE_PORT + 901)) file "$WORK/kit.img" >"$WORK/nbdkit.log" 2>&1 &
 kit=$!
@@ -151,13 +151,7 @@ for proto in C A; do
   # 2-vCPU machine; with a 1 GiB warm-up the C2 compiler still took a third of the CPU during the measured runs).
   fio_json "$NBD" "$WORK/f.json" --rw=write --bs=1M --iodepth=8 --size=$VOLUME --time_based --runtime="$WARMUP"
   for rep in $(seq "$REPS"); do
-    cpu_before="$(daemon_cpu alpha) $(daemon_cpu bravo)"
-    fio_json "$NBD" "$WORK/f.json" --rw=write --bs=1M --iodepth=8 --size=$VOLUME --io_size="$TOTAL"
-    cpu_after="$(daemon_cpu alpha) $(daemon_cpu bravo)"
-    record "protocol-$proto-1m" "$(fio_bw "$WORK/f.json")"
-    record "cpu-protocol-$proto-1m" "$(python3 -c "import sys; b, a = sys.argv[1].split(), sys.argv[2].split(); \
-print((sum(map(float, a)) - sum(map(float, b)) + float(sys.argv[3])) / (int(sys.argv[4]) / 2**30))" \
-      "$cpu_before" "$cpu_after" "$(fio_cpu "$WORK/f.json")" "$(numfmt --from=iec "$TOTAL")")"
+    seq1m "$NBD" "protocol-$proto" both_daemons_cpu
   done
   if [ $proto = C ]; then
     for flushes in yes no; do
