@@ -26,6 +26,8 @@ import java.util.List;
  *   <li>Still unresolved: the side that asked for {@code --discard-my-data} is target (if both asked, nobody is);
  *       otherwise {@code split-brain} runs and the connection drops. A manual resolution resyncs the union of both
  *       bitmaps, or everything if the ids are related only through history (drbd.md §5, manual recovery).</li>
+ *   <li>A no-sync between equal generations while blocks are marked on either side resyncs those blocks instead
+ *       ({@link SyncRule#MARKED_BLOCKS}): equal ids must never hide copies that differ.</li>
  *   <li>A source whose disk is not better than Inconsistent is refused. A target that is Primary with a disk at
  *       least Consistent, when there is something to resync, meets rr-conflict.</li>
  * </ol>
@@ -101,10 +103,44 @@ public final class HandshakeDecider {
             }
             steps.add(direction(decision));
         }
+        if (decision instanceof NoSync noSync && (self.changedBlocks() > 0 || peer.changedBlocks() > 0)) {
+            decision = reconcileMarkedBlocks(noSync, self, peer, steps);
+        }
         if (decision instanceof NoSync) {
             return steps.outcome(decision, Action.PROCEED);
         }
         return refuseOrProceed(decision, self, peer, policies.rrConflict(), targetDemotes, steps);
+    }
+
+    /**
+     * Step 4b: the same generation on both sides, yet blocks marked out of sync between them. Writes that were in
+     * flight when the link went are marked under the generation they were written in, and a Primary that goes idle
+     * after the loss never starts a new one; a no-sync here would leave two copies that differ while both report
+     * UpToDate. So the marked blocks are resynced, from the side whose data is in use: the only Primary, else the
+     * better disk, else the side that marked more blocks (it wrote them), else the peer of the RESOLVE_CONFLICTS
+     * holder. The just-created case (two fresh, never-synced disks) is left alone, and so are two Primaries.
+     */
+    private static SyncDecision reconcileMarkedBlocks(NoSync noSync, HandshakeSide self, HandshakeSide peer,
+            Steps steps) {
+        if (noSync.rule() == SyncRule.JUST_CREATED_BOTH || (self.primary() && peer.primary())) {
+            return noSync;
+        }
+        boolean selfIsSource;
+        if (self.primary() != peer.primary()) {
+            selfIsSource = self.primary();
+        } else if (self.disk() != peer.disk()) {
+            selfIsSource = self.disk().compareTo(peer.disk()) > 0;
+        } else if (self.changedBlocks() != peer.changedBlocks()) {
+            selfIsSource = self.changedBlocks() > peer.changedBlocks();
+        } else {
+            selfIsSource = !self.sync().resolveConflicts();
+        }
+        SyncDecision reconciled = selfIsSource
+            ? new BecomeSyncSource(BecomeSyncSource.Kind.USE_BITMAP, SyncRule.MARKED_BLOCKS)
+            : new BecomeSyncTarget(BecomeSyncTarget.Kind.USE_BITMAP, SyncRule.MARKED_BLOCKS);
+        steps.add("same generation, but " + self.changedBlocks() + " block(s) marked here and "
+            + peer.changedBlocks() + " at the peer: " + reconciled.logLine().replace("sync decision: ", ""));
+        return reconciled;
     }
 
     /** Step 5: the source must have consistent data; a Primary target meets rr-conflict. */

@@ -32,6 +32,13 @@ public enum SyncRule {
     LOST_QUORUM("lost-quorum", -1),
     /** Equal currents, both Secondary now: common power failure or no change at all (8.4 rule 40). */
     BOTH_OFF("both-off", 40),
+    /**
+     * Equal currents and no other rule calls for a resync, but blocks are marked out of sync between the two (writes
+     * that were in flight when the link went, or a generation that was never rotated): a bitmap resync from the side
+     * that holds the data in use, chosen by {@link HandshakeDecider}, never a silent no-sync (drbd.md §4: DRBD 9's
+     * {@code maybe_reconcile_equal_uuid_bitmap} resyncs leftover bits instead of dropping them). No 8.4 equivalent.
+     */
+    MARKED_BLOCKS("marked-blocks", -1),
     /** This node's current is the peer's bitmap id for it: bitmap-based resync from the peer. */
     BITMAP_PEER("bitmap-peer", 50),
     /** This node's current is one of the peer's bitmap ids for another node. No 8.4 equivalent. */
@@ -93,7 +100,8 @@ public enum SyncRule {
             case SYNC_SOURCE_MISSED_START -> SYNC_TARGET_MISSED_START;
             case HISTORY_PEER -> HISTORY_SELF;
             case HISTORY_SELF -> HISTORY_PEER;
-            case JUST_CREATED_BOTH, RECONNECTED, CRASHED_PRIMARY, LOST_QUORUM, BOTH_OFF, BITMAP_BOTH, HISTORY_BOTH,
+            case JUST_CREATED_BOTH, RECONNECTED, CRASHED_PRIMARY, LOST_QUORUM, BOTH_OFF, MARKED_BLOCKS, BITMAP_BOTH,
+                 HISTORY_BOTH,
                  UNRELATED_DATA -> this;
         };
     }

@@ -835,8 +835,16 @@ public final class ResourceConductor implements AutoCloseable {
         if (wasReplicating && role == Role.PRIMARY) {
             // A Primary that writes without the peer starts a new data generation first (drbd.md §4), so that the
             // peer can tell later that it missed writes. Like DRBD, only once it writes: a peer that comes back
-            // before any write finds the same generation and nothing to resync.
-            newGenerationBeforeWrite = true;
+            // before any write finds the same generation and nothing to resync. Writes that were in flight when
+            // the link went are such writes already (the transfer log marked them for the peer): then the new
+            // generation starts now, or an idle Primary would meet the peer again with equal ids over copies that
+            // differ.
+            if (volumes.stream().anyMatch(volume -> volume.disk().map(d -> dirtyBlocks(d, peer.nodeId()) > 0)
+                .orElse(false))) {
+                startNewGeneration();
+            } else {
+                newGenerationBeforeWrite = true;
+            }
         }
     }
 
@@ -1988,15 +1996,16 @@ public final class ResourceConductor implements AutoCloseable {
                     + " is Primary");
             }
         }
-        boolean connected = peers.values().stream().anyMatch(peer -> peer.replicating);
+        boolean somePeerAway = peers.isEmpty() || peers.values().stream().anyMatch(peer -> !peer.replicating);
         for (VolumeRuntime volume : volumes) {
             boolean wasUpToDate = volume.state() == DiskState.UP_TO_DATE;
             Outcome written = writeMetadata(volume, superblock -> {
                 Superblock promoted = upToDate(superblock).withFlag(MetadataFlag.PRIMARY_IND, true);
-                // Promoting while disconnected starts a new data generation (drbd.md §4), so that the peers can
-                // tell afterwards that this node wrote without them.
-                // So does forcing data that was not UpToDate: it becomes the source of a full sync.
-                if (!connected || !wasUpToDate) {
+                // Promoting while any peer is unreachable starts a new data generation, rotated into the slot of
+                // every such peer (drbd.md §4, rotate_current_into_bitmap), so that each of them can tell afterwards
+                // that this node wrote without it — with one peer connected and another away as much as with none.
+                // Forcing data that was not UpToDate does too: it becomes the source of a full sync.
+                if (somePeerAway || !wasUpToDate) {
                     promoted = promoted.withGenerationIds(superblock.generationIds()
                         .newCurrent(random, true, unreachableSlots(superblock)));
                 }
@@ -2048,17 +2057,22 @@ public final class ResourceConductor implements AutoCloseable {
         }
         call(() -> {
             if (newGenerationBeforeWrite && role == Role.PRIMARY) {
-                newGenerationBeforeWrite = false;
-                for (VolumeRuntime volume : volumes) {
-                    if (volume.disk().isPresent()) {
-                        writeMetadata(volume, superblock -> superblock.withGenerationIds(superblock.generationIds()
-                            .newCurrent(random, true, unreachableSlots(superblock))));
-                    }
-                }
-                reportToPeers(false);
+                startNewGeneration();
             }
             return null;
         });
+    }
+
+    /** A Primary writes without some peer from now on: a new generation, rotated into the unreachable slots. */
+    private void startNewGeneration() {
+        newGenerationBeforeWrite = false;
+        for (VolumeRuntime volume : volumes) {
+            if (volume.disk().isPresent()) {
+                writeMetadata(volume, superblock -> superblock.withGenerationIds(superblock.generationIds()
+                    .newCurrent(random, true, unreachableSlots(superblock))));
+            }
+        }
+        reportToPeers(false);
     }
 
     /** Stops serving {@code volume} (waiting for its requests in flight). */

@@ -495,6 +495,59 @@ class HandshakeDeciderTest {
         assertThat(outcome.syncTarget()).isTrue();
     }
 
+    // --- same generation, blocks marked (a Secondary lost with writes in flight, then an idle Primary)
+
+    private static final SyncDecision SOURCE_BY_MARKS =
+        new BecomeSyncSource(BecomeSyncSource.Kind.USE_BITMAP, SyncRule.MARKED_BLOCKS);
+    private static final SyncDecision TARGET_BY_MARKS =
+        new BecomeSyncTarget(BecomeSyncTarget.Kind.USE_BITMAP, SyncRule.MARKED_BLOCKS);
+
+    @Test
+    void sameGeneration_withBlocksMarkedOnThePrimary_resyncsThemFromThePrimary() {
+        HandshakeOutcome outcome = decide(sameGeneration(true).withPrimary(true).withChangedBlocks(3),
+            sameGeneration(false), rr(RrConflict.DISCONNECT));
+
+        assertProceeds(outcome, SOURCE_BY_MARKS);
+        assertThat(outcome.explanation()).startsWith("sync decision: no-sync by rule both-off")
+            .contains("same generation, but 3 block(s) marked here and 0 at the peer: source-use-bitmap");
+    }
+
+    @Test
+    void sameGeneration_withBlocksMarkedOnTheSecondary_makesThePrimarySource() {
+        HandshakeOutcome outcome = decide(sameGeneration(true).withChangedBlocks(2),
+            sameGeneration(false).withPrimary(true), rr(RrConflict.DISCONNECT));
+
+        assertProceeds(outcome, TARGET_BY_MARKS);
+    }
+
+    @Test
+    void sameGeneration_twoSecondaries_theOneThatMarkedBlocksIsSource() {
+        assertProceeds(decide(sameGeneration(true), sameGeneration(false).withChangedBlocks(4),
+            rr(RrConflict.DISCONNECT)), TARGET_BY_MARKS);
+        assertProceeds(decide(sameGeneration(true).withChangedBlocks(1), sameGeneration(false).withChangedBlocks(1),
+            rr(RrConflict.DISCONNECT)), TARGET_BY_MARKS);
+        assertProceeds(decide(sameGeneration(true).withChangedBlocks(1).withDisk(DiskState.OUTDATED),
+            sameGeneration(false).withChangedBlocks(0), rr(RrConflict.DISCONNECT)), TARGET_BY_MARKS);
+    }
+
+    @Test
+    void sameGeneration_withNothingMarked_orTwoFreshDisks_staysNoSync() {
+        HandshakeOutcome nothing = decide(sameGeneration(true), sameGeneration(false), rr(RrConflict.DISCONNECT));
+        assertProceeds(nothing, new SyncDecision.NoSync(SyncRule.BOTH_OFF));
+
+        HandshakeSide fresh = HandshakeSide.of(SyncInput.of(GenerationIds.justCreated(2), 0)
+            .withResolveConflicts(true)).withChangedBlocks(7);
+        HandshakeSide freshPeer = HandshakeSide.of(SyncInput.of(GenerationIds.justCreated(2), 0)
+            .withResolveConflicts(false));
+        assertProceeds(decide(fresh, freshPeer, rr(RrConflict.DISCONNECT)),
+            new SyncDecision.NoSync(SyncRule.JUST_CREATED_BOTH));
+    }
+
+    /** A side of the generation SELF_CURRENT with no bitmap id for the other: both-off when compared. */
+    private static HandshakeSide sameGeneration(boolean resolveConflicts) {
+        return side(SELF_CURRENT, 0, ANCESTOR, resolveConflicts);
+    }
+
     // --- fixtures
 
     /**

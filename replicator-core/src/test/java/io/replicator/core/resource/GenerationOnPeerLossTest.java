@@ -1,0 +1,128 @@
+package io.replicator.core.resource;
+
+import io.netty.buffer.Unpooled;
+import io.replicator.core.config.Configuration;
+import io.replicator.core.config.ResourceConfig;
+import io.replicator.core.generation.GenerationIds;
+import io.replicator.core.metadata.BackingDisk;
+import io.replicator.core.metadata.MetadataLayout;
+import io.replicator.core.metadata.Superblock;
+import io.replicator.core.state.ConnectionState;
+import io.replicator.core.testing.HeapVolume;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * When a Primary starts a new data generation while a peer is away, and into which slots the old one goes: the rules
+ * that let a peer tell later that it missed writes (drbd.md §4). Each case is one of the data-safety holes found
+ * through the real CLI (H1: a planned switchover with three nodes; H2: a Secondary lost with writes in flight, then
+ * an idle Primary), reproduced here on one conductor with scripted peers.
+ */
+@Timeout(30)
+class GenerationOnPeerLossTest {
+    private static final long DATA = 8L << 20;
+    private final ScriptedPeers network = new ScriptedPeers();
+
+    /** Node {@code self} of alpha (0), bravo (1), charlie (2), its metadata fresh and declared UpToDate. */
+    private ResourceConductor node(String self, int selfId, List<Integer> peerIds) throws Exception {
+        ResourceConfig config = Configuration.load("t.res", """
+            resource r0 {
+              net { protocol C; }
+              on alpha { node-id 0; address 127.0.0.1:7000; volume 0 { device /dev/drbd3; disk /a; meta-disk internal; } }
+              on bravo { node-id 1; address 127.0.0.1:7001; volume 0 { device /dev/drbd3; disk /b; meta-disk internal; } }
+              on charlie { node-id 2; address 127.0.0.1:7002; volume 0 { device /dev/drbd3; disk /c; meta-disk internal; } }
+            }
+            """).resource("r0");
+        HeapVolume volume = new HeapVolume(MetadataLayout.internalForDataSize(DATA, peerIds.size(),
+            MetadataLayout.DEFAULT_AL_SIZE_BYTES).backingSizeBytes());
+        BackingDisk.create(volume, Optional.empty(),
+            new BackingDisk.Format(selfId, peerIds, peerIds.size(), 1237, DATA, 1)).close();
+        ResourceConductor conductor = new ResourceConductor(config, self, v -> BackingDisk.open(volume,
+            Optional.empty()), (handler, command, env) -> { }, new SplittableRandom(7), network);
+        assertThat(conductor.up().ok()).isTrue();
+        assertThat(conductor.newCurrentUuid(true).ok()).isTrue();
+        return conductor;
+    }
+
+    private static Superblock metadata(ResourceConductor conductor) {
+        return conductor.superblock(0).orElseThrow();
+    }
+
+    private static long bitmapIdFor(Superblock superblock, int nodeId) {
+        return GenerationIds.mask(superblock.generationIds().bitmap(superblock.slotOf(nodeId)));
+    }
+
+    @Test
+    void promotionWithOnePeerConnectedAndOneAwayStartsAGenerationForTheAbsentOne() throws Exception {
+        // H1: bravo is promoted while charlie is connected and alpha is down. Without a new generation alpha comes
+        // back to equal ids ("no-sync by rule both-off") and misses every write bravo makes.
+        ResourceConductor bravo = node("bravo", 1, List.of(0, 2));
+        network.connectAsTwin("charlie");
+        assertThat(bravo.connectionStates()).containsEntry("charlie", ConnectionState.CONNECTED)
+            .containsEntry("alpha", ConnectionState.CONNECTING);
+        long before = GenerationIds.mask(metadata(bravo).currentUuid());
+
+        assertThat(bravo.primary(false).ok()).isTrue();
+
+        Superblock promoted = metadata(bravo);
+        assertThat(GenerationIds.mask(promoted.currentUuid())).as("a new generation").isNotEqualTo(before);
+        assertThat(bitmapIdFor(promoted, 0)).as("alpha's slot keeps the generation alpha holds").isEqualTo(before);
+        assertThat(bitmapIdFor(promoted, 2)).as("charlie, connected, follows the new generation").isZero();
+    }
+
+    @Test
+    void promotionWithEveryPeerConnectedKeepsTheGeneration() throws Exception {
+        ResourceConductor bravo = node("bravo", 1, List.of(0, 2));
+        network.connectAsTwin("charlie");
+        network.connectAsTwin("alpha");
+        long before = GenerationIds.mask(metadata(bravo).currentUuid());
+
+        assertThat(bravo.primary(false).ok()).isTrue();
+
+        assertThat(GenerationIds.mask(metadata(bravo).currentUuid())).isEqualTo(before);
+    }
+
+    @Test
+    void losingASecondaryWithWritesInFlightStartsANewGenerationAtOnce() throws Exception {
+        // H2: bravo dies while alpha's writes to it are in flight, and alpha writes nothing afterwards. The writes
+        // were marked for bravo under the old generation; without a new one now, bravo comes back to equal ids.
+        ResourceConductor alpha = node("alpha", 0, List.of(1));
+        network.connectAsTwin("bravo");
+        assertThat(alpha.primary(false).ok()).isTrue();
+        long before = GenerationIds.mask(metadata(alpha).currentUuid());
+        VolumeIo io = alpha.io(0).orElseThrow();
+        CompletableFuture<Void> acked = io.writeAsync(4096, Unpooled.wrappedBuffer(new byte[4096]), false);
+        assertThat(network.writesTo("bravo")).hasSize(1);
+
+        network.lose("bravo", "peer killed");
+        acked.get();
+
+        Superblock after = metadata(alpha);
+        assertThat(GenerationIds.mask(after.currentUuid())).as("a new generation, with no later write")
+            .isNotEqualTo(before);
+        assertThat(bitmapIdFor(after, 1)).as("bravo's slot keeps the generation bravo holds").isEqualTo(before);
+    }
+
+    @Test
+    void losingAnIdleSecondaryWaitsForTheNextWriteBeforeANewGeneration() throws Exception {
+        ResourceConductor alpha = node("alpha", 0, List.of(1));
+        network.connectAsTwin("bravo");
+        assertThat(alpha.primary(false).ok()).isTrue();
+        long before = GenerationIds.mask(metadata(alpha).currentUuid());
+
+        network.lose("bravo", "peer killed");
+        assertThat(GenerationIds.mask(metadata(alpha).currentUuid())).as("nothing written without bravo yet")
+            .isEqualTo(before);
+
+        alpha.io(0).orElseThrow().write(0, Unpooled.wrappedBuffer(new byte[4096]), false);
+        assertThat(GenerationIds.mask(metadata(alpha).currentUuid())).isNotEqualTo(before);
+        assertThat(bitmapIdFor(metadata(alpha), 1)).isEqualTo(before);
+    }
+}

@@ -1,0 +1,132 @@
+package io.replicator.core.resource;
+
+import io.netty.buffer.ByteBuf;
+import io.replicator.core.bitmap.DirtyBitmap;
+import io.replicator.core.config.ConnectionConfig;
+import io.replicator.core.config.HostConfig;
+import io.replicator.core.generation.GenerationIds;
+import io.replicator.core.replication.PeerEvents;
+import io.replicator.core.replication.PeerLinkHandle;
+import io.replicator.core.replication.PeerNetwork;
+import io.replicator.core.replication.PeerSender;
+import io.replicator.core.replication.SyncMessage;
+import io.replicator.core.replication.VolumeReport;
+import io.replicator.core.replication.WriteRequest;
+import io.replicator.core.state.DiskState;
+import io.replicator.core.state.Role;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A {@link PeerNetwork} whose peers are scripted by the test: {@link #connectAsTwin} plays a peer that holds the
+ * same generation as the conductor (a no-sync handshake, then replication), {@link #lose} cuts it. What the
+ * conductor sends is recorded per peer; nothing is acknowledged, so every write stays in flight until the test
+ * cuts the link.
+ */
+final class ScriptedPeers implements PeerNetwork {
+    private final Map<String, PeerEvents> events = new ConcurrentHashMap<>();
+    private final Map<String, Sender> senders = new ConcurrentHashMap<>();
+
+    @Override
+    public PeerLinkHandle open(String resource, ConnectionConfig connection, HostConfig local, HostConfig peer,
+                               PeerEvents peerEvents) {
+        events.put(peer.name(), peerEvents);
+        return new PeerLinkHandle() {
+            @Override
+            public void start(boolean discardMyData) {
+            }
+
+            @Override
+            public void stop() {
+            }
+        };
+    }
+
+    /**
+     * Connects {@code peer}, which answers every report of the conductor with the same current id, an empty bitmap
+     * toward it, UpToDate data and the Secondary role: the handshake decides no-sync and the peer replicates.
+     */
+    void connectAsTwin(String peer) {
+        Sender sender = new Sender();
+        senders.put(peer, sender);
+        PeerEvents peerEvents = events.get(peer);
+        peerEvents.connected(sender);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (sender.reports.isEmpty()) { // the conductor reports from its own thread
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the conductor sent " + peer + " no report");
+            }
+            Thread.onSpinWait();
+        }
+        for (VolumeReport ours : List.copyOf(sender.reports)) {
+            GenerationIds same = GenerationIds.of(GenerationIds.mask(ours.ids().current()),
+                new long[ours.ids().peerSlots()]);
+            peerEvents.report(new VolumeReport(ours.volume(), same, 0, ours.dataBytes(), Role.SECONDARY,
+                DiskState.UP_TO_DATE, false, false, 0, false));
+        }
+    }
+
+    /** The link to {@code peer} breaks (the peer crashed or the network cut it). */
+    void lose(String peer, String reason) {
+        senders.remove(peer);
+        events.get(peer).disconnected(reason);
+    }
+
+    /** The writes sent to {@code peer} since it connected. */
+    List<WriteRequest> writesTo(String peer) {
+        return senders.get(peer).writes;
+    }
+
+    private static final class Sender implements PeerSender {
+        final List<VolumeReport> reports = new CopyOnWriteArrayList<>();
+        final List<WriteRequest> writes = new ArrayList<>();
+
+        @Override
+        public void sendReport(VolumeReport report) {
+            reports.add(report);
+        }
+
+        @Override
+        public synchronized void sendWrite(WriteRequest request, int dpFlags, Runnable handedOver) {
+            writes.add(request);
+        }
+
+        @Override
+        public void sendBarrier(int epoch) {
+        }
+
+        @Override
+        public void sendOutOfSync(int volume, long offset, long length) {
+        }
+
+        @Override
+        public void sendBitmap(int volume, DirtyBitmap bitmap) {
+        }
+
+        @Override
+        public void sendSync(SyncMessage message) {
+        }
+
+        @Override
+        public void sendResyncData(int volume, long offset, long id, ByteBuf data) {
+        }
+
+        @Override
+        public void close(String reason) {
+        }
+
+        @Override
+        public String remoteAddress() {
+            return "127.0.0.1:1";
+        }
+
+        @Override
+        public String localAddress() {
+            return "127.0.0.1:2";
+        }
+    }
+}
