@@ -67,11 +67,6 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
@@ -99,24 +94,20 @@ public final class ResourceConductor implements AutoCloseable {
     private final RandomGenerator random;
     private static final System.Logger LOG = System.getLogger(ResourceConductor.class.getName());
 
-    private final ScheduledExecutorService owner;
+    /** The owner, background and listener lanes and the clock (threads in the daemon, one queue when simulated). */
+    private final ResourceScheduler scheduler;
     private final PeerNetwork network;
-    private final java.util.concurrent.ExecutorService notifier;
     private final Map<String, PeerRuntime> peers = new LinkedHashMap<>();
     private final PeerRuntime[] peersByNode = new PeerRuntime[GenerationIds.MAX_PEERS];
     private final TransferLog transferLog;
     /** Set when a Primary lost a replicating peer; the next write starts a new generation first. */
     private volatile boolean newGenerationBeforeWrite;
-    /** The owner thread, so that work it hands itself (listeners asking for a snapshot) runs inline. */
-    private volatile Thread ownerThread;
     private final List<VolumeRuntime> volumes = new ArrayList<>();
     private final List<Consumer<ResourceConductor>> listeners = new CopyOnWriteArrayList<>();
     private final Map<Integer, VolumeIo> served = new LinkedHashMap<>();
     private boolean up;
     private Role role = Role.SECONDARY;
     private boolean discardMyData;
-    /** Runs the resync and verify steps (every 100 ms) and their disk reads, off the owner thread. */
-    private final ScheduledExecutorService resyncThread;
     /** Answers resync-after's question: is device (resource, volume) of this node resyncing? */
     private volatile java.util.function.BiPredicate<String, Integer> resyncActivity;
     /** Bytes of application writes applied to this node's disks since the last resync step (c-min-rate). */
@@ -132,30 +123,22 @@ public final class ResourceConductor implements AutoCloseable {
 
     public ResourceConductor(ResourceConfig config, String node, VolumeOpener opener, HandlerInvoker handlers,
                              RandomGenerator random, PeerNetwork network) {
+        this(config, node, opener, handlers, random, network, new ThreadedScheduler(config.name()));
+    }
+
+    /** A conductor whose work runs where {@code scheduler} says (the simulation passes its own). */
+    public ResourceConductor(ResourceConfig config, String node, VolumeOpener opener, HandlerInvoker handlers,
+                             RandomGenerator random, PeerNetwork network, ResourceScheduler scheduler) {
         this.config = config;
+        this.scheduler = scheduler;
         this.network = network;
         this.self = config.host(node).orElseThrow(() -> new IllegalArgumentException("resource " + config.name()
             + " has no host " + node));
         this.opener = opener;
         this.handlers = handlers;
         this.random = random;
-        this.notifier = Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, "resource " + config.name() + " events");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.owner = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "resource " + config.name());
-            ownerThread = thread;
-            thread.setDaemon(true);
-            return thread;
-        });
         this.resyncActivity = (resource, volume) -> resource.equals(config.name()) && resyncing(volume);
-        this.resyncThread = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "resource " + config.name() + " resync");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.lastLazyWriteout = scheduler.nanoTime();
         int lossDetectionSeconds = lossDetectionSeconds(config.connectionsOf(node));
         for (VolumeConfig volume : self.volumes()) {
             volumes.add(new VolumeRuntime(volume, lossDetectionSeconds));
@@ -172,10 +155,10 @@ public final class ResourceConductor implements AutoCloseable {
             }
         }
         this.transferLog = new TransferLog(new Outbox(), firstNet.maxEpochSize(),
-            peers.values().stream().map(PeerRuntime::nodeId).toList(), System::nanoTime);
+            peers.values().stream().map(PeerRuntime::nodeId).toList(), scheduler::nanoTime);
         long tick = Math.max(100, firstNet.timeoutMs());
-        owner.scheduleWithFixedDelay(transferLog::checkTimeouts, tick, tick, TimeUnit.MILLISECONDS);
-        resyncThread.scheduleWithFixedDelay(this::resyncStep, RESYNC_STEP_MS, RESYNC_STEP_MS, TimeUnit.MILLISECONDS);
+        scheduler.everyOnOwner(tick, transferLog::checkTimeouts);
+        scheduler.everyInBackground(RESYNC_STEP_MS, this::resyncStep);
     }
 
     /** DRBD's resync step: requests are planned every 100 ms. */
@@ -184,7 +167,7 @@ public final class ResourceConductor implements AutoCloseable {
     private static final long SOURCE_THROTTLE_MS = 100;
     /** Bitmap pages whose bits a resync cleared are written out at most this often (drbd.md §6, lazy writeout). */
     private static final long LAZY_BITMAP_NANOS = 2_000_000_000L;
-    private long lastLazyWriteout = System.nanoTime();
+    private long lastLazyWriteout;
 
     /** The resource's name. */
     public String name() {
@@ -475,21 +458,21 @@ public final class ResourceConductor implements AutoCloseable {
         long stop = stopSector.isPresent() ? Math.min(size, stopSector.getAsLong() * 512) : size;
         NetConfig net = peer.connection.net();
         VolumeSync sync = peer.sync(number);
-        sync.startedNanos = System.nanoTime();
+        sync.startedNanos = scheduler.nanoTime();
         long[] startedAt = {start};
         OnlineVerify[] job = new OnlineVerify[1];
         PeerSender sender = peer.sender;
         job[0] = new OnlineVerify(number, disk.bitmaps().bitmap(slotOf(disk, peer.nodeId())), disk.data(),
             digestOf(net.verifyAlg()), role == Role.PRIMARY ? rangeLock : RangeLock.NONE, pacerFor(volume, net),
-            sender::sendSync, System::nanoTime, Math.max(1, net.maxBuffers() / 2) * 4096L, start, stop,
-            () -> owner.execute(() -> finishVerify(peer, volume, sync, job[0], startedAt[0])));
+            sender::sendSync, scheduler::nanoTime, Math.max(1, net.maxBuffers() / 2) * 4096L, start, stop,
+            () -> scheduler.execute(() -> finishVerify(peer, volume, sync, job[0], startedAt[0])));
         sync.verify = job[0];
         sync.state = ReplicationState.VERIFY_S;
         LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: online verify started at sector {3,number,#}", config.name(),
             number, peer.host.name(), start / 512);
-        resyncThread.execute(job[0]::step);
+        scheduler.background(job[0]::step);
         if (start >= stop) {
-            owner.execute(() -> finishVerify(peer, volume, sync, job[0], startedAt[0]));
+            scheduler.execute(() -> finishVerify(peer, volume, sync, job[0], startedAt[0]));
         }
     }
 
@@ -508,7 +491,7 @@ public final class ResourceConductor implements AutoCloseable {
             sender.sendSync(SyncMessage.of(SyncMessage.Kind.VERIFY_DONE, number, position, 0, 0));
         }
         persistBitmap(volume);
-        long seconds = (System.nanoTime() - sync.startedNanos) / 1_000_000_000L;
+        long seconds = (scheduler.nanoTime() - sync.startedNanos) / 1_000_000_000L;
         LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: online verify done (total {3,number,#} sec; sectors "
             + "{4,number,#} to {5,number,#}); found {6,number,#} 4k blocks out of sync", config.name(), number, peer.host.name(), seconds, start / 512,
             position / 512, job.outOfSyncBlocks());
@@ -540,7 +523,7 @@ public final class ResourceConductor implements AutoCloseable {
             for (VolumeSync sync : peer.syncs.values()) {
                 ResyncTargetJob job = sync.target;
                 if (job != null) {
-                    resyncThread.execute(() -> job.pause(ResyncTargetJob.PauseReason.USER, on));
+                    scheduler.background(() -> job.pause(ResyncTargetJob.PauseReason.USER, on));
                 }
                 if (sender != null && sync.resyncing()) {
                     sender.sendSync(SyncMessage.of(on ? SyncMessage.Kind.PAUSE : SyncMessage.Kind.RESUME,
@@ -587,7 +570,7 @@ public final class ResourceConductor implements AutoCloseable {
                     : runtime.syncs.get(number);
                 Optional<io.replicator.core.resync.SyncProgress> progress = sync == null ? Optional.empty()
                     : sync.progress();
-                long now = System.nanoTime();
+                long now = scheduler.nanoTime();
                 boolean syncing = sync != null && sync.resyncing();
                 boolean verifying = replication == ReplicationState.VERIFY_S || replication == ReplicationState.VERIFY_T;
                 if (syncing && peerDisk == DiskState.DUNKNOWN) {
@@ -696,9 +679,7 @@ public final class ResourceConductor implements AutoCloseable {
             stopLinks();
             return doDetach(true);
         });
-        owner.shutdown();
-        notifier.shutdown();
-        resyncThread.shutdown();
+        scheduler.close();
     }
 
     // ---- the work ------------------------------------------------------------------------------------------------
@@ -860,7 +841,7 @@ public final class ResourceConductor implements AutoCloseable {
 
         @Override
         public void connected(PeerSender sender) {
-            owner.execute(() -> {
+            scheduler.execute(() -> {
                 if (peer.state == ConnectionState.STANDALONE) {
                     sender.close("resource is StandAlone");
                     return;
@@ -919,7 +900,7 @@ public final class ResourceConductor implements AutoCloseable {
             try {
                 job.onData(offset, id, data);
             } catch (IOException failure) {
-                owner.execute(() -> volume(volume).ifPresent(v -> localIoError(v, failure)));
+                scheduler.execute(() -> volume(volume).ifPresent(v -> localIoError(v, failure)));
             }
         }
 
@@ -978,7 +959,7 @@ public final class ResourceConductor implements AutoCloseable {
         public void disconnected(String reason) {
             // At once, not after queued commands: writers waiting for this peer's acks must finish.
             transferLog.peerLost(peer.nodeId());
-            owner.execute(() -> {
+            scheduler.execute(() -> {
                 LOG.log(System.Logger.Level.WARNING, "{0}: connection to {1} lost: {2}", config.name(),
                     peer.host.name(), reason);
                 lostPeer(peer, reason);
@@ -992,7 +973,7 @@ public final class ResourceConductor implements AutoCloseable {
         @Override
         public void refused(String reason) {
             transferLog.peerLost(peer.nodeId());
-            owner.execute(() -> {
+            scheduler.execute(() -> {
                 LOG.log(System.Logger.Level.ERROR, "{0}: connection to {1} refused, going StandAlone: {2}",
                     config.name(), peer.host.name(), reason);
                 lostPeer(peer, reason);
@@ -1214,7 +1195,7 @@ public final class ResourceConductor implements AutoCloseable {
         int slot = slotOf(disk, peer.nodeId());
         VolumeSync sync = peer.sync(local.config().number());
         sync.source = true;
-        sync.startedNanos = System.nanoTime();
+        sync.startedNanos = scheduler.nanoTime();
         sync.state = ReplicationState.WF_BIT_MAP_S;
         if (full) {
             disk.bitmaps().bitmap(slot).setAll();
@@ -1238,7 +1219,7 @@ public final class ResourceConductor implements AutoCloseable {
         int slot = slotOf(disk, peer.nodeId());
         VolumeSync sync = peer.sync(local.config().number());
         sync.source = false;
-        sync.startedNanos = System.nanoTime();
+        sync.startedNanos = scheduler.nanoTime();
         sync.state = ReplicationState.WF_BIT_MAP_T;
         config.handler("before-resync-target").ifPresent(command ->
             handlers.invoke("before-resync-target", command, environment(local, peer)));
@@ -1294,15 +1275,15 @@ public final class ResourceConductor implements AutoCloseable {
         long maxInFlight = Math.max(1, net.maxBuffers() / 2) * 4096L;
         if (sync.source) {
             sync.sourceSide = new io.replicator.core.resync.ResyncSource(number, disk.bitmaps().bitmap(slot),
-                disk.data(), rangeLock, sender, digestOf(net.csumsAlg()), System::nanoTime);
+                disk.data(), rangeLock, sender, digestOf(net.csumsAlg()), scheduler::nanoTime);
             sync.state = ReplicationState.SYNC_SOURCE;
             refreshPausedState(sync);
         } else {
             // A Primary target (rr-conflict violently) writes the volume itself: answers are applied under the
             // transfer log's range hold and dropped when one of its writes overtook the request.
             ResyncTargetJob job = new ResyncTargetJob(number, disk.bitmaps().bitmap(slot), disk.data(),
-                digestOf(net.csumsAlg()), pacerFor(local.get(), net), sender::sendSync, System::nanoTime,
-                maxInFlight, () -> owner.execute(() -> finishAsTarget(peer, number)),
+                digestOf(net.csumsAlg()), pacerFor(local.get(), net), sender::sendSync, scheduler::nanoTime,
+                maxInFlight, () -> scheduler.execute(() -> finishAsTarget(peer, number)),
                 role == Role.PRIMARY ? rangeLock : RangeLock.NONE);
             if (userPausedSync) {
                 job.pause(ResyncTargetJob.PauseReason.USER, true);
@@ -1313,7 +1294,7 @@ public final class ResourceConductor implements AutoCloseable {
             sync.target = job;
             sync.state = ReplicationState.SYNC_TARGET;
             refreshPausedState(sync);
-            resyncThread.execute(() -> {
+            scheduler.background(() -> {
                 job.step();
                 job.checkFinished();
             });
@@ -1338,7 +1319,7 @@ public final class ResourceConductor implements AutoCloseable {
         ResyncTargetJob job = sync.target;
         AttachedDisk disk = local.get().disk().get();
         int slot = slotOf(disk, peer.nodeId());
-        long seconds = (System.nanoTime() - sync.startedNanos) / 1_000_000_000L;
+        long seconds = (scheduler.nanoTime() - sync.startedNanos) / 1_000_000_000L;
         if (job.failedBytes() > 0) {
             persistBitmap(local.get());
             LOG.log(System.Logger.Level.ERROR, "{0}/{1} with {2}: resync finished with {3,number,#} KiB failed; the data "
@@ -1362,7 +1343,7 @@ public final class ResourceConductor implements AutoCloseable {
         sync.state = ReplicationState.ESTABLISHED;
         LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: resync done as SyncTarget (total {3,number,#} sec; {4,number,#} K/sec; "
             + "{5,number,#} KiB equal by checksum)", config.name(), number, peer.host.name(), seconds,
-            job.progress().averageKiBPerSec(System.nanoTime()), job.sameCsumBytes() / 1024);
+            job.progress().averageKiBPerSec(scheduler.nanoTime()), job.sameCsumBytes() / 1024);
         config.handler("after-resync-target").ifPresent(command ->
             handlers.invoke("after-resync-target", command, environment(local.get(), peer)));
         reportToPeers(false);
@@ -1379,10 +1360,10 @@ public final class ResourceConductor implements AutoCloseable {
         writeMetadata(local, superblock -> superblock.withFlag(MetadataFlag.CRASHED_PRIMARY, false)
             .withGenerationIds(superblock.generationIds().resyncFinishedAsSource(slot)));
         persistBitmap(local);
-        long seconds = (System.nanoTime() - sync.startedNanos) / 1_000_000_000L;
+        long seconds = (scheduler.nanoTime() - sync.startedNanos) / 1_000_000_000L;
         LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: resync done as SyncSource (total {3,number,#} sec; {4,number,#} K/sec)",
             config.name(), local.config().number(), peer.host.name(), seconds,
-            side == null ? 0 : side.progress().averageKiBPerSec(System.nanoTime()));
+            side == null ? 0 : side.progress().averageKiBPerSec(scheduler.nanoTime()));
         sync.sourceSide = null;
         sync.state = ReplicationState.ESTABLISHED;
         notifyListeners();
@@ -1440,7 +1421,7 @@ public final class ResourceConductor implements AutoCloseable {
         if (disk.isEmpty() || length <= 0 || offset + length > disk.get().data().sizeBytes()) {
             return;
         }
-        volume.get().writesFrom(source).record(offset, length, System.nanoTime());
+        volume.get().writesFrom(source).record(offset, length, scheduler.nanoTime());
         Superblock superblock = disk.get().backing().metadata().current();
         for (PeerRuntime other : peersByNode) {
             if (other == null || other.nodeId() == source || other.replicating) {
@@ -1459,7 +1440,7 @@ public final class ResourceConductor implements AutoCloseable {
      * false, so later writes are marked by {@link #markForAbsentPeers}). What the lost peer itself wrote, it has.
      */
     private void markRecentPeerWrites(PeerRuntime peer) {
-        long now = System.nanoTime();
+        long now = scheduler.nanoTime();
         for (VolumeRuntime volume : volumes) {
             volume.disk().ifPresent(disk -> {
                 int slot = slotOf(disk, peer.nodeId());
@@ -1485,7 +1466,7 @@ public final class ResourceConductor implements AutoCloseable {
     }
 
     /** c-min-rate: whether {@code sync}'s resync should hold back now, from {@code local}'s disk activity. */
-    private static boolean throttled(VolumeSync sync, VolumeRuntime local, SyncProgress progress) {
+    private boolean throttled(VolumeSync sync, VolumeRuntime local, SyncProgress progress) {
         Optional<AttachedDisk> disk = local.disk();
         long cMinRate = local.config().resync().cMinRateBytesPerSec();
         if (disk.isEmpty() || cMinRate == 0) {
@@ -1497,7 +1478,7 @@ public final class ResourceConductor implements AutoCloseable {
         synchronized (activityLog) {
             waits = activityLog.transactionsWritten() + activityLog.slotWaits();
         }
-        long rate = progress.rateKiBPerSec(System.nanoTime()).orElse(0) * 1024;
+        long rate = progress.rateKiBPerSec(scheduler.nanoTime()).orElse(0) * 1024;
         return sync.throttle.shouldThrottle(cMinRate, rate, disk.get().foreignIoBytes(), waits);
     }
 
@@ -1526,7 +1507,7 @@ public final class ResourceConductor implements AutoCloseable {
                         if (waiting != job.pauseReasons().contains(ResyncTargetJob.PauseReason.DEPENDENCY)) {
                             job.pause(ResyncTargetJob.PauseReason.DEPENDENCY, waiting);
                             sync.pausedByDependency = waiting;
-                            owner.execute(() -> {
+                            scheduler.execute(() -> {
                                 refreshPausedState(sync);
                                 notifyListeners();
                             });
@@ -1550,13 +1531,13 @@ public final class ResourceConductor implements AutoCloseable {
             for (PeerRuntime peer : peers.values()) {
                 if (peer.ahead && peer.replicating
                     && transferLog.unackedBytes(peer.nodeId()) <= peer.connection.net().congestionFillBytes() / 2) {
-                    owner.execute(() -> leaveAhead(peer));
+                    scheduler.execute(() -> leaveAhead(peer));
                 }
             }
-            long now = System.nanoTime();
+            long now = scheduler.nanoTime();
             if (active && now - lastLazyWriteout >= LAZY_BITMAP_NANOS) {
                 lastLazyWriteout = now;
-                owner.execute(() -> volumes.forEach(this::persistBitmap));
+                scheduler.execute(() -> volumes.forEach(this::persistBitmap));
             }
         } catch (RuntimeException failure) {
             LOG.log(System.Logger.Level.ERROR, "{0}: resync step failed", config.name(), failure);
@@ -1675,14 +1656,14 @@ public final class ResourceConductor implements AutoCloseable {
                 if (side == null) {
                     throw new IllegalArgumentException("resync request while not sync source");
                 }
+                if (peer.peerRole() != Role.PRIMARY && throttled(sync, local.get(), side.progress())) {
+                    logThrottled(peer, sync);
+                    // c-min-rate on the source, as DRBD: the application is busy on this disk and the resync runs
+                    // above its minimum, so serving this request waits 100 ms (not for a Primary target, whose own
+                    // writes wait for the resync).
+                    scheduler.holdBack(SOURCE_THROTTLE_MS);
+                }
                 try {
-                    if (peer.peerRole() != Role.PRIMARY && throttled(sync, local.get(), side.progress())) {
-                        logThrottled(peer, sync);
-                        // c-min-rate on the source, as DRBD: the application is busy on this disk and the resync
-                        // runs above its minimum, so serving this request waits 100 ms (not for a Primary target,
-                        // whose own writes wait for the resync).
-                        Thread.sleep(SOURCE_THROTTLE_MS);
-                    }
                     side.onRequest(message);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
@@ -1716,7 +1697,7 @@ public final class ResourceConductor implements AutoCloseable {
             case VERIFY_REPLY -> {
                 OnlineVerify verify = sync.verify;
                 if (verify != null) {
-                    resyncThread.execute(() -> verify.onReply(message));
+                    scheduler.background(() -> verify.onReply(message));
                 }
             }
             case VERIFY_OUT_OF_SYNC -> {
@@ -1726,7 +1707,7 @@ public final class ResourceConductor implements AutoCloseable {
                     disk.markOutOfSync(slot, message.offset(), message.length());
                 }
             }
-            case VERIFY_DONE -> owner.execute(() -> {
+            case VERIFY_DONE -> scheduler.execute(() -> {
                 if (sync.state == ReplicationState.VERIFY_T) {
                     sync.state = ReplicationState.ESTABLISHED;
                     persistBitmap(local.get());
@@ -1741,9 +1722,9 @@ public final class ResourceConductor implements AutoCloseable {
                 sync.pausedByPeer = on;
                 ResyncTargetJob job = sync.target;
                 if (job != null) {
-                    resyncThread.execute(() -> job.pause(ResyncTargetJob.PauseReason.PEER, on));
+                    scheduler.background(() -> job.pause(ResyncTargetJob.PauseReason.PEER, on));
                 }
-                owner.execute(() -> {
+                scheduler.execute(() -> {
                     refreshPausedState(sync);
                     notifyListeners();
                 });
@@ -1960,19 +1941,15 @@ public final class ResourceConductor implements AutoCloseable {
      * under their own locks while other threads holding those locks wait for the owner thread.
      */
     private void notifyListeners() {
-        try {
-            notifier.execute(() -> {
-                for (Consumer<ResourceConductor> listener : listeners) {
-                    try {
-                        listener.accept(this);
-                    } catch (java.util.concurrent.RejectedExecutionException closed) {
-                        return; // the resource closed meanwhile: nothing left to report
-                    }
+        scheduler.tellListeners(() -> {
+            for (Consumer<ResourceConductor> listener : listeners) {
+                try {
+                    listener.accept(this);
+                } catch (java.util.concurrent.RejectedExecutionException closed) {
+                    return; // the resource closed meanwhile: nothing left to report
                 }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
-            // The resource is closing; its listeners heard the last state already.
-        }
+            }
+        });
     }
 
     private Outcome doPrimary(boolean force) {
@@ -2042,7 +2019,7 @@ public final class ResourceConductor implements AutoCloseable {
     private VolumeIo newIo(VolumeRuntime volume, AttachedDisk disk) {
         return new VolumeIo(config.name() + "/" + volume.config().number(), volume.config().number(), disk,
             transferLog,
-            (io, failure) -> owner.execute(() -> {
+            (io, failure) -> scheduler.execute(() -> {
                 if (served.get(volume.config().number()) == io) {
                     localIoError(volume, failure);
                     notifyListeners();
@@ -2237,30 +2214,6 @@ public final class ResourceConductor implements AutoCloseable {
     }
 
     private <T> T call(Callable<T> work) {
-        if (Thread.currentThread() == ownerThread) {
-            try {
-                return work.call();
-            } catch (RuntimeException | Error failure) {
-                throw failure;
-            } catch (Exception failure) {
-                throw new IllegalStateException(failure);
-            }
-        }
-        Future<T> future = owner.submit(work);
-        try {
-            return future.get();
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for resource " + config.name(), interrupted);
-        } catch (ExecutionException failed) {
-            Throwable cause = failed.getCause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(cause);
-        }
+        return scheduler.call(work);
     }
 }
