@@ -2,29 +2,53 @@ package io.replicator.core.bitmap;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.IntRange;
+import io.replicator.core.testing.SeededTries;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.BitSet;
+import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Round trips of random bitmaps through chunked RLE. jqwik runs on its own engine, where JUnit's {@code @Timeout}
- * does not apply; the work is bounded by the try count and the sizes instead.
+ * Round trips of random bitmaps through chunked RLE, seeded ({@link SeededTries}: the seed is printed, and
+ * {@code -Dreplicator.seed=S} repeats a run).
  */
 class BitmapRlePropertyTest {
+    private static final int MAX_BLOCKS = 20_000;
+    private static final int MAX_MEAN_RUN = 200;
+    private static final int MAX_CHUNK_BYTES = 64;
 
-    @Property(tries = 300)
-    void shouldRoundTripWhenEncodedInChunks(
-        @ForAll @IntRange(min = 0, max = 20_000) int blocks,
-        @ForAll @DoubleRange(min = 0.0, max = 1.0) double density,
-        @ForAll @IntRange(min = 1, max = 200) int meanRun,
-        @ForAll @IntRange(min = BitmapRle.MIN_CHUNK_BYTES, max = 64) int maxBytes,
-        @ForAll long seed) {
+    /** A bitmap of {@code blocks} with runs from {@link #randomRuns}, sent in chunks of at most {@code maxBytes}. */
+    record Chunked(int blocks, double density, int meanRun, int maxBytes, long seed) {
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldRoundTripWhenEncodedInChunks() {
+        int min = BitmapRle.MIN_CHUNK_BYTES;
+        SeededTries.check(300, List.of(
+                new Chunked(0, 0.5, 1, min, 0),
+                new Chunked(1, 1.0, 1, min, 0),
+                new Chunked(1, 0.0, 1, MAX_CHUNK_BYTES, 0),
+                new Chunked(MAX_BLOCKS, 0.0, MAX_MEAN_RUN, min, 1),
+                new Chunked(MAX_BLOCKS, 1.0, MAX_MEAN_RUN, min, 1),
+                new Chunked(MAX_BLOCKS, 0.5, 1, min, -1),
+                new Chunked(MAX_BLOCKS, 0.5, 1, MAX_CHUNK_BYTES, Long.MAX_VALUE),
+                new Chunked(MAX_BLOCKS, 1.0, 1, MAX_CHUNK_BYTES, Long.MIN_VALUE)),
+            random -> new Chunked(random.nextInt(MAX_BLOCKS + 1), random.nextDouble(),
+                random.nextInt(1, MAX_MEAN_RUN + 1), random.nextInt(min, MAX_CHUNK_BYTES + 1), random.nextLong()),
+            BitmapRlePropertyTest::roundTrip);
+    }
+
+    private static void roundTrip(Chunked run) {
+        int blocks = run.blocks();
+        int maxBytes = run.maxBytes();
+        long seed = run.seed();
+        double density = run.density();
+        int meanRun = run.meanRun();
         DirtyBitmap source = new DirtyBitmap(blocks, 2);
         BitSet model = randomRuns(blocks, density, meanRun, new Random(seed));
         for (int b = model.nextSetBit(0); b >= 0; b = model.nextSetBit(b + 1)) {
@@ -52,11 +76,21 @@ class BitmapRlePropertyTest {
         DirtyBitmapTest.assertSameBits(target, model);
     }
 
-    @Property(tries = 100)
-    void shouldOrIntoExistingBitsWhenDecoding(
-        @ForAll @IntRange(min = 1, max = 5_000) int blocks,
-        @ForAll long seed) {
-        Random random = new Random(seed);
+    /** Two bitmaps of {@code blocks} from {@link #randomRuns} with {@code new Random(seed)}. */
+    record Pair(int blocks, long seed) {
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldOrIntoExistingBitsWhenDecoding() {
+        SeededTries.check(100, List.of(new Pair(1, 0), new Pair(1, 1), new Pair(5_000, 0), new Pair(5_000, -1)),
+            random -> new Pair(random.nextInt(1, 5_001), random.nextLong()),
+            BitmapRlePropertyTest::orInto);
+    }
+
+    private static void orInto(Pair pair) {
+        int blocks = pair.blocks();
+        Random random = new Random(pair.seed());
         BitSet ours = randomRuns(blocks, 0.3, 20, random);
         BitSet theirs = randomRuns(blocks, 0.3, 20, random);
         DirtyBitmap local = new DirtyBitmap(blocks);

@@ -1,43 +1,64 @@
 package io.replicator.core.bitmap;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import io.replicator.core.testing.SeededTries;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 
 /**
- * Random operation sequences against a {@link BitSet} model. jqwik runs on its own engine, where JUnit's
- * {@code @Timeout} does not apply; the work is bounded by the try count and the sizes instead (well under a second).
+ * Random operation sequences against a {@link BitSet} model, seeded ({@link SeededTries}: the seed is printed, and
+ * {@code -Dreplicator.seed=S} repeats a run).
  */
 class DirtyBitmapPropertyTest {
+    private static final int MAX_BLOCKS = 70_000;
 
-    @Property(tries = 300)
-    void shouldMatchBitSetWhenApplyingRandomOperations(
-        @ForAll @IntRange(min = 0, max = 70_000) int blocks,
-        @ForAll @IntRange(min = 1, max = 24) int chunkWordsShift,
-        @ForAll("operations") List<int[]> operations) {
-        DirtyBitmap bitmap = new DirtyBitmap(blocks, chunkWordsShift);
-        BitSet model = new BitSet();
-        for (int[] operation : operations) {
-            apply(operation, blocks, bitmap, model);
+    /** Operations are {kind 0..3 (set, clear, setRange, clearRange), a, b}, a and b in [0, 70 000]. */
+    record Run(int blocks, int chunkWordsShift, List<int[]> operations) {
+        @Override
+        public String toString() {
+            return "blocks " + blocks + ", chunkWordsShift " + chunkWordsShift + ", operations "
+                + operations.stream().map(Arrays::toString).collect(Collectors.joining(", ", "[", "]"));
         }
-        DirtyBitmapTest.assertSameBits(bitmap, model);
     }
 
-    @Provide
-    Arbitrary<List<int[]>> operations() {
-        return Combinators.combine(
-                Arbitraries.integers().between(0, 3),
-                Arbitraries.integers().between(0, 70_000),
-                Arbitraries.integers().between(0, 70_000))
-            .as((kind, a, b) -> new int[] {kind, a, b})
-            .list().ofMaxSize(40);
+    @Test
+    @Timeout(120)
+    void shouldMatchBitSetWhenApplyingRandomOperations() {
+        List<int[]> extremes = List.of(new int[] {2, 0, MAX_BLOCKS}, new int[] {0, MAX_BLOCKS, 0},
+            new int[] {0, 0, 0}, new int[] {3, MAX_BLOCKS, 1}, new int[] {1, 0, 0}, new int[] {2, 1, 1});
+        SeededTries.check(300, List.of(
+                new Run(0, 1, List.of()),
+                new Run(0, 24, extremes),
+                new Run(1, 1, extremes),
+                new Run(MAX_BLOCKS, 1, extremes),
+                new Run(MAX_BLOCKS, 24, extremes),
+                new Run(64, 1, extremes),
+                new Run(65, 1, extremes)),
+            random -> new Run(random.nextInt(MAX_BLOCKS + 1), random.nextInt(1, 25), operations(random)),
+            run -> {
+                DirtyBitmap bitmap = new DirtyBitmap(run.blocks(), run.chunkWordsShift());
+                BitSet model = new BitSet();
+                for (int[] operation : run.operations()) {
+                    apply(operation, run.blocks(), bitmap, model);
+                }
+                DirtyBitmapTest.assertSameBits(bitmap, model);
+            });
+    }
+
+    /** Up to 40 operations. */
+    static List<int[]> operations(SplittableRandom random) {
+        List<int[]> operations = new ArrayList<>();
+        for (int i = random.nextInt(41); i > 0; i--) {
+            operations.add(new int[] {random.nextInt(4), random.nextInt(MAX_BLOCKS + 1),
+                random.nextInt(MAX_BLOCKS + 1)});
+        }
+        return operations;
     }
 
     static void apply(int[] operation, int blocks, DirtyBitmap bitmap, BitSet model) {

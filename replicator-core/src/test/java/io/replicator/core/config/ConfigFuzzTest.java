@@ -1,11 +1,8 @@
 package io.replicator.core.config;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import io.replicator.core.testing.SeededTries;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,7 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Random mutations of the corpus never crash the parser and validator and never hang: each input gives either a
- * configuration or a {@link ConfigException} whose every error has a line ≥ 1 or names the file. Bounded by tries.
+ * configuration or a {@link ConfigException} whose every error has a line ≥ 1 or names the file. Bounded by tries, a
+ * budget per try and a timeout. Seeded ({@link SeededTries}: the seed is printed, and {@code -Dreplicator.seed=S}
+ * repeats a run).
  */
 class ConfigFuzzTest {
     private static final List<String> CORPUS = corpus();
@@ -43,17 +42,29 @@ class ConfigFuzzTest {
         }
     }
 
-    @Provide
-    Arbitrary<String> mutants() {
-        return Combinators.combine(Arbitraries.integers().between(0, CORPUS.size() - 1), Arbitraries.longs(),
-            Arbitraries.integers().between(1, 6)).as((index, seed, rounds) -> {
-                Random random = new Random(seed);
-                String text = CORPUS.get(index);
-                for (int i = 0; i < rounds; i++) {
-                    text = mutate(text, random);
-                }
-                return text;
-            });
+    /** Corpus file {@code index} after {@code rounds} (1 to 6) mutations drawn from {@code new Random(seed)}. */
+    record Mutant(int index, long seed, int rounds) {
+        String text() {
+            Random random = new Random(seed);
+            String text = CORPUS.get(index);
+            for (int i = 0; i < rounds; i++) {
+                text = mutate(text, random);
+            }
+            return text;
+        }
+    }
+
+    /** Every corpus file once with one mutation, then the extremes of the corpus index, seed and rounds. */
+    private static List<Mutant> edgeCases() {
+        List<Mutant> edges = new ArrayList<>();
+        for (int index = 0; index < CORPUS.size(); index++) {
+            edges.add(new Mutant(index, index, 1));
+        }
+        int last = CORPUS.size() - 1;
+        edges.add(new Mutant(0, Long.MIN_VALUE, 6));
+        edges.add(new Mutant(last, Long.MAX_VALUE, 6));
+        edges.add(new Mutant(last, 0, 1));
+        return edges;
     }
 
     static String mutate(String text, Random random) {
@@ -96,8 +107,15 @@ class ConfigFuzzTest {
         return String.join("", tokens);
     }
 
-    @Property(tries = 400)
-    void shouldGiveModelOrLocatedErrorsWhenInputIsMutated(@ForAll("mutants") String text) throws Exception {
+    @Test
+    @Timeout(300)
+    void shouldGiveModelOrLocatedErrorsWhenInputIsMutated() {
+        SeededTries.check(400, edgeCases(),
+            random -> new Mutant(random.nextInt(CORPUS.size()), random.nextLong(), random.nextInt(1, 7)),
+            mutant -> parseAndDump(mutant.text()));
+    }
+
+    private static void parseAndDump(String text) throws Exception {
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try {
             Future<List<ConfigError>> outcome = executor.submit(() -> {

@@ -6,14 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.replicator.core.generation.HandshakeOutcome.Action;
 import io.replicator.core.generation.HandshakeOutcome.Handler;
 import io.replicator.core.state.DiskState;
+import io.replicator.core.testing.SeededTries;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.statistics.Statistics;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Symmetry of the whole handshake: the two nodes decide independently, each with itself as "self", and must agree —
@@ -23,8 +22,8 @@ import net.jqwik.api.statistics.Statistics;
  * <p>Ids come from a small pool (shared currents, a current in the other's bitmap slot or history, equal bitmap ids
  * for split brains, primary bits for "was Primary at the split", JUST_CREATED, empty slots), so every kind of
  * comparison result is common. Roles, disk states, changed-block counts, {@code --discard-my-data} and every value of
- * every policy are drawn independently; the coverage checks make a generator regression visible. jqwik prints the
- * seed of a failing run.
+ * every policy are drawn independently; the coverage checks make a generator regression visible. Seeded
+ * ({@link SeededTries}: the seed is printed, and {@code -Dreplicator.seed=S} repeats a run).
  */
 class HandshakeDeciderPropertiesTest {
     private static final long A = 0x0A00L;
@@ -34,11 +33,35 @@ class HandshakeDeciderPropertiesTest {
     private static final long E = 0x0E00L;
     private static final List<Long> POOL = List.of(0L, UUID_JUST_CREATED, A, B, C, A | 1, B | 1, C | 1);
 
-    @Property(tries = 5000)
-    void shouldAgreeOnBothNodesWhenSidesAreSwapped(@ForAll("pairs") List<HandshakeSide> pair,
-            @ForAll boolean selfResolvesConflicts, @ForAll("policies") SplitBrainPolicies policies) {
-        HandshakeSide mineSide = withResolveConflicts(pair.get(0), selfResolvesConflicts);
-        HandshakeSide theirSide = withResolveConflicts(pair.get(1), !selfResolvesConflicts);
+    /** One handshake: the two sides, who resolves conflicts, and the policies as seen from {@code mine}. */
+    record Trial(HandshakeSide mine, HandshakeSide theirs, boolean selfResolvesConflicts,
+            SplitBrainPolicies policies) {
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldAgreeOnBothNodesWhenSidesAreSwapped() {
+        Map<String, Integer> outcomes = new TreeMap<>();
+        long seed = SeededTries.check(5000, List.of(), HandshakeDeciderPropertiesTest::trial, trial -> {
+            String kind = assertAgreement(trial);
+            outcomes.merge(kind, 1, Integer::sum);
+        });
+
+        String coverage = "outcomes " + outcomes + " with base seed " + seed;
+        double total = outcomes.values().stream().mapToInt(Integer::intValue).sum();
+        assertThat(100 * outcomes.getOrDefault("PROCEED", 0) / total).as(coverage).isGreaterThan(5);
+        assertThat(100 * outcomes.getOrDefault("DISCONNECT", 0) / total).as(coverage).isGreaterThan(5);
+        assertThat(outcomes.getOrDefault("RETRY_CONNECT", 0)).as(coverage).isGreaterThan(0);
+        assertThat(100 * outcomes.getOrDefault("PROCEED after split brain", 0) / total).as(coverage).isGreaterThan(2);
+        assertThat(100 * outcomes.getOrDefault("DISCONNECT after split brain", 0) / total).as(coverage)
+            .isGreaterThan(2);
+    }
+
+    /** Asserts that both nodes agree; returns the outcome's kind, for the coverage checks. */
+    private static String assertAgreement(Trial trial) {
+        HandshakeSide mineSide = withResolveConflicts(trial.mine(), trial.selfResolvesConflicts());
+        HandshakeSide theirSide = withResolveConflicts(trial.theirs(), !trial.selfResolvesConflicts());
+        SplitBrainPolicies policies = trial.policies();
 
         HandshakeOutcome mine = HandshakeDecider.decide(mineSide, theirSide, policies);
         HandshakeOutcome theirs = HandshakeDecider.decide(theirSide, mineSide, policies.mirror());
@@ -58,26 +81,23 @@ class HandshakeDeciderPropertiesTest {
         }
 
         boolean splitBrain = mine.handlers().contains(Handler.INITIAL_SPLIT_BRAIN);
-        String kind = mine.action() + (splitBrain ? " after split brain" : "");
-        Statistics.label("outcome").collect(kind);
-        Statistics.label("outcome").coverage(coverage -> {
-            coverage.check("PROCEED").percentage(p -> p > 5);
-            coverage.check("DISCONNECT").percentage(p -> p > 5);
-            coverage.check("RETRY_CONNECT").count(n -> n > 0);
-            coverage.check("PROCEED after split brain").percentage(p -> p > 2);
-            coverage.check("DISCONNECT after split brain").percentage(p -> p > 2);
-        });
+        return mine.action() + (splitBrain ? " after split brain" : "");
+    }
+
+    private static Trial trial(SplittableRandom random) {
+        List<HandshakeSide> pair = pair(random);
+        return new Trial(pair.get(0), pair.get(1), random.nextBoolean(), policies(random));
     }
 
     /**
      * Two sides: independent (a third of the time), or made into split brain candidates by giving both the same
      * bitmap id for each other (bitmap-both, each keeping its own primary bit) or a common history ancestor.
      */
-    @Provide
-    Arbitrary<List<HandshakeSide>> pairs() {
-        return Combinators.combine(sides(), sides(), Arbitraries.integers().between(0, 2)).as((a, b, shape) -> {
-            return shape == 0 ? List.of(a, b) : List.of(related(a, shape), related(b, shape));
-        });
+    private static List<HandshakeSide> pair(SplittableRandom random) {
+        HandshakeSide a = side(random);
+        HandshakeSide b = side(random);
+        int shape = random.nextInt(3);
+        return shape == 0 ? List.of(a, b) : List.of(related(a, shape), related(b, shape));
     }
 
     /** Shape 1: bitmap id E for the peer (own primary bit kept); shape 2: history ancestor D. */
@@ -94,31 +114,41 @@ class HandshakeDeciderPropertiesTest {
             s.lostQuorumAsPrimary(), s.resolveConflicts()), side.disk(), side.changedBlocks(), side.discardMyData());
     }
 
-    private static Arbitrary<HandshakeSide> sides() {
-        Arbitrary<Long> id = Arbitraries.of(POOL);
-        Arbitrary<Long> current = Arbitraries.of(A, B, C, A | 1, B | 1, UUID_JUST_CREATED);
-        Arbitrary<GenerationIds> ids = Combinators.combine(current, id, id, id.list().ofMaxSize(3))
-            .as((cur, forPeer, forOther, history) -> GenerationIds.of(cur, new long[] {forPeer, forOther},
-                history.stream().mapToLong(Long::longValue).toArray()));
-        Arbitrary<Integer> flags = Arbitraries.oneOf(List.of(Arbitraries.just(0), Arbitraries.integers().between(0, 15)));
-        Arbitrary<DiskState> disk = Arbitraries.frequencyOf(
-            net.jqwik.api.Tuple.of(6, Arbitraries.just(DiskState.UP_TO_DATE)),
-            net.jqwik.api.Tuple.of(2, Arbitraries.just(DiskState.CONSISTENT)),
-            net.jqwik.api.Tuple.of(2, Arbitraries.just(DiskState.OUTDATED)),
-            net.jqwik.api.Tuple.of(2, Arbitraries.just(DiskState.INCONSISTENT)));
-        Arbitrary<Long> changed = Arbitraries.of(0L, 0L, 1L, 3L, 3L, 100L);
-        Arbitrary<Boolean> discardMyData = Arbitraries.frequency(
-            net.jqwik.api.Tuple.of(4, false), net.jqwik.api.Tuple.of(1, true));
-        return Combinators.combine(ids, flags, disk, changed, discardMyData)
-            .as((i, f, d, c, discard) -> new HandshakeSide(new SyncInput(i, 0, (f & 1) != 0, (f & 2) != 0,
-                (f & 4) != 0, (f & 8) != 0, false), d, c, discard));
+    private static HandshakeSide side(SplittableRandom random) {
+        long current = pick(random, List.of(A, B, C, A | 1, B | 1, UUID_JUST_CREATED));
+        long forPeer = pick(random, POOL);
+        long forOther = pick(random, POOL);
+        long[] history = new long[random.nextInt(4)];
+        for (int i = 0; i < history.length; i++) {
+            history[i] = pick(random, POOL);
+        }
+        GenerationIds ids = GenerationIds.of(current, new long[] {forPeer, forOther}, history);
+        // Flag bits: 1 Primary, 2 crashed Primary, 4 reconnect, 8 lost quorum; no flags half of the time.
+        int f = random.nextBoolean() ? 0 : random.nextInt(16);
+        // UpToDate : Consistent : Outdated : Inconsistent = 6 : 2 : 2 : 2; --discard-my-data one time in five.
+        int diskWeight = random.nextInt(12);
+        DiskState disk = diskWeight < 6 ? DiskState.UP_TO_DATE
+            : diskWeight < 8 ? DiskState.CONSISTENT
+            : diskWeight < 10 ? DiskState.OUTDATED
+            : DiskState.INCONSISTENT;
+        long changed = pick(random, List.of(0L, 0L, 1L, 3L, 3L, 100L));
+        boolean discardMyData = random.nextInt(5) == 0;
+        return new HandshakeSide(new SyncInput(ids, 0, (f & 1) != 0, (f & 2) != 0, (f & 4) != 0, (f & 8) != 0, false),
+            disk, changed, discardMyData);
     }
 
-    @Provide
-    Arbitrary<SplitBrainPolicies> policies() {
-        return Combinators.combine(Arbitraries.of(AfterSb0pri.class), Arbitraries.of(AfterSb1pri.class),
-                Arbitraries.of(AfterSb2pri.class), Arbitraries.of(RrConflict.class), Arbitraries.of(true, false))
-            .as(SplitBrainPolicies::new);
+    private static SplitBrainPolicies policies(SplittableRandom random) {
+        return new SplitBrainPolicies(pick(random, AfterSb0pri.class), pick(random, AfterSb1pri.class),
+            pick(random, AfterSb2pri.class), pick(random, RrConflict.class), random.nextBoolean());
+    }
+
+    private static <T> T pick(SplittableRandom random, List<T> values) {
+        return values.get(random.nextInt(values.size()));
+    }
+
+    private static <E extends Enum<E>> E pick(SplittableRandom random, Class<E> type) {
+        E[] values = type.getEnumConstants();
+        return values[random.nextInt(values.length)];
     }
 
     private static HandshakeSide withResolveConflicts(HandshakeSide side, boolean value) {

@@ -1,11 +1,10 @@
 package io.replicator.core.metadata;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
+import io.replicator.core.testing.SeededTries;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -55,15 +54,27 @@ class MetadataLayoutTest {
         assertThatThrownBy(() -> MetadataLayout.internalForDataSize(GIB, 32, AL)).hasMessageContaining("max-peers");
     }
 
-    @Property(tries = 300)
-    void shouldFillBackingStoreExactlyWhenSizedFromBacking(
-        @ForAll @LongRange(min = 1L << 20, max = 1L << 44) long backing, @ForAll @IntRange(min = 1, max = 31) int peers) {
-        MetadataLayout layout = MetadataLayout.internalForBackingSize(backing, peers, AL);
-        long md = layout.metadataSizeBytes();
-        assertThat(layout.dataSizeBytes() + md).isLessThanOrEqualTo(backing);
-        assertThat(layout.metadataStartBytes() + md).isEqualTo(backing);
-        long bigger = layout.dataSizeBytes() + 4096;
-        assertThat(bigger + MetadataLayout.metadataSizeBytes(bigger, peers, AL)).isGreaterThan(backing);
-        assertThat(layout.bitmapSlotBytes() * 8 * 4096).isGreaterThanOrEqualTo(layout.dataSizeBytes());
+    /** A backing store of 1 MiB to 16 TiB for 1 to 31 peers. */
+    record Backing(long bytes, int peers) {
+    }
+
+    @Test
+    void shouldFillBackingStoreExactlyWhenSizedFromBacking() {
+        long min = 1L << 20;
+        long max = 1L << 44;
+        SeededTries.check(300, List.of(
+                new Backing(min, 1), new Backing(min, 31), new Backing(min + 1, 1), new Backing(max, 1),
+                new Backing(max, 31), new Backing(max - 1, 31), new Backing(GIB - 1, 2), new Backing(GIB + 4095, 7)),
+            random -> new Backing(random.nextLong(min, max + 1), random.nextInt(1, 32)),
+            backing -> {
+                MetadataLayout layout = MetadataLayout.internalForBackingSize(backing.bytes(), backing.peers(), AL);
+                long md = layout.metadataSizeBytes();
+                assertThat(layout.dataSizeBytes() + md).isLessThanOrEqualTo(backing.bytes());
+                assertThat(layout.metadataStartBytes() + md).isEqualTo(backing.bytes());
+                long bigger = layout.dataSizeBytes() + 4096;
+                assertThat(bigger + MetadataLayout.metadataSizeBytes(bigger, backing.peers(), AL))
+                    .isGreaterThan(backing.bytes());
+                assertThat(layout.bitmapSlotBytes() * 8 * 4096).isGreaterThanOrEqualTo(layout.dataSizeBytes());
+            });
     }
 }

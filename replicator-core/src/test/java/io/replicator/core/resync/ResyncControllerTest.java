@@ -3,11 +3,9 @@ package io.replicator.core.resync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.replicator.core.config.ResyncOptions;
+import io.replicator.core.testing.SeededTries;
+import java.util.List;
 import java.util.Optional;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -114,24 +112,38 @@ class ResyncControllerTest {
         assertThat(run.maxInFlight()).isLessThanOrEqualTo(1024 * 4096);
     }
 
-    @Property(tries = 300)
-    void neverNegativeAndWithinTheClamps(@ForAll @IntRange(min = 0, max = 30) int planAhead,
-            @ForAll @LongRange(min = 0, max = 4 * MIB) long fillTarget,
-            @ForAll @LongRange(min = 0, max = 2 * MIB) long cameBackEach,
-            @ForAll @LongRange(min = 0, max = 64 * MIB) long inFlight,
-            @ForAll @LongRange(min = 0, max = 3 * SECOND) long gapNs) {
-        ResyncController controller = new ResyncController(options(4 * MIB, planAhead, 10, fillTarget, 50 * MIB), 4096);
-        long now = 0;
-        for (int i = 0; i < 40; i++) {
-            long flying = (inFlight * (i % 7)) / 6;
-            long requested = controller.bytesToRequest(now, flying, i % 3 == 0 ? 0 : cameBackEach);
-            long elapsed = i == 0 ? ResyncController.STEP_NS : Math.max(1, Math.min(gapNs, SECOND));
-            assertThat(requested).isNotNegative();
-            assertThat(requested).isLessThanOrEqualTo(Math.max(0, 2048L * 4096 - flying));
-            assertThat(requested).isLessThanOrEqualTo(
-                Math.max(4 * MIB, 50 * MIB) * elapsed / SECOND + 1);
-            now += gapNs;
-        }
+    /** Random inputs to the controller: c-plan-ahead in 0.1 s, the rest in bytes and nanoseconds. */
+    record Inputs(int planAhead, long fillTarget, long cameBackEach, long inFlight, long gapNs) {
+    }
+
+    @Test
+    void neverNegativeAndWithinTheClamps() {
+        SeededTries.check(300, List.of(
+                new Inputs(0, 0, 0, 0, 0),
+                new Inputs(30, 4 * MIB, 2 * MIB, 64 * MIB, 3 * SECOND),
+                new Inputs(0, 4 * MIB, 2 * MIB, 64 * MIB, 3 * SECOND),
+                new Inputs(30, 0, 0, 0, 0),
+                new Inputs(30, 0, 2 * MIB, 64 * MIB, 1),
+                new Inputs(1, 1, 1, 1, 1),
+                new Inputs(20, 4 * MIB, 0, 64 * MIB, SECOND)),
+            random -> new Inputs(random.nextInt(31), random.nextLong(4 * MIB + 1), random.nextLong(2 * MIB + 1),
+                random.nextLong(64 * MIB + 1), random.nextLong(3 * SECOND + 1)),
+            inputs -> {
+                ResyncController controller = new ResyncController(
+                    options(4 * MIB, inputs.planAhead(), 10, inputs.fillTarget(), 50 * MIB), 4096);
+                long gapNs = inputs.gapNs();
+                long now = 0;
+                for (int i = 0; i < 40; i++) {
+                    long flying = (inputs.inFlight() * (i % 7)) / 6;
+                    long requested = controller.bytesToRequest(now, flying, i % 3 == 0 ? 0 : inputs.cameBackEach());
+                    long elapsed = i == 0 ? ResyncController.STEP_NS : Math.max(1, Math.min(gapNs, SECOND));
+                    assertThat(requested).isNotNegative();
+                    assertThat(requested).isLessThanOrEqualTo(Math.max(0, 2048L * 4096 - flying));
+                    assertThat(requested).isLessThanOrEqualTo(
+                        Math.max(4 * MIB, 50 * MIB) * elapsed / SECOND + 1);
+                    now += gapNs;
+                }
+            });
     }
 
     @Test

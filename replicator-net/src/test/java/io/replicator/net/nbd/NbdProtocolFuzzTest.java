@@ -1,15 +1,11 @@
 package io.replicator.net.nbd;
 
 import io.replicator.fixtures.InMemoryVolume;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.EdgeCasesMode;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import io.replicator.fixtures.SeededTries;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,8 +15,9 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,8 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Hostile input against a live server: random bytes, and well-framed options and requests with random fields
  * (bad magic, lengths, commands, flags, offsets past the end, truncation). Each try must end with the server
  * answering or closing (never hanging past the socket timeout), no failure may reach the server's error log, and a
- * second client attached all along must keep being served correctly. jqwik reports the seed of a failing try.
- * (jqwik runs on its own engine, so socket timeouts, not JUnit's {@code @Timeout}, bound every try.)
+ * second client attached all along must keep being served correctly. Socket timeouts bound every try, and a JUnit
+ * timeout each test. Seeded ({@link SeededTries}: the seed is printed, and {@code -Dreplicator.seed=S} repeats a run);
+ * the edge cases (empty input, no options, extreme fields) come first.
  */
 class NbdProtocolFuzzTest {
     private static final long SIZE = 1 << 20;
@@ -40,7 +38,7 @@ class NbdProtocolFuzzTest {
     private static NbdTestClient witness;
     private static long witnessCookie;
 
-    @BeforeContainer
+    @BeforeAll
     static void start() throws IOException {
         NbdExport export = new NbdExport("fuzz", "", new VolumeNbdBackend(new InMemoryVolume(SIZE)), false);
         server = NbdServer.start(List.of(new InetSocketAddress("127.0.0.1", 0)), NbdExports.of(export), NbdServer.Options.defaults().withErrorLog(FAILURES::add));
@@ -48,58 +46,111 @@ class NbdProtocolFuzzTest {
         witness = NbdTestClient.attach(address, "fuzz", false);
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() throws IOException {
         witness.close();
         server.close();
     }
 
-    @Property(tries = 200, edgeCases = EdgeCasesMode.MIXIN)
-    void shouldAnswerOrDisconnectWhenTheHandshakeIsHostile(@ForAll("handshakes") byte[] input) throws IOException {
-        exchange(input);
-        assertWitnessServed();
+    /** What the client sends, as it goes on the wire. */
+    record Input(byte[] bytes) {
+        @Override
+        public String toString() {
+            return bytes.length + " bytes " + HexFormat.of().formatHex(bytes);
+        }
     }
 
-    @Property(tries = 200, edgeCases = EdgeCasesMode.MIXIN)
-    void shouldAnswerOrDisconnectWhenRequestsAreHostile(@ForAll("requests") byte[] input) throws IOException {
-        exchange(concat(attachPrefix(), input));
-        assertWitnessServed();
+    @Test
+    @Timeout(300)
+    void shouldAnswerOrDisconnectWhenTheHandshakeIsHostile() {
+        byte[] zeros = new byte[200];
+        byte[] ones = new byte[200];
+        Arrays.fill(ones, (byte) -1);
+        SeededTries.check(200, List.of(
+                new Input(new byte[0]),
+                new Input(framed()),
+                new Input(framed(option(NbdDescriptor.IHAVEOPT, 0, 0, new byte[0]))),
+                new Input(framed(option(NbdDescriptor.IHAVEOPT, 14, -1, new byte[0]))),
+                new Input(framed(option(NbdDescriptor.IHAVEOPT, 1, 20_000, new byte[40]))),
+                new Input(framed(option(0L, 0, 0, new byte[0]))),
+                new Input(zeros),
+                new Input(ones)),
+            random -> new Input(random.nextBoolean() ? framedOptions(random) : bytes(random, 200)),
+            input -> {
+                exchange(input.bytes());
+                assertWitnessServed();
+            });
     }
 
-    @Provide
-    Arbitrary<byte[]> handshakes() {
-        Arbitrary<byte[]> options = Combinators.combine(
-            Arbitraries.of(NbdDescriptor.IHAVEOPT, NbdDescriptor.IHAVEOPT, 0L, 0x1234L),
-            Arbitraries.integers().between(0, 14),
-            Arbitraries.of(0, 1, 2, 6, 100, 20_000, -1),
-            Arbitraries.bytes().array(byte[].class).ofMaxSize(40)
-        ).as((magic, option, length, data) -> ByteBuffer.allocate(16 + data.length).putLong(magic).putInt(option)
-            .putInt(length).put(data).array());
-        Arbitrary<byte[]> framed = options.list().ofMaxSize(6).map(list -> {
-            byte[] all = ByteBuffer.allocate(4).putInt(3).array();
-            for (byte[] one : list) {
-                all = concat(all, one);
-            }
-            return all;
-        });
-        return Arbitraries.oneOf(framed, Arbitraries.bytes().array(byte[].class).ofMaxSize(200));
+    @Test
+    @Timeout(300)
+    void shouldAnswerOrDisconnectWhenRequestsAreHostile() {
+        SeededTries.check(200, List.of(
+                new Input(new byte[0]),
+                new Input(request(NbdDescriptor.REQUEST_MAGIC, 0, NbdDescriptor.CMD_READ, 0, 0, 0)),
+                new Input(request(NbdDescriptor.REQUEST_MAGIC, 0xffff, 9, Long.MAX_VALUE, -1, 64)),
+                new Input(request(7, 0, NbdDescriptor.CMD_READ, 0, 0, 0)),
+                new Input(request(NbdDescriptor.REQUEST_MAGIC, 0, NbdDescriptor.CMD_WRITE, SIZE - 1, 512, 0)),
+                new Input(request(NbdDescriptor.REQUEST_MAGIC, 0, NbdDescriptor.CMD_WRITE, 0,
+                    NbdDescriptor.MAX_PAYLOAD_BYTES + 1, 0)),
+                new Input(request(NbdDescriptor.REQUEST_MAGIC, 0, NbdDescriptor.CMD_DISC, -1L, (int) SIZE + 1, 0)),
+                new Input(new byte[100])),
+            random -> new Input(random.nextBoolean() ? requests(random) : bytes(random, 100)),
+            input -> {
+                exchange(concat(attachPrefix(), input.bytes()));
+                assertWitnessServed();
+            });
     }
 
-    @Provide
-    Arbitrary<byte[]> requests() {
-        Arbitrary<byte[]> request = Combinators.combine(
-            Arbitraries.of(NbdDescriptor.REQUEST_MAGIC, NbdDescriptor.REQUEST_MAGIC, NbdDescriptor.REQUEST_MAGIC, 7),
-            Arbitraries.of(0, 1, 2, 16, 0xffff),
-            Arbitraries.integers().between(0, 9),
-            Arbitraries.of(0L, 4096L, SIZE - 1, SIZE, -1L, Long.MAX_VALUE),
-            Arbitraries.of(0, 1, 512, 4096, (int) SIZE + 1, NbdDescriptor.MAX_PAYLOAD_BYTES + 1, -1),
-            Arbitraries.integers().between(0, 64)
-        ).as((magic, flags, type, offset, length, payload) -> ByteBuffer.allocate(28 + payload).putInt(magic)
-            .putShort(flags.shortValue()).putShort(type.shortValue()).putLong(1).putLong(offset).putInt(length)
-            .array());
-        return Arbitraries.oneOf(
-            request.list().ofMaxSize(5).map(list -> list.stream().reduce(new byte[0], NbdProtocolFuzzTest::concat)),
-            Arbitraries.bytes().array(byte[].class).ofMaxSize(100));
+    /** Up to 6 options with random fields after the client flags (3: fixed newstyle, no zeroes). */
+    private static byte[] framedOptions(SplittableRandom random) {
+        byte[][] options = new byte[random.nextInt(7)][];
+        for (int i = 0; i < options.length; i++) {
+            options[i] = option(pick(random, NbdDescriptor.IHAVEOPT, NbdDescriptor.IHAVEOPT, 0L, 0x1234L),
+                random.nextInt(15), (int) pick(random, 0, 1, 2, 6, 100, 20_000, -1), bytes(random, 40));
+        }
+        return framed(options);
+    }
+
+    private static byte[] framed(byte[]... options) {
+        byte[] all = ByteBuffer.allocate(4).putInt(3).array();
+        for (byte[] one : options) {
+            all = concat(all, one);
+        }
+        return all;
+    }
+
+    private static byte[] option(long magic, int option, int length, byte[] data) {
+        return ByteBuffer.allocate(16 + data.length).putLong(magic).putInt(option).putInt(length).put(data).array();
+    }
+
+    /** Up to 5 requests with random fields, each followed by up to 64 zero bytes. */
+    private static byte[] requests(SplittableRandom random) {
+        byte[] all = new byte[0];
+        for (int i = random.nextInt(6); i > 0; i--) {
+            all = concat(all, request((int) pick(random, NbdDescriptor.REQUEST_MAGIC, NbdDescriptor.REQUEST_MAGIC,
+                    NbdDescriptor.REQUEST_MAGIC, 7), (int) pick(random, 0, 1, 2, 16, 0xffff), random.nextInt(10),
+                pick(random, 0L, 4096L, SIZE - 1, SIZE, -1L, Long.MAX_VALUE),
+                (int) pick(random, 0, 1, 512, 4096, (int) SIZE + 1, NbdDescriptor.MAX_PAYLOAD_BYTES + 1, -1),
+                random.nextInt(65)));
+        }
+        return all;
+    }
+
+    private static byte[] request(int magic, int flags, int type, long offset, int length, int payload) {
+        return ByteBuffer.allocate(28 + payload).putInt(magic).putShort((short) flags).putShort((short) type)
+            .putLong(1).putLong(offset).putInt(length).array();
+    }
+
+    /** Up to {@code maxLength} random bytes. */
+    private static byte[] bytes(SplittableRandom random, int maxLength) {
+        byte[] bytes = new byte[random.nextInt(maxLength + 1)];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    private static long pick(SplittableRandom random, long... values) {
+        return values[random.nextInt(values.length)];
     }
 
     /** Sends the input, half-closes, and drains until the server closes. */

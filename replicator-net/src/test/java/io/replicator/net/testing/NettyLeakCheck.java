@@ -45,21 +45,11 @@ public final class NettyLeakCheck implements BeforeAllCallback, AfterAllCallback
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        reset();
-    }
-
-    /** Starts listening afresh, for jqwik containers, which JUnit extensions do not reach. */
-    public static void reset() {
         LEAKS.clear();
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        assertNoLeaks();
-    }
-
-    /** The check itself, for jqwik containers, which JUnit extensions do not reach. */
-    public static void assertNoLeaks() {
         for (int i = 0; i < 3; i++) {
             System.gc();
             for (int j = 0; j < 64; j++) {
