@@ -44,8 +44,12 @@ public interface PeerEvents {
         return true;
     }
 
-    /** The connection ended; the link reconnects unless stopped. */
-    void disconnected(String reason);
+    /**
+     * The session that {@code session} reached ended; the link reconnects unless stopped. A newer session may already
+     * have been reported {@link #connected}: the resource tells them apart by {@code session}, the sender it was given
+     * for the one that ended.
+     */
+    void disconnected(PeerSender session, String reason);
 
     /** The link gave up for good (authentication, incompatible settings): StandAlone. */
     void refused(String reason);

@@ -24,6 +24,11 @@ final class CountingSender implements PeerSender {
         this.peer = peer;
     }
 
+    /** Whether this counts the sends of {@code session}, the sender a link reported for one session. */
+    boolean wraps(PeerSender session) {
+        return sender == session;
+    }
+
     @Override
     public void sendReport(VolumeReport report) {
         sender.sendReport(report);

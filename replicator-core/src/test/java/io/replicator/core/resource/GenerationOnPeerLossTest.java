@@ -7,6 +7,7 @@ import io.replicator.core.generation.GenerationIds;
 import io.replicator.core.metadata.BackingDisk;
 import io.replicator.core.metadata.MetadataLayout;
 import io.replicator.core.metadata.Superblock;
+import io.replicator.core.replication.PeerSender;
 import io.replicator.core.state.ConnectionState;
 import io.replicator.core.testing.HeapVolume;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -108,6 +110,27 @@ class GenerationOnPeerLossTest {
         assertThat(GenerationIds.mask(after.currentUuid())).as("a new generation, with no later write")
             .isNotEqualTo(before);
         assertThat(bitmapIdFor(after, 1)).as("bravo's slot keeps the generation bravo holds").isEqualTo(before);
+    }
+
+    @Test
+    void aSessionThatEndsAfterItsReplacementConnectedLeavesTheNewSessionReplicating() throws Exception {
+        // H8: the peer reconnected before the old session's end was processed; that end used to clear the new
+        // session's sender, and writes stopped reaching the peer while it showed Connected.
+        ResourceConductor alpha = node("alpha", 0, List.of(1));
+        PeerSender oldSession = network.connectAsTwin("bravo");
+        assertThat(alpha.primary(false).ok()).isTrue();
+        CompletableFuture<Void> inFlight = alpha.io(0).orElseThrow()
+            .writeAsync(0, Unpooled.wrappedBuffer(new byte[4096]), false);
+
+        network.connectAsTwin("bravo");
+        inFlight.get(5, TimeUnit.SECONDS); // completed by the old session's loss, marked for bravo
+        network.lose("bravo", oldSession, "the old session's end, late");
+        alpha.io(0).orElseThrow().writeAsync(8192, Unpooled.wrappedBuffer(new byte[4096]), false);
+
+        assertThat(alpha.connectionStates()).containsEntry("bravo", ConnectionState.CONNECTED);
+        assertThat(network.writesTo("bravo")).as("the write after the late end reached the new session").hasSize(1);
+        assertThat(alpha.snapshot().connections().get(0).peerDevices().get(0).statistics().outOfSyncKiB())
+            .as("the write in flight on the old session is marked for bravo").isEqualTo(4);
     }
 
     @Test

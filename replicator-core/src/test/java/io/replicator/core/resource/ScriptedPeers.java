@@ -47,10 +47,11 @@ final class ScriptedPeers implements PeerNetwork {
     }
 
     /**
-     * Connects {@code peer}, which answers every report of the conductor with the same current id, an empty bitmap
+     * Connects {@code peer} (a new session, replacing the current one if any), which answers every report of the conductor with the same current id, an empty bitmap
      * toward it, UpToDate data and the Secondary role: the handshake decides no-sync and the peer replicates.
+     * Returns the session's sender.
      */
-    void connectAsTwin(String peer) {
+    PeerSender connectAsTwin(String peer) {
         Sender sender = new Sender();
         senders.put(peer, sender);
         PeerEvents peerEvents = events.get(peer);
@@ -68,12 +69,17 @@ final class ScriptedPeers implements PeerNetwork {
             peerEvents.report(new VolumeReport(ours.volume(), same, 0, ours.dataBytes(), Role.SECONDARY,
                 DiskState.UP_TO_DATE, false, false, 0, false));
         }
+        return sender;
     }
 
     /** The link to {@code peer} breaks (the peer crashed or the network cut it). */
     void lose(String peer, String reason) {
-        senders.remove(peer);
-        events.get(peer).disconnected(reason);
+        lose(peer, senders.remove(peer), reason);
+    }
+
+    /** The session {@code session} of {@code peer} ends (a newer one may be up already). */
+    void lose(String peer, PeerSender session, String reason) {
+        events.get(peer).disconnected(session, reason);
     }
 
     /** The writes sent to {@code peer} since it connected. */

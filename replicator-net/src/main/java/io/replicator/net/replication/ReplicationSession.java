@@ -67,6 +67,8 @@ final class ReplicationSession implements PeerLinkListener {
     private final PeerEvents events;
     private final long maxQueuedBytes;
     private volatile Receive receive;
+    /** The sender each live session was reported with, so that its end names it (a newer one may be current). */
+    private final Map<PeerSession, PeerSender> senders = new ConcurrentHashMap<>();
     /** The previous session's receive thread: the next one starts only once it has drained (write order). */
     private ExecutorService lastThread;
 
@@ -80,7 +82,9 @@ final class ReplicationSession implements PeerLinkListener {
     public void connected(PeerSession session, HandshakeCompleted handshake) {
         receive = new Receive(session, lastThread);
         lastThread = receive.thread;
-        events.connected(new Sender(session, receive));
+        Sender sender = new Sender(session, receive);
+        senders.put(session, sender);
+        events.connected(sender);
     }
 
     @Override
@@ -117,6 +121,7 @@ final class ReplicationSession implements PeerLinkListener {
 
     @Override
     public void disconnected(PeerSession session, String reason) {
+        PeerSender ended = senders.remove(session);
         Receive current = receive;
         if (current != null && current.session == session) {
             receive = null;
@@ -126,14 +131,14 @@ final class ReplicationSession implements PeerLinkListener {
             // was handled: a peer that refuses the connection sends its reports and closes, and both sides must
             // take the same decision (StandAlone), not one of them only because the close overtook the reports.
             try {
-                current.thread.execute(() -> events.disconnected(reason));
+                current.thread.execute(() -> events.disconnected(ended, reason));
                 current.stop();
                 return;
             } catch (RejectedExecutionException stopped) {
                 current.stop();
             }
         }
-        events.disconnected(reason);
+        events.disconnected(ended, reason);
     }
 
     @Override

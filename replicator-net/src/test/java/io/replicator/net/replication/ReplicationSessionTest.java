@@ -251,7 +251,7 @@ class ReplicationSessionTest {
         }
 
         @Override
-        public void disconnected(String reason) {
+        public void disconnected(PeerSender session, String reason) {
         }
 
         @Override

@@ -1,0 +1,235 @@
+package io.replicator.core.resource;
+
+import static io.replicator.core.resource.ResourceState.dirtyBlocks;
+import static io.replicator.core.resource.ResourceState.slotOf;
+
+import io.replicator.core.config.HostConfig;
+import io.replicator.core.config.ResourceConfig;
+import io.replicator.core.disk.AttachedDisk;
+import io.replicator.core.generation.GenerationIds;
+import io.replicator.core.generation.SyncDecision;
+import io.replicator.core.generation.SyncInput;
+import io.replicator.core.replication.PeerPolicy;
+import io.replicator.core.replication.PeerSender;
+import io.replicator.core.replication.TransferLog;
+import io.replicator.core.replication.VolumeReport;
+import io.replicator.core.generation.HandshakeDecider;
+import io.replicator.core.generation.HandshakeOutcome;
+import io.replicator.core.generation.HandshakeSide;
+import io.replicator.core.generation.SplitBrainPolicies;
+import io.replicator.core.metadata.MetadataFlag;
+import io.replicator.core.metadata.Superblock;
+import io.replicator.core.state.DiskState;
+import io.replicator.core.state.Role;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The connect-time handshake (drbd.md §4–§5): once a peer has reported every volume, each volume's sizes and roles
+ * are checked, the generation ids compared and the split-brain policies applied ({@link HandshakeDecider}, logged as
+ * {@code sync decision: ...}), and the connection starts replicating — with a resync as source or target where the
+ * decision says so, one source at a time per volume. Reports that come later update the peer's view and adopt a
+ * Primary's new generation. Both nodes decide from the same two reports, so they agree without another exchange.
+ * Owner lane only.
+ */
+final class ConnectHandshake {
+    private static final System.Logger LOG = System.getLogger(ResourceConductor.class.getName());
+    private final ResourceState state;
+    private final ResourceConfig config;
+    private final HostConfig self;
+    private final Map<String, PeerRuntime> peers;
+    private final TransferLog transferLog;
+    private final List<VolumeRuntime> volumes;
+
+    ConnectHandshake(ResourceState state) {
+        this.state = state;
+        this.config = state.config;
+        this.self = state.self;
+        this.peers = state.peers;
+        this.transferLog = state.transferLog;
+        this.volumes = state.volumes;
+    }
+
+    /** Acts on a peer's report: the first ones decide whether the connection replicates, later ones update it. */
+    void onReport(PeerRuntime peer, VolumeReport report) {
+        PeerSender sender = peer.sender;
+        if (sender == null) {
+            return;
+        }
+        Optional<VolumeRuntime> volume = state.volume(report.volume());
+        if (volume.isEmpty()) {
+            state.connections.refuse(peer, "peer reported volume " + report.volume()
+                + ", which is not configured here");
+            return;
+        }
+        if (peer.replicating) {
+            peer.reports.put(report.volume(), report);
+            VolumeSync sync = peer.sync(report.volume());
+            if (sync.resyncing()) {
+                if (sync.source && report.disk() == DiskState.UP_TO_DATE) {
+                    state.resync.finishAsSource(peer, volume.get(), sync);
+                }
+                return;
+            }
+            boolean newGeneration = GenerationIds.mask(report.ids().current()) != volume.get().disk()
+                .map(d -> GenerationIds.mask(d.backing().metadata().current().generationIds().current())).orElse(0L);
+            if (report.skipInitialSync() || (newGeneration && report.role() == Role.PRIMARY
+                && volume.get().state() == DiskState.UP_TO_DATE)) {
+                // The Primary started a new generation while we replicate from it (--clear-bitmap, or after it
+                // lost another peer): we hold the same data, so we carry the same generation.
+                state.generations.adoptGeneration(volume.get(), report);
+                state.generations.reportToPeers(false);
+            }
+            return;
+        }
+        peer.reports.put(report.volume(), report);
+        if (peer.reports.size() < volumes.size()) {
+            return;
+        }
+        Map<VolumeRuntime, SyncDecision> decisions = new LinkedHashMap<>();
+        for (VolumeRuntime local : volumes) {
+            VolumeReport reported = peer.reports.get(local.config().number());
+            Optional<String> problem = establishProblem(peer, local, reported);
+            if (problem.isPresent()) {
+                state.connections.refuse(peer, problem.get());
+                return;
+            }
+            HandshakeOutcome outcome = handshake(peer, local, reported);
+            if (outcome.action() == HandshakeOutcome.Action.RETRY_CONNECT) {
+                LOG.log(System.Logger.Level.WARNING, "{0}: reconnecting to {1}: {2}", config.name(),
+                    peer.host.name(), outcome.explanation());
+                sender.close(outcome.explanation());
+                return;
+            }
+            if (outcome.action() == HandshakeOutcome.Action.DISCONNECT) {
+                state.connections.refuse(peer, "volume " + local.config().number() + ": " + outcome.explanation());
+                return;
+            }
+            problem = decisionProblem(peer, local, outcome.decision());
+            if (problem.isPresent()) {
+                state.connections.refuse(peer, problem.get());
+                return;
+            }
+            Optional<PeerRuntime> busy = syncingAsTargetWith(local.config().number(), peer);
+            if (outcome.decision().isSyncTarget() && busy.isPresent()) {
+                // One source at a time: two sources would each finish on their own and declare the data UpToDate
+                // while the other still copies. Come back once this resync is done (then, most likely, no-sync).
+                String reason = "volume " + local.config().number() + " is resyncing from " + busy.get().host.name()
+                    + "; connecting to " + peer.host.name() + " again afterwards";
+                LOG.log(System.Logger.Level.INFO, "{0}: {1}", config.name(), reason);
+                sender.close(reason);
+                return;
+            }
+            decisions.put(local, outcome.decision());
+        }
+        peer.replicating = true;
+        transferLog.addPeer(peer.nodeId(), PeerPolicy.of(peer.connection.net()));
+        if (peers.values().stream().allMatch(p -> p.replicating)) {
+            state.newGenerationBeforeWrite = false;
+        }
+        LOG.log(System.Logger.Level.INFO, "{0}: replicating with {1} (protocol {2})", config.name(),
+            peer.host.name(), peer.connection.net().protocol());
+        decisions.forEach((local, decision) -> {
+            if (decision.isSyncSource()) {
+                state.resync.startAsSource(peer, local, decision.needsFullSync());
+            } else if (decision.isSyncTarget()) {
+                state.resync.startAsTarget(peer, local, decision.needsFullSync(),
+                    peer.reports.get(local.config().number()));
+            } else {
+                state.generations.clearCrashedPrimary(local);
+                state.generations.releaseBitmapIdOfSameGeneration(peer, local);
+            }
+        });
+    }
+
+    /** Why {@code local} cannot replicate with the peer's {@code report} at all, if it cannot. */
+    Optional<String> establishProblem(PeerRuntime peer, VolumeRuntime local, VolumeReport report) {
+        int number = local.config().number();
+        if (report == null) {
+            return Optional.of("peer did not report volume " + number);
+        }
+        Optional<AttachedDisk> disk = local.disk();
+        if (disk.isEmpty()) {
+            return Optional.of("volume " + number + " has no disk here (diskless peers are not supported yet)");
+        }
+        if (report.dataBytes() != disk.get().data().sizeBytes()) {
+            return Optional.of("volume " + number + ": data sizes differ (here " + disk.get().data().sizeBytes()
+                + " bytes, peer " + report.dataBytes() + " bytes)");
+        }
+        if (state.role == Role.PRIMARY && report.role() == Role.PRIMARY && !peer.connection.net().allowTwoPrimaries()) {
+            return Optional.of("both nodes are Primary and allow-two-primaries is off");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The connect-time handshake for {@code local} (drbd.md §4–§5): the id comparison, the disk-state override, the
+     * split-brain policies and rr-conflict ({@link HandshakeDecider}), then {@code --discard-my-data} reversing a
+     * plain resync ("reverting to older data"). Both nodes compute it from the same two reports, so they agree.
+     * Handlers the outcome names run here; the decision is logged as {@code sync decision: ...}.
+     */
+    HandshakeOutcome handshake(PeerRuntime peer, VolumeRuntime local, VolumeReport report) {
+        AttachedDisk disk = local.disk().orElseThrow();
+        Superblock superblock = disk.backing().metadata().current();
+        int slot = slotOf(disk, peer.nodeId());
+        SyncInput selfInput = new SyncInput(superblock.generationIds(), slot, state.role == Role.PRIMARY,
+            superblock.has(MetadataFlag.CRASHED_PRIMARY), false, false, self.nodeId() < peer.nodeId());
+        SyncInput peerInput = new SyncInput(report.ids(), report.peerSlot(), report.role() == Role.PRIMARY,
+            report.crashedPrimary(), false, false, peer.nodeId() < self.nodeId());
+        HandshakeSide selfSide = new HandshakeSide(selfInput, local.state(), dirtyBlocks(disk, peer.nodeId()),
+            state.discardMyData);
+        HandshakeSide peerSide = new HandshakeSide(peerInput, report.disk(), report.dirtyBlocks(),
+            report.discardMyData());
+        HandshakeOutcome outcome = HandshakeDecider.decide(selfSide, peerSide,
+            SplitBrainPolicies.of(peer.connection.net(), self.name()));
+        SyncDecision decision = outcome.decision();
+        if (outcome.action() == HandshakeOutcome.Action.PROCEED && state.discardMyData != report.discardMyData()
+            && (state.discardMyData ? decision.isSyncSource() : decision.isSyncTarget())) {
+            SyncDecision reversed = decision.mirror();
+            LOG.log(System.Logger.Level.WARNING, "{0}/{1} with {2}: {3}; reverting to older data: {4} asked "
+                + "--discard-my-data", config.name(), local.config().number(), peer.host.name(), decision.logLine(),
+                state.discardMyData ? self.name() : peer.host.name());
+            outcome = new HandshakeOutcome(reversed, outcome.action(), outcome.handlers(), outcome.explanation()
+                + "; reversed by --discard-my-data");
+        }
+        LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: {3}", config.name(), local.config().number(),
+            peer.host.name(), outcome.explanation());
+        for (HandshakeOutcome.Handler handler : outcome.handlers()) {
+            if (handler == HandshakeOutcome.Handler.DEMOTE_ELSE_PRI_LOST_AFTER_SB) {
+                if (!state.roles.doSecondary().ok()) {
+                    state.handlerEnv.runHandler("pri-lost-after-sb", local);
+                }
+            } else {
+                state.handlerEnv.runHandler(handler.handlerName(), local);
+            }
+        }
+        return outcome;
+    }
+
+    /** Why the decision cannot be carried out, if it cannot (unrelated data, split brain, a Primary as target). */
+    Optional<String> decisionProblem(PeerRuntime peer, VolumeRuntime local, SyncDecision decision) {
+        int number = local.config().number();
+        if (decision instanceof SyncDecision.UnrelatedData) {
+            return Optional.of("volume " + number + ": unrelated data, aborting (" + decision.logLine() + ")");
+        }
+        if (decision instanceof SyncDecision.SplitBrain) {
+            return Optional.of("volume " + number + ": split brain detected, dropping the connection ("
+                + decision.logLine() + "); recover with 'connect --discard-my-data' on the node whose changes "
+                + "are to be discarded");
+        }
+        return Optional.empty();
+    }
+
+    /** The other peer this node is sync target of for {@code volume}, if any. */
+    Optional<PeerRuntime> syncingAsTargetWith(int volume, PeerRuntime except) {
+        for (PeerRuntime other : peers.values()) {
+            VolumeSync sync = other == except ? null : other.syncs.get(volume);
+            if (sync != null && sync.resyncing() && !sync.source) {
+                return Optional.of(other);
+            }
+        }
+        return Optional.empty();
+    }
+}

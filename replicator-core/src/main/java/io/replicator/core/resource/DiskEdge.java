@@ -1,0 +1,110 @@
+package io.replicator.core.resource;
+
+import io.replicator.core.config.ResourceConfig;
+import io.replicator.core.disk.AttachedDisk;
+import io.replicator.core.metadata.MetadataFlag;
+import io.replicator.core.metadata.Superblock;
+import io.replicator.core.state.DiskState;
+import java.io.IOException;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * The edge where a resource's decisions reach its disks: superblock rewrites, bitmap write-outs, and what a local I/O
+ * error does ({@code disk { on-io-error }}). Every metadata change goes through {@link #writeMetadata}, so a failing
+ * metadata write is handled by one policy in one place.
+ *
+ * <p>{@code on-io-error}: {@code detach} stops serving the volume, closes the backing disk and leaves the node
+ * Diskless (Failed first); {@code call-local-io-error} and {@code pass_on} keep the disk. The {@code local-io-error}
+ * handler runs in every case when one is configured. Owner lane only.
+ */
+final class DiskEdge {
+    private final ResourceState state;
+    private final ResourceConfig config;
+    private final HandlerInvoker handlers;
+    private final Map<Integer, VolumeIo> served;
+
+    DiskEdge(ResourceState state) {
+        this.state = state;
+        this.config = state.config;
+        this.handlers = state.handlers;
+        this.served = state.served;
+    }
+
+    /** Rewrites {@code volume}'s superblock, handling a local I/O error by the configured policy. */
+    Outcome writeMetadata(VolumeRuntime volume, UnaryOperator<Superblock> change) {
+        AttachedDisk disk = volume.disk().orElseThrow();
+        try {
+            disk.backing().metadata().write(change.apply(disk.backing().metadata().current()));
+            return Outcome.done("");
+        } catch (IOException failure) {
+            return localIoError(volume, failure);
+        }
+    }
+
+    /** Writes the bitmap pages that changed (and flushes), so a crash keeps the resync's progress. */
+    void persistBitmap(VolumeRuntime local) {
+        local.disk().ifPresent(disk -> {
+            try {
+                disk.writeOutBitmap();
+            } catch (IOException failure) {
+                localIoError(local, failure);
+            }
+        });
+    }
+
+    Outcome localIoError(VolumeRuntime volume, IOException failure) {
+        String where = config.name() + "/" + volume.config().number();
+        config.handler("local-io-error").ifPresent(command ->
+            handlers.invoke("local-io-error", command, state.handlerEnv.environment(volume)));
+        switch (volume.config().onIoError()) {
+            case DETACH -> {
+                stopServing(volume);
+                volume.disk().ifPresent(disk -> {
+                    volume.moveTo(DiskState.FAILED);
+                    try {
+                        disk.backing().close();
+                    } catch (IOException ignored) {
+                        // The disk is failing; what matters is that we stop using it.
+                    }
+                    volume.detached();
+                });
+                return Outcome.failed(where + ": local I/O error (" + failure.getMessage()
+                    + "); the disk was detached (on-io-error detach), the node goes on Diskless");
+            }
+            case CALL_LOCAL_IO_ERROR -> {
+                return Outcome.failed(where + ": local I/O error (" + failure.getMessage()
+                    + "); the local-io-error handler was called (on-io-error call-local-io-error)");
+            }
+            case PASS_ON -> {
+                return Outcome.failed(where + ": local I/O error (" + failure.getMessage()
+                    + "); passed on (on-io-error pass_on)");
+            }
+            default -> throw new IllegalStateException("unknown on-io-error " + volume.config().onIoError());
+        }
+    }
+
+    /** Stops serving {@code volume} (waiting for its requests in flight). */
+    void stopServing(VolumeRuntime volume) {
+        VolumeIo io = served.remove(volume.config().number());
+        if (io != null) {
+            io.close();
+        }
+    }
+
+    static Superblock upToDate(Superblock superblock) {
+        return superblock.withFlag(MetadataFlag.CONSISTENT, true).withFlag(MetadataFlag.WAS_UP_TO_DATE, true)
+            .withFlag(MetadataFlag.OUTDATED, false);
+    }
+
+    /** The disk state that metadata implies at attach, before any peer is heard from. */
+    static DiskState diskStateOf(Superblock superblock) {
+        if (!superblock.has(MetadataFlag.CONSISTENT)) {
+            return DiskState.INCONSISTENT;
+        }
+        if (superblock.has(MetadataFlag.OUTDATED)) {
+            return DiskState.OUTDATED;
+        }
+        return superblock.has(MetadataFlag.WAS_UP_TO_DATE) ? DiskState.UP_TO_DATE : DiskState.CONSISTENT;
+    }
+}

@@ -1,0 +1,260 @@
+package io.replicator.core.resource;
+
+import static io.replicator.core.resource.ResourceState.dirtyBlocks;
+import static io.replicator.core.resource.ResourceState.outOfSyncKiB;
+import static io.replicator.core.resource.ResourceState.slotOf;
+
+import io.replicator.core.activitylog.ActivityLog;
+import io.replicator.core.config.ResourceConfig;
+import io.replicator.core.disk.AttachedDisk;
+import io.replicator.core.generation.GenerationIds;
+import io.replicator.core.generation.PeerSlots;
+import io.replicator.core.replication.PeerSender;
+import io.replicator.core.replication.VolumeReport;
+import io.replicator.core.metadata.MetadataFlag;
+import io.replicator.core.metadata.PeerSlot;
+import io.replicator.core.metadata.Superblock;
+import io.replicator.core.state.DiskState;
+import io.replicator.core.state.Role;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * Generation bookkeeping (drbd.md §4, §6): when this node starts a new data generation, into which peer slots the
+ * old one goes, when it adopts a peer's, and which blocks are marked out of sync for whom — the rules that let a
+ * peer tell later that it missed writes.
+ *
+ * <ul>
+ *   <li>A Primary that writes without some peer starts a new generation first, rotated into the slot of every
+ *       unreachable peer ({@link #unreachableSlots}); lazily, before its next write
+ *       ({@link #startGenerationIfPending}), or at once when writes were in flight at the loss
+ *       ({@link #startNewGeneration}, called by {@link Connections#lostPeer}).</li>
+ *   <li>A Secondary replicating from a Primary that moved on adopts its generation, rotating its own old one into
+ *       the slots of peers that are away ({@link #adoptGeneration}).</li>
+ *   <li>Blocks written here from one peer are marked for every other peer that is away
+ *       ({@link #markForAbsentPeers}), and what arrived from others while a lost peer's loss went unnoticed is
+ *       marked for it ({@link #markRecentPeerWrites}). Over-marking costs resync time, never data.</li>
+ * </ul>
+ * The reports a connection exchanges ({@link #reportOf}) carry these ids. Owner lane, except
+ * {@link #markForAbsentPeers}, which the receive threads call (it only sets bitmap bits).
+ */
+final class Generations {
+    private static final System.Logger LOG = System.getLogger(ResourceConductor.class.getName());
+    private final ResourceState state;
+    private final ResourceConfig config;
+    private final RandomGenerator random;
+    private final ResourceScheduler scheduler;
+    private final Map<String, PeerRuntime> peers;
+    private final PeerRuntime[] peersByNode;
+    private final List<VolumeRuntime> volumes;
+
+    Generations(ResourceState state) {
+        this.state = state;
+        this.config = state.config;
+        this.random = state.random;
+        this.scheduler = state.scheduler;
+        this.peers = state.peers;
+        this.peersByNode = state.peersByNode;
+        this.volumes = state.volumes;
+    }
+
+    /** This node's report of {@code volume} for {@code peer}; empty without a disk. */
+    Optional<VolumeReport> reportOf(VolumeRuntime volume, PeerRuntime peer, boolean skipInitialSync) {
+        return volume.disk().map(disk -> {
+            Superblock superblock = disk.backing().metadata().current();
+            int slot = superblock.slotOf(peer.nodeId());
+            return new VolumeReport(volume.config().number(), superblock.generationIds(), slot,
+                disk.data().sizeBytes(), state.role, volume.state(), superblock.has(MetadataFlag.CRASHED_PRIMARY),
+                skipInitialSync, dirtyBlocks(disk, peer.nodeId()), state.discardMyData);
+        });
+    }
+
+    /** Sends every connected peer a fresh report (after a role or generation change). */
+    void reportToPeers(boolean skipInitialSync) {
+        for (PeerRuntime peer : peers.values()) {
+            PeerSender sender = peer.sender;
+            if (sender != null && peer.replicating) {
+                for (VolumeRuntime volume : volumes) {
+                    reportOf(volume, peer, skipInitialSync).ifPresent(sender::sendReport);
+                }
+            }
+        }
+    }
+
+    /** The resync's id: the source's bitmap id for the target, or its current id when that slot is empty. */
+    static long syncId(GenerationIds sourceIds, int sourceSlotForTarget) {
+        long bitmap = GenerationIds.mask(sourceIds.bitmap(sourceSlotForTarget));
+        return bitmap != 0 ? bitmap : GenerationIds.mask(sourceIds.current());
+    }
+
+    /** A connection that needed no resync clears the crashed-primary mark: the peer holds the same data. */
+    void clearCrashedPrimary(VolumeRuntime local) {
+        local.disk().ifPresent(disk -> {
+            if (disk.backing().metadata().current().has(MetadataFlag.CRASHED_PRIMARY)) {
+                state.disk.writeMetadata(local, superblock -> superblock.withFlag(MetadataFlag.CRASHED_PRIMARY, false));
+            }
+        });
+    }
+
+    /**
+     * No resync with a peer of the same generation: our bitmap id for it is stale (both sides recorded changes from
+     * the same older generation, and a third node brought the peer up to date), so the slot is emptied — left set,
+     * it would stop the next generation from rotating into the slot. Marked blocks stay marked (DRBD's "no resync,
+     * but bits in the bitmap"): the next resync with the peer copies them again, which costs time, never data.
+     */
+    void releaseBitmapIdOfSameGeneration(PeerRuntime peer, VolumeRuntime local) {
+        VolumeReport report = peer.reports.get(local.config().number());
+        local.disk().ifPresent(disk -> {
+            GenerationIds ids = disk.backing().metadata().current().generationIds();
+            int slot = slotOf(disk, peer.nodeId());
+            if (report == null || slot < 0 || ids.bitmap(slot) == 0 || local.state() != DiskState.UP_TO_DATE
+                || report.disk() != DiskState.UP_TO_DATE
+                || GenerationIds.mask(ids.current()) != GenerationIds.mask(report.ids().current())) {
+                return;
+            }
+            state.disk.writeMetadata(local, superblock -> superblock.withGenerationIds(
+                superblock.generationIds().withBitmapId(slot, 0)));
+            long marked = outOfSyncKiB(disk, peer.nodeId());
+            if (marked > 0) {
+                LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: no resync, but {3,number,#} KiB stay marked "
+                    + "out of sync (copied again by the next resync)", config.name(), local.config().number(),
+                    peer.host.name(), marked);
+            }
+        });
+    }
+
+    /**
+     * A block written here that came from {@code source} (replicated or resync data) is marked for every other peer
+     * that is away: that peer may resync from this node's bitmap later, and without the mark it would miss the
+     * block. A peer replicating with us gets the write from the Primary itself — or, if it was lost before this
+     * node noticed, from {@link #markRecentPeerWrites}. Over-marking costs resync time, never data.
+     */
+    void markForAbsentPeers(int source, int number, long offset, long length) {
+        if (peers.size() < 2) {
+            // No third node: nothing to mark, nothing to remember (the common two-node case pays nothing per write).
+            return;
+        }
+        Optional<VolumeRuntime> volume = state.volume(number);
+        Optional<AttachedDisk> disk = volume.flatMap(VolumeRuntime::disk);
+        if (disk.isEmpty() || length <= 0 || offset + length > disk.get().data().sizeBytes()) {
+            return;
+        }
+        volume.get().writesFrom(source).record(offset, length, scheduler.nanoTime());
+        Superblock superblock = disk.get().backing().metadata().current();
+        for (PeerRuntime other : peersByNode) {
+            if (other == null || other.nodeId() == source || other.replicating) {
+                continue;
+            }
+            int slot = superblock.slotOf(other.nodeId());
+            if (slot >= 0) {
+                disk.get().markOutOfSync(slot, offset, length);
+            }
+        }
+    }
+
+    /**
+     * {@code peer} was lost: what other peers wrote here while the loss went unnoticed may not have reached it, so
+     * every extent they wrote here within the detection window is marked for it (after {@code replicating} went
+     * false, so later writes are marked by {@link #markForAbsentPeers}). What the lost peer itself wrote, it has.
+     */
+    void markRecentPeerWrites(PeerRuntime peer) {
+        long now = scheduler.nanoTime();
+        for (VolumeRuntime volume : volumes) {
+            volume.disk().ifPresent(disk -> {
+                int slot = slotOf(disk, peer.nodeId());
+                long size = disk.data().sizeBytes();
+                if (slot < 0) {
+                    return;
+                }
+                volume.writesNotFrom(peer.nodeId()).values().forEach(writes -> writes.forEachRecent(now, extent -> {
+                    if (extent < size) {
+                        disk.markOutOfSync(slot, extent, Math.min(ActivityLog.EXTENT_BYTES, size - extent));
+                    }
+                }));
+            });
+        }
+    }
+
+    /** The peer slots of peers other than {@code except} that are not connected. */
+    PeerSlots otherUnreachableSlots(Superblock superblock, int except) {
+        int exceptSlot = superblock.slotOf(except);
+        PeerSlots all = unreachableSlots(superblock);
+        List<Integer> slots = new ArrayList<>();
+        for (int slot = 0; slot < GenerationIds.MAX_PEERS; slot++) {
+            if (slot != exceptSlot && all.contains(slot)) {
+                slots.add(slot);
+            }
+        }
+        return PeerSlots.of(slots.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /**
+     * The replicating peer started a new generation: adopt it. With {@code --clear-bitmap} (skip the initial sync)
+     * both copies are declared identical: bitmaps cleared, UpToDate; otherwise the Primary moved on while this node
+     * kept receiving every write, so only the current id changes: the old one goes into the bitmap slots of peers
+     * that are away (their changes are recorded from here on, {@link #markForAbsentPeers}) or else to history.
+     */
+    void adoptGeneration(VolumeRuntime volume, VolumeReport report) {
+        volume.disk().ifPresent(disk -> {
+            boolean skip = report.skipInitialSync();
+            if (skip) {
+                for (int slot = 0; slot < disk.bitmaps().maxPeers(); slot++) {
+                    disk.bitmaps().bitmap(slot).clearAll();
+                }
+            }
+            state.disk.writeMetadata(volume, superblock -> {
+                GenerationIds ids = superblock.generationIds();
+                GenerationIds moved = skip ? ids.clearBitmapSkipInitialSync(random, state.role == Role.PRIMARY)
+                    : ids.newCurrent(random, state.role == Role.PRIMARY, unreachableSlots(superblock));
+                Superblock updated = superblock.withGenerationIds(moved.adoptingCurrent(report.ids().current(),
+                    state.role == Role.PRIMARY));
+                return skip ? DiskEdge.upToDate(updated) : updated;
+            });
+            if (skip && volume.state() != DiskState.UP_TO_DATE) {
+                volume.moveTo(DiskState.UP_TO_DATE);
+            }
+        });
+    }
+
+    /** Runs on I/O threads before each write: the first write after a peer was lost starts a new generation. */
+    void startGenerationIfPending() {
+        if (!state.newGenerationBeforeWrite) {
+            return;
+        }
+        state.scheduler.call(() -> {
+            if (state.newGenerationBeforeWrite && state.role == Role.PRIMARY) {
+                startNewGeneration();
+            }
+            return null;
+        });
+    }
+
+    /** A Primary writes without some peer from now on: a new generation, rotated into the unreachable slots. */
+    void startNewGeneration() {
+        state.newGenerationBeforeWrite = false;
+        for (VolumeRuntime volume : volumes) {
+            if (volume.disk().isPresent()) {
+                state.disk.writeMetadata(volume, superblock -> superblock.withGenerationIds(superblock.generationIds()
+                    .newCurrent(random, true, unreachableSlots(superblock))));
+            }
+        }
+        reportToPeers(false);
+    }
+
+    /** The peer slots whose peers are not connected: their bitmaps start recording this generation's writes. */
+    PeerSlots unreachableSlots(Superblock superblock) {
+        List<Integer> slots = new ArrayList<>();
+        List<PeerSlot> assigned = superblock.peers();
+        for (int slot = 0; slot < assigned.size(); slot++) {
+            int nodeId = assigned.get(slot).nodeId();
+            PeerRuntime runtime = nodeId >= 0 && nodeId < peersByNode.length ? peersByNode[nodeId] : null;
+            if (runtime == null || !runtime.replicating) {
+                slots.add(slot);
+            }
+        }
+        return PeerSlots.of(slots.stream().mapToInt(Integer::intValue).toArray());
+    }
+}

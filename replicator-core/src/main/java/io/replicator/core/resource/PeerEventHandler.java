@@ -1,0 +1,201 @@
+package io.replicator.core.resource;
+
+import static io.replicator.core.resource.ResourceState.slotOf;
+
+import io.netty.buffer.ByteBuf;
+import io.replicator.core.disk.AttachedDisk;
+import io.replicator.core.replication.PeerEvents;
+import io.replicator.core.replication.PeerSender;
+import io.replicator.core.replication.ReplicaTarget;
+import io.replicator.core.replication.TransferLog;
+import io.replicator.core.replication.VolumeReport;
+import io.replicator.core.replication.SyncMessage;
+import io.replicator.core.resync.ResyncTargetJob;
+import io.replicator.core.volume.Durability;
+import io.replicator.core.state.ConnectionState;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * What one peer's link reports, handed to the parts that act on it: connected and lost sessions to
+ * {@link Connections} (on the owner lane), reports to {@link ConnectHandshake}, bitmaps and resync data to
+ * {@link ResyncCoordinator}, sync messages to {@link SyncMessages}, replicated writes to the local disk. Called on the
+ * link's network and receive threads; what changes state is handed to the owner lane.
+ */
+final class PeerEventHandler implements PeerEvents {
+    private static final System.Logger LOG = System.getLogger(ResourceConductor.class.getName());
+    private final ResourceState state;
+    private final PeerRuntime peer;
+
+    PeerEventHandler(ResourceState state, PeerRuntime peer) {
+        this.state = state;
+        this.peer = peer;
+    }
+
+    @Override
+    public void connected(PeerSender sender) {
+        state.scheduler.execute(() -> {
+            if (peer.state == ConnectionState.STANDALONE) {
+                sender.close("resource is StandAlone");
+                return;
+            }
+            if (peer.sender != null) {
+                // The end of the session this one replaces is still on its way (it names that session, so it is
+                // ignored when it comes): handle it now, or the new session's writes would join the old one's.
+                state.transferLog.peerLost(peer.nodeId());
+                state.connections.lostPeer(peer, "replaced by a new session");
+            }
+            peer.sender = new CountingSender(sender, peer);
+            state.connections.move(peer, ConnectionLifecycle.Event.SESSION_UP);
+            LOG.log(System.Logger.Level.INFO, "{0}: connected to {1} ({2})", state.config.name(), peer.host.name(),
+                sender.remoteAddress());
+            for (VolumeRuntime volume : state.volumes) {
+                state.generations.reportOf(volume, peer, false).ifPresent(sender::sendReport);
+            }
+            state.notifyListeners();
+        });
+    }
+
+    @Override
+    public void report(VolumeReport report) {
+        state.scheduler.call(() -> {
+            state.handshake.onReport(peer, report);
+            return null;
+        });
+        state.notifyListeners();
+    }
+
+    @Override
+    public void bitmapChunk(int volume, long fromBit, ByteBuf rle, boolean last) {
+        VolumeSync sync = peer.syncs.get(volume);
+        Optional<AttachedDisk> disk = state.volume(volume).flatMap(VolumeRuntime::disk);
+        if (sync == null || !sync.resyncing() || disk.isEmpty()) {
+            throw new IllegalArgumentException("bitmap of volume " + volume + " while no resync starts");
+        }
+        int slot = slotOf(disk.get(), peer.nodeId());
+        io.replicator.core.bitmap.BitmapRle.decodeOr(rle, fromBit, disk.get().bitmaps().bitmap(slot));
+        if (last) {
+            state.scheduler.call(() -> {
+                state.resync.bitmapReceived(peer, volume);
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public void sync(SyncMessage message) {
+        state.syncMessages.onSync(peer, message);
+    }
+
+    @Override
+    public void resyncData(int volume, long offset, long id, ByteBuf data) {
+        VolumeSync sync = peer.syncs.get(volume);
+        ResyncTargetJob job = sync == null ? null : sync.target;
+        if (job == null) {
+            throw new IllegalArgumentException("resync data for volume " + volume + " while not sync target");
+        }
+        peer.traffic(volume).received(data.readableBytes());
+        state.generations.markForAbsentPeers(peer.nodeId(), volume, offset, data.readableBytes());
+        try {
+            job.onData(offset, id, data);
+        } catch (IOException failure) {
+            state.scheduler.execute(() -> state.volume(volume).ifPresent(v -> state.disk.localIoError(v, failure)));
+        }
+    }
+
+    @Override
+    public Optional<ReplicaTarget> replicaTarget() {
+        return peer.replicating ? Optional.of(behindTarget) : Optional.empty();
+    }
+
+    /** Applies like {@link #replicaTarget}, and records what an Ahead peer did not send in its slot (Behind). */
+    private final ReplicaTarget behindTarget = new ReplicaTarget() {
+        @Override
+        public void write(int volume, long offset, ByteBuf data) throws IOException {
+            peer.traffic(volume).received(data.readableBytes());
+            state.generations.markForAbsentPeers(peer.nodeId(), volume, offset, data.readableBytes());
+            state.replicaTarget.write(volume, offset, data);
+        }
+
+        @Override
+        public void zero(int volume, long offset, long length) throws IOException {
+            state.generations.markForAbsentPeers(peer.nodeId(), volume, offset, length);
+            state.replicaTarget.zero(volume, offset, length);
+        }
+
+        @Override
+        public void flush(int volume) throws IOException {
+            state.replicaTarget.flush(volume);
+        }
+
+        @Override
+        public void flushAll() throws IOException {
+            state.replicaTarget.flushAll();
+        }
+
+        @Override
+        public void markOutOfSync(int volume, long offset, long length) {
+            state.volume(volume).flatMap(VolumeRuntime::disk).ifPresent(disk -> {
+                int slot = slotOf(disk, peer.nodeId());
+                if (slot >= 0 && offset + length <= disk.data().sizeBytes()) {
+                    disk.markOutOfSync(slot, offset, length);
+                }
+            });
+        }
+    };
+
+    @Override
+    public boolean diskFlushes() {
+        return state.volumes.stream().allMatch(v -> v.config().diskFlushes());
+    }
+
+    @Override
+    public boolean writesAreQuick() {
+        return state.volumes.stream().noneMatch(v -> v.config().durability() == Durability.DSYNC);
+    }
+
+    @Override
+    public void disconnected(PeerSender session, String reason) {
+        if (isReplaced(session)) {
+            return;
+        }
+        // At once, not after queued commands: writers waiting for this peer's acks must finish.
+        state.transferLog.peerLost(peer.nodeId());
+        state.scheduler.execute(() -> {
+            if (isReplaced(session)) {
+                return;
+            }
+            LOG.log(System.Logger.Level.WARNING, "{0}: connection to {1} lost: {2}", state.config.name(),
+                peer.host.name(), reason);
+            state.connections.lostPeer(peer, reason);
+            state.connections.move(peer, ConnectionLifecycle.Event.SESSION_LOST);
+            state.notifyListeners();
+        });
+    }
+
+    /**
+     * Whether {@code session} ended after a newer session of this peer was installed: its loss was handled when the
+     * newer one came ({@link #connected}), and handling it again would tear down the newer one.
+     */
+    private boolean isReplaced(PeerSender session) {
+        PeerSender current = peer.sender;
+        return session != null && current instanceof CountingSender counting && !counting.wraps(session);
+    }
+
+    @Override
+    public void refused(String reason) {
+        state.transferLog.peerLost(peer.nodeId());
+        state.scheduler.execute(() -> {
+            LOG.log(System.Logger.Level.ERROR, "{0}: connection to {1} refused, going StandAlone: {2}",
+                state.config.name(), peer.host.name(), reason);
+            state.connections.lostPeer(peer, reason);
+            state.connections.move(peer, ConnectionLifecycle.Event.REFUSED);
+            state.notifyListeners();
+        });
+    }
+
+    @Override
+    public TransferLog transferLog() {
+        return state.transferLog;
+    }
+}

@@ -1,0 +1,90 @@
+package io.replicator.core.resource;
+
+import io.replicator.core.state.DiskState;
+import io.replicator.core.state.Role;
+import io.replicator.core.state.StateChangeRefusal;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Decides whether {@code primary [--force]} may promote this node, and whether each volume starts a new data
+ * generation when it does (drbd.md §4, §10). Pure: what the node knows of its volumes and peers in, a decision out.
+ *
+ * <ul>
+ *   <li>Every volume needs a disk (diskless Primaries are not supported), and UpToDate data unless forced.</li>
+ *   <li>A volume that is sync target of a connected peer is refused even with {@code --force}: its unsynced blocks
+ *       would be served from stale local data. Disconnecting first makes forcing this copy an explicit choice.</li>
+ *   <li>A replicating peer that is Primary refuses it, unless {@code allow-two-primaries}.</li>
+ *   <li>A new generation starts whenever some configured peer is not replicating (its slot gets the old one, so it
+ *       can tell later that this node wrote without it — with one peer connected and another away as much as with
+ *       none), and for data that was forced (it becomes the source of a full sync). With every peer replicating the
+ *       generation continues: they receive every write.</li>
+ * </ul>
+ */
+final class PromotionRules {
+    /** What promotion needs to know of one volume. */
+    record VolumeView(int number, boolean hasDisk, DiskState disk, Optional<String> syncingFrom) {
+    }
+
+    /** What promotion needs to know of one configured peer. */
+    record PeerView(String name, boolean replicating, Role role, boolean allowTwoPrimaries) {
+    }
+
+    /** The decision: refused with an outcome to report, or promote with a new generation where said. */
+    sealed interface Decision {
+    }
+
+    /** Already Primary: nothing to do. */
+    record AlreadyPrimary() implements Decision {
+    }
+
+    /** Not promoted; {@code outcome} says why and what to do. */
+    record Refused(Outcome outcome) implements Decision {
+    }
+
+    /** Promote; {@code somePeerAway} or forced data starts a new generation for a volume ({@link #newGeneration}). */
+    record Promote(boolean somePeerAway) implements Decision {
+        /** Whether a volume whose disk was {@code disk} before promotion starts a new generation. */
+        boolean newGeneration(DiskState disk) {
+            return somePeerAway || disk != DiskState.UP_TO_DATE;
+        }
+    }
+
+    private PromotionRules() {
+    }
+
+    static Decision decide(Role role, boolean force, List<VolumeView> volumes, List<PeerView> peers) {
+        if (role == Role.PRIMARY) {
+            return new AlreadyPrimary();
+        }
+        for (VolumeView volume : volumes) {
+            if (!volume.hasDisk()) {
+                return refused(StateChangeRefusal.NO_UP_TO_DATE_DISK, "volume " + volume.number()
+                    + " has no disk and no connected peer with UpToDate data");
+            }
+            if (volume.syncingFrom().isPresent()) {
+                return new Refused(Outcome.refused(StateChangeRefusal.NO_UP_TO_DATE_DISK, "volume " + volume.number()
+                    + " is SyncTarget of " + volume.syncingFrom().get() + " and would serve blocks it has not "
+                    + "received yet; wait until the resync is done" + (force ? ", or disconnect first to force "
+                    + "this copy as it is" : "")));
+            }
+            if (volume.disk() != DiskState.UP_TO_DATE && !force) {
+                return refused(StateChangeRefusal.NO_UP_TO_DATE_DISK, "volume " + volume.number() + " is "
+                    + volume.disk().drbdName() + "; if this copy is the one to keep (initial setup, disaster "
+                    + "recovery), promote with 'primary --force'");
+            }
+        }
+        for (PeerView peer : peers) {
+            if (peer.replicating() && peer.role() == Role.PRIMARY && !peer.allowTwoPrimaries()) {
+                return refused(StateChangeRefusal.TWO_PRIMARIES, "peer " + peer.name() + " is Primary");
+            }
+        }
+        boolean somePeerAway = peers.isEmpty() || peers.stream().anyMatch(peer -> !peer.replicating());
+        return new Promote(somePeerAway);
+    }
+
+    private static Refused refused(StateChangeRefusal refusal, String hint) {
+        return new Refused(Outcome.refused(refusal, hint));
+    }
+}

@@ -1,0 +1,503 @@
+package io.replicator.core.resource;
+
+import static io.replicator.core.resource.ResourceState.outOfSyncKiB;
+import static io.replicator.core.resource.ResourceState.slotOf;
+
+import io.replicator.core.activitylog.ActivityLog;
+import io.replicator.core.config.NetConfig;
+import io.replicator.core.config.ResourceConfig;
+import io.replicator.core.disk.AttachedDisk;
+import io.replicator.core.generation.GenerationIds;
+import io.replicator.core.generation.PeerSlots;
+import io.replicator.core.replication.PeerSender;
+import io.replicator.core.replication.TransferLog;
+import io.replicator.core.replication.VolumeReport;
+import io.replicator.core.replication.SyncMessage;
+import io.replicator.core.resync.BlockDigest;
+import io.replicator.core.resync.OnlineVerify;
+import io.replicator.core.resync.Pacer;
+import io.replicator.core.resync.RangeLock;
+import io.replicator.core.resync.ResyncSource;
+import io.replicator.core.resync.ResyncTargetJob;
+import io.replicator.core.resync.ResyncController;
+import io.replicator.core.resync.SyncProgress;
+import io.replicator.core.metadata.MetadataFlag;
+import io.replicator.core.state.ReplicationState;
+import io.replicator.core.state.DiskState;
+import io.replicator.core.state.Role;
+import io.replicator.core.state.StateChangeRefusal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Resync coordination (drbd.md §7): becoming sync source or target (ids recorded, bitmaps exchanged), running the
+ * target's requests every 100 ms on the background lane with the rate controller and c-min-rate, finishing on both
+ * sides (the target adopts the source's ids and becomes UpToDate), pause and resume by the user, the peer or
+ * {@code resync-after}, {@code invalidate} and {@code invalidate-remote}, and leaving Ahead once congestion drains.
+ *
+ * <p>Threads: the state changes run on the owner lane; {@link #resyncStep} runs on the background lane and hands
+ * any state change back to the owner; resync jobs read the disk on the background lane.
+ */
+final class ResyncCoordinator {
+    private static final System.Logger LOG = System.getLogger(ResourceConductor.class.getName());
+    private final ResourceState state;
+    private final ResourceConfig config;
+    private final HandlerInvoker handlers;
+    private final ResourceScheduler scheduler;
+    private final Map<String, PeerRuntime> peers;
+    private final TransferLog transferLog;
+    private final List<VolumeRuntime> volumes;
+    private final Map<Integer, VolumeIo> served;
+
+    ResyncCoordinator(ResourceState state) {
+        this.state = state;
+        this.config = state.config;
+        this.handlers = state.handlers;
+        this.scheduler = state.scheduler;
+        this.peers = state.peers;
+        this.transferLog = state.transferLog;
+        this.volumes = state.volumes;
+        this.served = state.served;
+    }
+
+    Outcome startResyncCommand(boolean asSource, boolean resetBitmap) {
+        String verb = asSource ? "invalidate-remote" : "invalidate";
+        if (!asSource && state.role == Role.PRIMARY) {
+            return Outcome.refused(StateChangeRefusal.NO_UP_TO_DATE_DISK, verb + " on a Primary would make its "
+                + "data Inconsistent while it is in use; demote it first");
+        }
+        List<PeerRuntime> chosen = new ArrayList<>();
+        for (PeerRuntime peer : peers.values()) {
+            if (peer.replicating && peer.sender != null) {
+                chosen.add(peer);
+                if (!asSource) {
+                    break;
+                }
+            }
+        }
+        if (chosen.isEmpty()) {
+            return Outcome.refused(StateChangeRefusal.NO_UP_TO_DATE_DISK, verb + " needs a connected peer; connect "
+                + "first");
+        }
+        for (PeerRuntime peer : chosen) {
+            for (VolumeRuntime volume : volumes) {
+                int number = volume.config().number();
+                VolumeSync sync = peer.sync(number);
+                if (sync.state != ReplicationState.ESTABLISHED) {
+                    return Outcome.refused(verb + ": volume " + number + " is " + sync.state.drbdName() + " with "
+                        + peer.host.name() + "; wait until it is Established");
+                }
+                VolumeReport report = peer.reports.get(number);
+                if (asSource ? !volume.state().isAtLeast(DiskState.CONSISTENT)
+                    : report == null || report.disk() != DiskState.UP_TO_DATE) {
+                    return Outcome.refused(StateChangeRefusal.NO_UP_TO_DATE_DISK, verb + ": volume " + number
+                        + (asSource ? " is " + volume.state().drbdName() + " here"
+                            : ": peer " + peer.host.name() + " has no UpToDate data"));
+                }
+            }
+        }
+        for (PeerRuntime peer : chosen) {
+            for (VolumeRuntime volume : volumes) {
+                int number = volume.config().number();
+                AttachedDisk disk = volume.disk().orElseThrow();
+                if (resetBitmap) {
+                    disk.bitmaps().bitmap(slotOf(disk, peer.nodeId())).setAll();
+                }
+                peer.sender.sendSync(SyncMessage.of(asSource ? SyncMessage.Kind.BECOME_TARGET
+                    : SyncMessage.Kind.BECOME_SOURCE, number, 0, 0, 0));
+                if (asSource) {
+                    startAsSource(peer, volume, false);
+                } else {
+                    startAsTarget(peer, volume, false, peer.reports.get(number));
+                }
+            }
+        }
+        return Outcome.done("");
+    }
+
+    Outcome setUserPause(boolean on) {
+        if (state.userPausedSync == on) {
+            return Outcome.refused(on ? "pause-sync: the resync is already paused by the user"
+                : "resume-sync: the resync is not paused by the user");
+        }
+        state.userPausedSync = on;
+        for (PeerRuntime peer : peers.values()) {
+            PeerSender sender = peer.sender;
+            for (VolumeSync sync : peer.syncs.values()) {
+                ResyncTargetJob job = sync.target;
+                if (job != null) {
+                    scheduler.background(() -> job.pause(ResyncTargetJob.PauseReason.USER, on));
+                }
+                if (sender != null && sync.resyncing()) {
+                    sender.sendSync(SyncMessage.of(on ? SyncMessage.Kind.PAUSE : SyncMessage.Kind.RESUME,
+                        sync.volume, 0, 0, 0));
+                }
+                refreshPausedState(sync);
+            }
+        }
+        return Outcome.done("");
+    }
+
+    // ---- resync and verify (drbd.md §7) --------------------------------------------------------------------------
+
+    /**
+     * This node becomes sync source of {@code local} for {@code peer}: the resync's id is recorded as the bitmap id
+     * for the peer (so a cut resync resumes from the bitmap), a full sync marks every block, and our bitmap goes to
+     * the peer; the resync runs once the peer's bitmap came back ({@link #bitmapReceived}).
+     */
+    void startAsSource(PeerRuntime peer, VolumeRuntime local, boolean full) {
+        AttachedDisk disk = local.disk().orElseThrow();
+        int slot = slotOf(disk, peer.nodeId());
+        VolumeSync sync = peer.sync(local.config().number());
+        sync.source = true;
+        sync.startedNanos = scheduler.nanoTime();
+        sync.state = ReplicationState.WF_BIT_MAP_S;
+        if (full) {
+            disk.bitmaps().bitmap(slot).setAll();
+        }
+        state.disk.writeMetadata(local, superblock -> {
+            GenerationIds ids = superblock.generationIds();
+            return superblock.withGenerationIds(ids.withBitmapId(slot, Generations.syncId(ids, slot)));
+        });
+        state.disk.persistBitmap(local);
+        config.handler("before-resync-source").ifPresent(command ->
+            handlers.invoke("before-resync-source", command, state.handlerEnv.environment(local, peer)));
+        sendBitmap(peer, local, slot);
+    }
+
+    /**
+     * This node becomes sync target of {@code local}: its data is Inconsistent from now on (on disk too), its
+     * current id becomes the resync's id, a full sync marks every block, and our bitmap goes to the source.
+     */
+    void startAsTarget(PeerRuntime peer, VolumeRuntime local, boolean full, VolumeReport sourceReport) {
+        AttachedDisk disk = local.disk().orElseThrow();
+        int slot = slotOf(disk, peer.nodeId());
+        VolumeSync sync = peer.sync(local.config().number());
+        sync.source = false;
+        sync.startedNanos = scheduler.nanoTime();
+        sync.state = ReplicationState.WF_BIT_MAP_T;
+        config.handler("before-resync-target").ifPresent(command ->
+            handlers.invoke("before-resync-target", command, state.handlerEnv.environment(local, peer)));
+        if (full) {
+            disk.bitmaps().bitmap(slot).setAll();
+        }
+        long syncId = Generations.syncId(sourceReport.ids(), sourceReport.peerSlot());
+        PeerSlots others = state.generations.otherUnreachableSlots(disk.backing().metadata().current(), peer.nodeId());
+        state.disk.writeMetadata(local, superblock -> superblock.withFlag(MetadataFlag.CONSISTENT, false)
+            .withFlag(MetadataFlag.WAS_UP_TO_DATE, false)
+            .withGenerationIds(superblock.generationIds().resyncStartingAsTarget(others, syncId)));
+        state.disk.persistBitmap(local);
+        if (local.state() != DiskState.INCONSISTENT) {
+            local.moveTo(DiskState.INCONSISTENT);
+        }
+        PeerSender sender = peer.sender;
+        if (sender != null) {
+            state.generations.reportOf(local, peer, false).ifPresent(sender::sendReport);
+        }
+        sendBitmap(peer, local, slot);
+    }
+
+    void sendBitmap(PeerRuntime peer, VolumeRuntime local, int slot) {
+        PeerSender sender = peer.sender;
+        if (sender == null) {
+            return;
+        }
+        sender.sendBitmap(local.config().number(), local.disk().orElseThrow().bitmaps().bitmap(slot));
+        LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: sent bitmap ({3,number,#} KiB marked)", config.name(),
+            local.config().number(), peer.host.name(), outOfSyncKiB(local.disk().orElseThrow(), peer.nodeId()));
+    }
+
+    /**
+     * The peer's last bitmap chunk came: both sides now hold the union of the two bitmaps, and the resync runs. On
+     * the owner thread, called synchronously from the receive thread so that requests after the bitmap find it.
+     */
+    void bitmapReceived(PeerRuntime peer, int number) {
+        VolumeSync sync = peer.syncs.get(number);
+        Optional<VolumeRuntime> local = state.volume(number);
+        PeerSender sender = peer.sender;
+        if (sync == null || !sync.resyncing() || local.isEmpty() || local.get().disk().isEmpty() || sender == null) {
+            return;
+        }
+        AttachedDisk disk = local.get().disk().get();
+        int slot = slotOf(disk, peer.nodeId());
+        NetConfig net = peer.connection.net();
+        long maxInFlight = Math.max(1, net.maxBuffers() / 2) * 4096L;
+        if (sync.source) {
+            sync.sourceSide = new io.replicator.core.resync.ResyncSource(number, disk.bitmaps().bitmap(slot),
+                disk.data(), rangeLock, sender, digestOf(net.csumsAlg()), scheduler::nanoTime);
+            sync.state = ReplicationState.SYNC_SOURCE;
+            refreshPausedState(sync);
+        } else {
+            // A Primary target (rr-conflict violently) writes the volume itself: answers are applied under the
+            // transfer log's range hold and dropped when one of its writes overtook the request.
+            ResyncTargetJob job = new ResyncTargetJob(number, disk.bitmaps().bitmap(slot), disk.data(),
+                digestOf(net.csumsAlg()), pacerFor(local.get(), net), sender::sendSync, scheduler::nanoTime,
+                maxInFlight, () -> scheduler.execute(() -> finishAsTarget(peer, number)),
+                state.role == Role.PRIMARY ? rangeLock : RangeLock.NONE);
+            if (state.userPausedSync) {
+                job.pause(ResyncTargetJob.PauseReason.USER, true);
+            }
+            if (sync.pausedByPeer) {
+                job.pause(ResyncTargetJob.PauseReason.PEER, true);
+            }
+            sync.target = job;
+            sync.state = ReplicationState.SYNC_TARGET;
+            refreshPausedState(sync);
+            scheduler.background(() -> {
+                job.step();
+                job.checkFinished();
+            });
+        }
+        if (state.userPausedSync) {
+            sender.sendSync(SyncMessage.of(SyncMessage.Kind.PAUSE, number, 0, 0, 0));
+        }
+        LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: resync started as {3}, {4,number,#} KiB to go",
+            config.name(),
+            number, peer.host.name(), sync.source ? "SyncSource" : "SyncTarget", outOfSyncKiB(disk, peer.nodeId()));
+        state.notifyListeners();
+    }
+
+    /** The target's job found nothing left: UpToDate, the source's ids adopted, the source told by our report. */
+    void finishAsTarget(PeerRuntime peer, int number) {
+        VolumeSync sync = peer.syncs.get(number);
+        Optional<VolumeRuntime> local = state.volume(number);
+        VolumeReport sourceReport = peer.reports.get(number);
+        if (sync == null || sync.target == null || local.isEmpty() || local.get().disk().isEmpty()
+            || sourceReport == null) {
+            return;
+        }
+        ResyncTargetJob job = sync.target;
+        AttachedDisk disk = local.get().disk().get();
+        int slot = slotOf(disk, peer.nodeId());
+        long seconds = (scheduler.nanoTime() - sync.startedNanos) / 1_000_000_000L;
+        if (job.failedBytes() > 0) {
+            state.disk.persistBitmap(local.get());
+            LOG.log(System.Logger.Level.ERROR, "{0}/{1} with {2}: resync finished with {3,number,#} KiB failed; "
+                + "the data "
+                + "stays Inconsistent", config.name(), number, peer.host.name(), job.failedBytes() / 1024);
+            sync.target = null;
+            sync.state = ReplicationState.ESTABLISHED;
+            state.notifyListeners();
+            return;
+        }
+        if (state.handshake.syncingAsTargetWith(number, peer).isPresent()) {
+            throw new IllegalStateException("volume " + number + " finished a resync from " + peer.host.name()
+                + " while another runs");
+        }
+        Outcome written = state.disk.writeMetadata(local.get(), superblock -> DiskEdge.upToDate(superblock)
+            .withGenerationIds(
+            superblock.generationIds().resyncFinishedAsTarget(slot, sourceReport.ids())));
+        state.disk.persistBitmap(local.get());
+        if (written.ok()) {
+            local.get().moveTo(DiskState.UP_TO_DATE);
+        }
+        sync.target = null;
+        sync.state = ReplicationState.ESTABLISHED;
+        LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: resync done as SyncTarget (total {3,number,#} sec; "
+            + "{4,number,#} K/sec; "
+            + "{5,number,#} KiB equal by checksum)", config.name(), number, peer.host.name(), seconds,
+            job.progress().averageKiBPerSec(scheduler.nanoTime()), job.sameCsumBytes() / 1024);
+        config.handler("after-resync-target").ifPresent(command ->
+            handlers.invoke("after-resync-target", command, state.handlerEnv.environment(local.get(), peer)));
+        state.generations.reportToPeers(false);
+        state.notifyListeners();
+    }
+
+    /** The target reported UpToDate: the resync is over here too; its id goes to history. */
+    void finishAsSource(PeerRuntime peer, VolumeRuntime local, VolumeSync sync) {
+        AttachedDisk disk = local.disk().orElseThrow();
+        int slot = slotOf(disk, peer.nodeId());
+        ResyncSource side = sync.sourceSide;
+        // Every requested block was acknowledged and cleared; bits still set were marked since (the peer went Ahead
+        // again) and wait for the next resync.
+        state.disk.writeMetadata(local, superblock -> superblock.withFlag(MetadataFlag.CRASHED_PRIMARY, false)
+            .withGenerationIds(superblock.generationIds().resyncFinishedAsSource(slot)));
+        state.disk.persistBitmap(local);
+        long seconds = (scheduler.nanoTime() - sync.startedNanos) / 1_000_000_000L;
+        LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: resync done as SyncSource (total {3,number,#} sec; "
+            + "{4,number,#} K/sec)",
+            config.name(), local.config().number(), peer.host.name(), seconds,
+            side == null ? 0 : side.progress().averageKiBPerSec(scheduler.nanoTime()));
+        sync.sourceSide = null;
+        sync.state = ReplicationState.ESTABLISHED;
+        state.notifyListeners();
+    }
+
+    void logThrottled(PeerRuntime peer, VolumeSync sync) {
+        if (!sync.throttleLogged) {
+            sync.throttleLogged = true;
+            LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: resync held back by c-min-rate (other I/O on this "
+                + "disk; the resync keeps at least c-min-rate)", config.name(), sync.volume, peer.host.name());
+        }
+    }
+
+    /** c-min-rate: whether {@code sync}'s resync should hold back now, from {@code local}'s disk activity. */
+    boolean throttled(VolumeSync sync, VolumeRuntime local, SyncProgress progress) {
+        Optional<AttachedDisk> disk = local.disk();
+        long cMinRate = local.config().resync().cMinRateBytesPerSec();
+        if (disk.isEmpty() || cMinRate == 0) {
+            // c-min-rate 0 never throttles: no activity-log lock for every request served.
+            return false;
+        }
+        ActivityLog activityLog = disk.get().activityLog();
+        long waits;
+        synchronized (activityLog) {
+            waits = activityLog.transactionsWritten() + activityLog.slotWaits();
+        }
+        long rate = progress.rateKiBPerSec(scheduler.nanoTime()).orElse(0) * 1024;
+        return sync.throttle.shouldThrottle(cMinRate, rate, disk.get().foreignIoBytes(), waits);
+    }
+
+    /** Every 100 ms on the resync thread: each running target job and verify plans its next requests. */
+    void resyncStep() {
+        try {
+            boolean active = false;
+            for (PeerRuntime peer : peers.values()) {
+                for (VolumeSync sync : peer.syncs.values()) {
+                    ResyncTargetJob job = sync.target;
+                    if (job != null) {
+                        active = true;
+                        Optional<VolumeRuntime> local = state.volume(sync.volume);
+                        boolean waiting = local.isPresent() && waitsForResyncAfter(local.get());
+                        if (waiting != job.pauseReasons().contains(ResyncTargetJob.PauseReason.DEPENDENCY)) {
+                            job.pause(ResyncTargetJob.PauseReason.DEPENDENCY, waiting);
+                            sync.pausedByDependency = waiting;
+                            scheduler.execute(() -> {
+                                refreshPausedState(sync);
+                                state.notifyListeners();
+                            });
+                        }
+                        if (local.isPresent() && throttled(sync, local.get(), job.progress())) {
+                            logThrottled(peer, sync);
+                            // c-min-rate: the application is busy on this disk and the resync runs above its
+                            // minimum: skip this step's requests in its favour.
+                            job.checkFinished();
+                            continue;
+                        }
+                        job.step();
+                        job.checkFinished();
+                    }
+                    OnlineVerify verify = sync.verify;
+                    if (verify != null) {
+                        verify.step();
+                    }
+                }
+            }
+            for (PeerRuntime peer : peers.values()) {
+                if (peer.ahead && peer.replicating
+                    && transferLog.unackedBytes(peer.nodeId()) <= peer.connection.net().congestionFillBytes() / 2) {
+                    scheduler.execute(() -> leaveAhead(peer));
+                }
+            }
+            long now = scheduler.nanoTime();
+            if (active && now - state.lastLazyWriteout >= LAZY_BITMAP_NANOS) {
+                state.lastLazyWriteout = now;
+                scheduler.execute(() -> volumes.forEach(state.disk::persistBitmap));
+            }
+        } catch (RuntimeException failure) {
+            LOG.log(System.Logger.Level.ERROR, "{0}: resync step failed", config.name(), failure);
+        }
+    }
+
+    /**
+     * The congestion toward an Ahead peer has drained: writes go to it again, and what it missed meanwhile (marked in
+     * our bitmap) is resynced, Ahead → SyncSource → Established as in DRBD.
+     */
+    void leaveAhead(PeerRuntime peer) {
+        PeerSender sender = peer.sender;
+        if (!peer.ahead || !peer.replicating || sender == null
+            || peer.syncs.values().stream().anyMatch(sync -> sync.state != ReplicationState.ESTABLISHED)) {
+            return;
+        }
+        transferLog.resume(peer.nodeId());
+        LOG.log(System.Logger.Level.INFO, "{0}: congestion toward {1} drained; resyncing what it missed",
+            config.name(), peer.host.name());
+        for (VolumeRuntime volume : volumes) {
+            if (volume.disk().isPresent()) {
+                sender.sendSync(SyncMessage.of(SyncMessage.Kind.BECOME_TARGET, volume.config().number(), 0, 0, 0));
+                startAsSource(peer, volume, false);
+            }
+        }
+        state.notifyListeners();
+    }
+
+    /**
+     * Whether {@code local}'s {@code resync-after} names a device of this node that is still resyncing: then its own
+     * resync waits (PausedSyncT, {@code resync-suspended:dependency}).
+     */
+    boolean waitsForResyncAfter(VolumeRuntime local) {
+        Optional<String> after = local.config().resync().resyncAfter();
+        if (after.isEmpty() || after.get().isBlank() || after.get().equals("-1")) {
+            return false;
+        }
+        String[] parts = after.get().split("/", 2);
+        int volume = parts.length > 1 ? parseVolume(parts[1]) : 0;
+        return state.resyncActivity.test(parts[0], volume);
+    }
+
+    static int parseVolume(String text) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException notNumber) {
+            return -1;
+        }
+    }
+
+    /** Whether volume {@code volume} of this resource is resyncing with any peer now (for resync-after). Any thread. */
+    public boolean resyncing(int volume) {
+        for (PeerRuntime peer : peers.values()) {
+            VolumeSync sync = peer.syncs.get(volume);
+            if (sync != null && sync.resyncing()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The transfer log holds ranges against application writes while a resync or verify reads them. */
+    final RangeLock rangeLock = new RangeLock() {
+        @Override
+        public void lock(int volume, long offset, long length) throws InterruptedException {
+            transferLog.lockRange(volume, offset, length);
+        }
+
+        @Override
+        public void unlock(int volume, long offset, long length) {
+            transferLog.unlockRange(volume, offset, length);
+        }
+    };
+
+    static BlockDigest digestOf(Optional<String> algorithm) {
+        return algorithm.filter(name -> !name.isBlank()).map(BlockDigest::of).orElse(null);
+    }
+
+    /** How fast a resync or verify of {@code local} may request: DRBD's fixed rate or dynamic controller. */
+    static Pacer pacerFor(VolumeRuntime local, NetConfig net) {
+        return new ResyncController(local.config().resync(), net.maxBuffers())::bytesToRequest;
+    }
+
+    /** Shows PausedSync* while any pause flag (ours or the peer's) holds a running resync. */
+    void refreshPausedState(VolumeSync sync) {
+        boolean paused = state.userPausedSync || sync.pausedByPeer || sync.pausedByDependency;
+        if (sync.state == ReplicationState.SYNC_SOURCE && paused) {
+            sync.state = ReplicationState.PAUSED_SYNC_S;
+        } else if (sync.state == ReplicationState.PAUSED_SYNC_S && !paused) {
+            sync.state = ReplicationState.SYNC_SOURCE;
+        } else if (sync.state == ReplicationState.SYNC_TARGET && paused) {
+            sync.state = ReplicationState.PAUSED_SYNC_T;
+        } else if (sync.state == ReplicationState.PAUSED_SYNC_T && !paused) {
+            sync.state = ReplicationState.SYNC_TARGET;
+        }
+    }
+
+    /** DRBD's resync step: requests are planned every 100 ms. */
+    static final long RESYNC_STEP_MS = 100;
+
+    /** How long the sync source holds back one request while c-min-rate throttles it (DRBD: 100 ms). */
+    static final long SOURCE_THROTTLE_MS = 100;
+
+    /** Bitmap pages whose bits a resync cleared are written out at most this often (drbd.md §6, lazy writeout). */
+    static final long LAZY_BITMAP_NANOS = 2_000_000_000L;
+}

@@ -1,0 +1,142 @@
+package io.replicator.core.resource;
+
+import io.replicator.core.config.ResourceConfig;
+import io.replicator.core.disk.AttachedDisk;
+import io.replicator.core.replication.PeerSender;
+import io.replicator.core.replication.TransferLog;
+import io.replicator.core.replication.VolumeReport;
+import io.replicator.core.replication.SyncMessage;
+import io.replicator.core.metadata.MetadataFlag;
+import io.replicator.core.metadata.Superblock;
+import io.replicator.core.state.ReplicationState;
+import io.replicator.core.state.DiskState;
+import io.replicator.core.state.Role;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * Promotion and demotion. {@link PromotionRules} decides whether a promotion may happen and whether it starts a new
+ * data generation; this class carries it out: the superblock (UpToDate, PRIMARY_IND, a new generation when any peer is
+ * away or the data was forced), the data path of every volume ({@link VolumeIo}), the report that tells the peers,
+ * and the full sync toward connected peers with Inconsistent data after {@code primary --force}. Demotion stops
+ * serving (waiting for requests in flight) before the role changes. Owner lane only.
+ */
+final class RoleChanges {
+    private final ResourceState state;
+    private final ResourceConfig config;
+    private final RandomGenerator random;
+    private final ResourceScheduler scheduler;
+    private final Map<String, PeerRuntime> peers;
+    private final TransferLog transferLog;
+    private final List<VolumeRuntime> volumes;
+    private final Map<Integer, VolumeIo> served;
+
+    RoleChanges(ResourceState state) {
+        this.state = state;
+        this.config = state.config;
+        this.random = state.random;
+        this.scheduler = state.scheduler;
+        this.peers = state.peers;
+        this.transferLog = state.transferLog;
+        this.volumes = state.volumes;
+        this.served = state.served;
+    }
+
+    Outcome doPrimary(boolean force) {
+        PromotionRules.Decision decision = PromotionRules.decide(state.role, force, volumeViews(), peerViews());
+        if (decision instanceof PromotionRules.AlreadyPrimary) {
+            return Outcome.done("");
+        }
+        if (decision instanceof PromotionRules.Refused refused) {
+            return refused.outcome();
+        }
+        PromotionRules.Promote promote = (PromotionRules.Promote) decision;
+        for (VolumeRuntime volume : volumes) {
+            boolean wasUpToDate = volume.state() == DiskState.UP_TO_DATE;
+            boolean newGeneration = promote.newGeneration(volume.state());
+            Outcome written = state.disk.writeMetadata(volume, superblock -> {
+                Superblock promoted = DiskEdge.upToDate(superblock).withFlag(MetadataFlag.PRIMARY_IND, true);
+                if (newGeneration) {
+                    // Rotated into the slot of every unreachable peer (drbd.md §4, rotate_current_into_bitmap).
+                    promoted = promoted.withGenerationIds(superblock.generationIds()
+                        .newCurrent(random, true, state.generations.unreachableSlots(superblock)));
+                }
+                return promoted;
+            });
+            if (!written.ok()) {
+                return written;
+            }
+            if (!wasUpToDate) {
+                volume.moveTo(DiskState.UP_TO_DATE);
+            }
+        }
+        state.role = Role.PRIMARY;
+        for (VolumeRuntime volume : volumes) {
+            volume.disk().ifPresent(disk -> served.put(volume.config().number(), newIo(volume, disk)));
+        }
+        state.generations.reportToPeers(false);
+        // Connected peers with Inconsistent data get everything: the initial full sync (primary --force).
+        for (PeerRuntime peer : peers.values()) {
+            PeerSender sender = peer.sender;
+            for (VolumeRuntime volume : volumes) {
+                int number = volume.config().number();
+                VolumeReport report = peer.reports.get(number);
+                if (sender != null && peer.replicating && report != null && report.disk() == DiskState.INCONSISTENT
+                    && peer.sync(number).state == ReplicationState.ESTABLISHED) {
+                    sender.sendSync(SyncMessage.of(SyncMessage.Kind.BECOME_TARGET, number, 0, 0, 0));
+                    state.resync.startAsSource(peer, volume, true);
+                }
+            }
+        }
+        return Outcome.done("");
+    }
+
+    private List<PromotionRules.VolumeView> volumeViews() {
+        List<PromotionRules.VolumeView> views = new ArrayList<>();
+        for (VolumeRuntime volume : volumes) {
+            int number = volume.config().number();
+            Optional<String> syncingFrom = state.handshake.syncingAsTargetWith(number, null)
+                .map(peer -> peer.host.name());
+            views.add(new PromotionRules.VolumeView(number, volume.disk().isPresent(), volume.state(), syncingFrom));
+        }
+        return views;
+    }
+
+    private List<PromotionRules.PeerView> peerViews() {
+        return peers.values().stream().map(peer -> new PromotionRules.PeerView(peer.host.name(), peer.replicating,
+            peer.peerRole(), peer.connection.net().allowTwoPrimaries())).toList();
+    }
+
+    VolumeIo newIo(VolumeRuntime volume, AttachedDisk disk) {
+        return new VolumeIo(config.name() + "/" + volume.config().number(), volume.config().number(), disk,
+            transferLog,
+            (io, failure) -> scheduler.execute(() -> {
+                if (served.get(volume.config().number()) == io) {
+                    state.disk.localIoError(volume, failure);
+                    state.notifyListeners();
+                }
+            }), state.generations::startGenerationIfPending);
+    }
+
+    Outcome doSecondary() {
+        if (state.role == Role.SECONDARY) {
+            return Outcome.done("");
+        }
+        volumes.forEach(state.disk::stopServing);
+        for (VolumeRuntime volume : volumes) {
+            if (volume.disk().isPresent()) {
+                Outcome written = state.disk.writeMetadata(volume, superblock -> superblock
+                    .withFlag(MetadataFlag.PRIMARY_IND, false));
+                if (!written.ok()) {
+                    return written;
+                }
+            }
+        }
+        state.role = Role.SECONDARY;
+        state.generations.reportToPeers(false);
+        return Outcome.done("");
+    }
+}

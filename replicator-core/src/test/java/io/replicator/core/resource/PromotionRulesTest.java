@@ -1,0 +1,59 @@
+package io.replicator.core.resource;
+
+import io.replicator.core.resource.PromotionRules.PeerView;
+import io.replicator.core.resource.PromotionRules.Promote;
+import io.replicator.core.resource.PromotionRules.Refused;
+import io.replicator.core.resource.PromotionRules.VolumeView;
+import io.replicator.core.state.DiskState;
+import io.replicator.core.state.Role;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@Timeout(10)
+class PromotionRulesTest {
+    private static final VolumeView UP_TO_DATE = new VolumeView(0, true, DiskState.UP_TO_DATE, Optional.empty());
+    private static final PeerView CONNECTED = new PeerView("bravo", true, Role.SECONDARY, false);
+    private static final PeerView AWAY = new PeerView("charlie", false, Role.UNKNOWN, false);
+
+    @Test
+    void promotionWithSomePeerAwayStartsANewGeneration_withEveryPeerConnectedItDoesNot() {
+        Promote oneAway = (Promote) PromotionRules.decide(Role.SECONDARY, false, List.of(UP_TO_DATE),
+            List.of(CONNECTED, AWAY));
+        assertThat(oneAway.newGeneration(DiskState.UP_TO_DATE)).isTrue();
+
+        Promote allConnected = (Promote) PromotionRules.decide(Role.SECONDARY, false, List.of(UP_TO_DATE),
+            List.of(CONNECTED));
+        assertThat(allConnected.newGeneration(DiskState.UP_TO_DATE)).isFalse();
+        assertThat(allConnected.newGeneration(DiskState.OUTDATED)).as("forced data").isTrue();
+
+        Promote alone = (Promote) PromotionRules.decide(Role.SECONDARY, false, List.of(UP_TO_DATE), List.of());
+        assertThat(alone.newGeneration(DiskState.UP_TO_DATE)).isTrue();
+    }
+
+    @Test
+    void aSyncTargetIsNotPromotedEvenWithForce() {
+        VolumeView target = new VolumeView(0, true, DiskState.INCONSISTENT, Optional.of("bravo"));
+        Refused refused = (Refused) PromotionRules.decide(Role.SECONDARY, true, List.of(target), List.of(CONNECTED));
+        assertThat(refused.outcome().message()).contains("SyncTarget of bravo")
+            .contains("disconnect first to force this copy");
+    }
+
+    @Test
+    void withoutForceOnlyUpToDateDataAndNoPrimaryPeerAllowPromotion() {
+        VolumeView outdated = new VolumeView(0, true, DiskState.OUTDATED, Optional.empty());
+        assertThat(PromotionRules.decide(Role.SECONDARY, false, List.of(outdated), List.of()))
+            .isInstanceOf(Refused.class);
+        assertThat(PromotionRules.decide(Role.SECONDARY, true, List.of(outdated), List.of()))
+            .isInstanceOf(Promote.class);
+        PeerView primary = new PeerView("bravo", true, Role.PRIMARY, false);
+        assertThat(((Refused) PromotionRules.decide(Role.SECONDARY, true, List.of(UP_TO_DATE), List.of(primary)))
+            .outcome().message()).contains("peer bravo is Primary");
+        assertThat(PromotionRules.decide(Role.PRIMARY, false, List.of(outdated), List.of()))
+            .isInstanceOf(PromotionRules.AlreadyPrimary.class);
+    }
+}
