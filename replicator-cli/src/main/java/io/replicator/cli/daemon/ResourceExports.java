@@ -5,6 +5,7 @@ import io.replicator.core.resource.ResourceConductor;
 import io.replicator.core.state.Role;
 import io.replicator.net.nbd.NbdExport;
 import io.replicator.net.nbd.NbdExports;
+import io.replicator.net.nbd.ReplicatedVolumeBackend;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,7 @@ final class ResourceExports implements NbdExports {
             conductor.io(volume.number()).ifPresent(io -> exports.add(new NbdExport(
                 exportName(conductor.name(), volume.number()),
                 "replicator " + conductor.name() + " volume " + volume.number() + " on " + node + " (Primary)",
-                new VolumeIoBackend(io), false)));
+                new ReplicatedVolumeBackend(io), false)));
         }
         return exports;
     }

@@ -1,19 +1,17 @@
-package io.replicator.cli.daemon;
+package io.replicator.net.nbd;
 
 import io.netty.buffer.ByteBuf;
 import io.replicator.core.resource.VolumeIo;
-import io.replicator.net.nbd.NbdBackend;
-import io.replicator.net.nbd.NbdException;
 
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** An NBD export of one volume: the replicated data path, with its errors in NBD's terms. */
-final class VolumeIoBackend implements NbdBackend {
+public final class ReplicatedVolumeBackend implements NbdBackend {
     private final VolumeIo io;
 
-    VolumeIoBackend(VolumeIo io) {
+    public ReplicatedVolumeBackend(VolumeIo io) {
         this.io = io;
     }
 
