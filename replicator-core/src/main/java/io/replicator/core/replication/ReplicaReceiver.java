@@ -23,6 +23,12 @@ public final class ReplicaReceiver {
     private final boolean diskFlushes;
     private int epochWrites;
     private long writes;
+    /**
+     * A flush (FLUSH or FUA) of this epoch that failed. Linux reports a write-back error to one fsync only, and that
+     * error may belong to earlier writes already acknowledged: so no barrier is acknowledged after it, and the
+     * Primary keeps the epoch's writes until the session ends and marks them out of sync.
+     */
+    private IOException failedFlush;
 
     public ReplicaReceiver(ReplicaTarget target, ReplicaReplies replies, boolean diskFlushes) {
         this.target = target;
@@ -43,7 +49,7 @@ public final class ReplicaReceiver {
         }
         try {
             if ((dpFlags & DpFlags.FLUSH) != 0) {
-                target.flush(volume);
+                flush(volume);
             }
             if ((dpFlags & DpFlags.NO_DATA) != 0) {
                 target.zero(volume, offset, Integer.toUnsignedLong(sizeBytes));
@@ -51,7 +57,7 @@ public final class ReplicaReceiver {
                 target.write(volume, offset, payload);
             }
             if ((dpFlags & DpFlags.FUA) != 0) {
-                target.flush(volume);
+                flush(volume);
             }
         } catch (IOException failure) {
             replies.negativeAck(volume, offset, id, sizeBytes, sequence);
@@ -62,8 +68,24 @@ public final class ReplicaReceiver {
         }
     }
 
-    /** Closes epoch {@code epoch}: every write of it is applied; flush (with disk-flushes) and acknowledge. */
+    private void flush(int volume) throws IOException {
+        try {
+            target.flush(volume);
+        } catch (IOException failure) {
+            failedFlush = failure;
+            throw failure;
+        }
+    }
+
+    /**
+     * Closes epoch {@code epoch}: every write of it is applied; flush (with disk-flushes) and acknowledge. Throws
+     * without acknowledging when a flush since the last barrier failed.
+     */
     public void barrier(int epoch) throws IOException {
+        if (failedFlush != null) {
+            throw new IOException("a flush before the barrier of epoch " + epoch + " failed: "
+                + failedFlush.getMessage(), failedFlush);
+        }
         if (diskFlushes) {
             target.flushAll();
         }

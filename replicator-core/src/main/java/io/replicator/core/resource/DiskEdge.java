@@ -1,12 +1,16 @@
 package io.replicator.core.resource;
 
+import static io.replicator.core.resource.ResourceState.slotOf;
+
 import io.replicator.core.config.ResourceConfig;
 import io.replicator.core.disk.AttachedDisk;
 import io.replicator.core.metadata.MetadataFlag;
 import io.replicator.core.metadata.Superblock;
+import io.replicator.core.replication.PeerSender;
 import io.replicator.core.state.DiskState;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -19,6 +23,7 @@ import java.util.function.UnaryOperator;
  * handler runs in every case when one is configured. Owner lane only.
  */
 final class DiskEdge {
+    private static final System.Logger LOG = System.getLogger(ResourceConductor.class.getName());
     private final ResourceState state;
     private final ResourceConfig config;
     private final HandlerInvoker handlers;
@@ -85,6 +90,70 @@ final class DiskEdge {
     }
 
     /** Stops serving {@code volume} (waiting for its requests in flight). */
+    /**
+     * A write or flush that {@code peer} replicated failed on this disk (the receiver answers it with a negative ack
+     * or leaves the epoch unacknowledged). {@code on-io-error} applies as to this node's own writes. A disk that stays
+     * attached ({@code pass_on}, {@code call-local-io-error}) no longer holds what its peer counts as written here,
+     * so it must not stay UpToDate (a promotion would serve the missing write's old data): it becomes Inconsistent,
+     * on disk too, the range is marked for the peer, and the session ends — the next handshake makes this node sync
+     * target of what is marked. With {@code detach} the node goes Diskless and later writes fail the same way.
+     *
+     * @param length 0 for a failed flush (the range is unknown; the peer marks the epoch's writes when the session
+     *               ends without their barrier ack)
+     */
+    void replicaWriteFailed(PeerRuntime peer, int number, long offset, long length, IOException failure) {
+        Optional<VolumeRuntime> found = state.volume(number);
+        if (found.isEmpty() || found.get().disk().isEmpty()) {
+            return;
+        }
+        VolumeRuntime volume = found.get();
+        AttachedDisk attached = volume.disk().get();
+        int slot = slotOf(attached, peer.nodeId());
+        if (length > 0 && slot >= 0 && offset + length <= attached.data().sizeBytes()) {
+            attached.markOutOfSync(slot, offset, length);
+        }
+        LOG.log(System.Logger.Level.ERROR, "{0}/{1}: local I/O error applying the data of {2}: {3}", config.name(),
+            number, peer.host.name(), failure.getMessage());
+        localIoError(volume, failure);
+        if (volume.disk().isPresent()) {
+            writeMetadata(volume, superblock -> superblock.withFlag(MetadataFlag.CONSISTENT, false)
+                .withFlag(MetadataFlag.WAS_UP_TO_DATE, false));
+            persistBitmap(volume);
+            if (volume.state() != DiskState.INCONSISTENT) {
+                volume.moveTo(DiskState.INCONSISTENT);
+            }
+            PeerSender sender = peer.sender;
+            if (sender != null) {
+                sender.close("local I/O error applying the peer's data (" + failure.getMessage()
+                    + "); the next connection resyncs what is marked");
+            }
+        }
+        state.notifyListeners();
+    }
+
+    /**
+     * The local part of a Primary's write failed after the write went to the replicating peers, whose copy of the
+     * range may now hold data this one lacks (the client was told the write failed). {@code on-io-error} applies;
+     * if the disk stays attached ({@code pass_on}, {@code call-local-io-error}) the range is marked for every peer
+     * and each replicating peer is resynced from here at once, so that the copies are the same again and none of
+     * them reports in sync over a difference.
+     */
+    void primaryWriteFailed(VolumeRuntime volume, long offset, long length, IOException failure) {
+        localIoError(volume, failure);
+        Optional<AttachedDisk> attached = volume.disk();
+        if (attached.isEmpty() || offset + length > attached.get().data().sizeBytes()) {
+            return;
+        }
+        for (PeerRuntime peer : state.peers.values()) {
+            int slot = slotOf(attached.get(), peer.nodeId());
+            if (slot >= 0) {
+                attached.get().markOutOfSync(slot, offset, length);
+            }
+        }
+        persistBitmap(volume);
+        state.resync.resyncMarkedBlocks(volume);
+    }
+
     void stopServing(VolumeRuntime volume) {
         VolumeIo io = served.remove(volume.config().number());
         if (io != null) {

@@ -112,25 +112,51 @@ final class PeerEventHandler implements PeerEvents {
     private final ReplicaTarget behindTarget = new ReplicaTarget() {
         @Override
         public void write(int volume, long offset, ByteBuf data) throws IOException {
-            peer.traffic(volume).received(data.readableBytes());
-            state.generations.markForAbsentPeers(peer.nodeId(), volume, offset, data.readableBytes());
-            state.replicaTarget.write(volume, offset, data);
+            int length = data.readableBytes();
+            peer.traffic(volume).received(length);
+            state.generations.markForAbsentPeers(peer.nodeId(), volume, offset, length);
+            try {
+                state.replicaTarget.write(volume, offset, data);
+            } catch (IOException failure) {
+                throw failed(volume, offset, length, failure);
+            }
         }
 
         @Override
         public void zero(int volume, long offset, long length) throws IOException {
             state.generations.markForAbsentPeers(peer.nodeId(), volume, offset, length);
-            state.replicaTarget.zero(volume, offset, length);
+            try {
+                state.replicaTarget.zero(volume, offset, length);
+            } catch (IOException failure) {
+                throw failed(volume, offset, length, failure);
+            }
         }
 
         @Override
         public void flush(int volume) throws IOException {
-            state.replicaTarget.flush(volume);
+            try {
+                state.replicaTarget.flush(volume);
+            } catch (IOException failure) {
+                throw failed(volume, 0, 0, failure);
+            }
         }
 
         @Override
         public void flushAll() throws IOException {
-            state.replicaTarget.flushAll();
+            try {
+                state.replicaTarget.flushAll();
+            } catch (IOException failure) {
+                for (VolumeRuntime volume : state.volumes) {
+                    failed(volume.config().number(), 0, 0, failure);
+                }
+                throw failure;
+            }
+        }
+
+        /** Hands a failed replicated write or flush to the owner (on-io-error) and returns it for the ack. */
+        private IOException failed(int volume, long offset, long length, IOException failure) {
+            state.scheduler.execute(() -> state.disk.replicaWriteFailed(peer, volume, offset, length, failure));
+            return failure;
         }
 
         @Override

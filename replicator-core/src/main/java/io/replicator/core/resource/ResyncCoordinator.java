@@ -427,6 +427,22 @@ final class ResyncCoordinator {
      * Whether {@code local}'s {@code resync-after} names a device of this node that is still resyncing: then its own
      * resync waits (PausedSyncT, {@code resync-suspended:dependency}).
      */
+    /**
+     * Resyncs what {@code local} has marked to every replicating peer that is not resyncing with this node already
+     * (Established → SyncSource), as after Ahead; a peer that is resyncing picks the marks up when that resync runs.
+     */
+    void resyncMarkedBlocks(VolumeRuntime local) {
+        int number = local.config().number();
+        for (PeerRuntime peer : peers.values()) {
+            PeerSender sender = peer.sender;
+            if (sender != null && peer.replicating && !peer.ahead
+                && peer.sync(number).state == ReplicationState.ESTABLISHED) {
+                sender.sendSync(SyncMessage.of(SyncMessage.Kind.BECOME_TARGET, number, 0, 0, 0));
+                startAsSource(peer, local, false);
+            }
+        }
+    }
+
     boolean waitsForResyncAfter(VolumeRuntime local) {
         Optional<String> after = local.config().resync().resyncAfter();
         if (after.isEmpty() || after.get().isBlank() || after.get().equals("-1")) {

@@ -11,6 +11,7 @@ import io.replicator.core.metadata.Superblock;
 import io.replicator.core.state.ReplicationState;
 import io.replicator.core.state.DiskState;
 import io.replicator.core.state.Role;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -111,14 +112,30 @@ final class RoleChanges {
     }
 
     VolumeIo newIo(VolumeRuntime volume, AttachedDisk disk) {
-        return new VolumeIo(config.name() + "/" + volume.config().number(), volume.config().number(), disk,
-            transferLog,
-            (io, failure) -> scheduler.execute(() -> {
-                if (served.get(volume.config().number()) == io) {
-                    state.disk.localIoError(volume, failure);
-                    state.notifyListeners();
-                }
-            }), state.generations::startGenerationIfPending);
+        int number = volume.config().number();
+        VolumeIo.LocalIoErrors errors = new VolumeIo.LocalIoErrors() {
+            @Override
+            public void failed(VolumeIo io, IOException failure) {
+                scheduler.execute(() -> {
+                    if (served.get(number) == io) {
+                        state.disk.localIoError(volume, failure);
+                        state.notifyListeners();
+                    }
+                });
+            }
+
+            @Override
+            public void writeFailed(VolumeIo io, long offset, long length, IOException failure) {
+                scheduler.execute(() -> {
+                    if (served.get(number) == io) {
+                        state.disk.primaryWriteFailed(volume, offset, length, failure);
+                        state.notifyListeners();
+                    }
+                });
+            }
+        };
+        return new VolumeIo(config.name() + "/" + number, number, disk, transferLog, errors,
+            state.generations::startGenerationIfPending);
     }
 
     Outcome doSecondary() {

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
 
 /**
  * The data path of one attached volume while its resource is Primary: what the NBD export reads and writes
@@ -46,7 +45,7 @@ public final class VolumeIo {
     private final ActivityLog activityLog;
     private final int volume;
     private final TransferLog transferLog;
-    private final BiConsumer<VolumeIo, IOException> onIoError;
+    private final LocalIoErrors onIoError;
     private final Runnable beforeWrite;
     /** Guards {@link #inFlight} and {@link #closed}; {@link #close} waits on it. */
     private final Object gate = new Object();
@@ -64,7 +63,7 @@ public final class VolumeIo {
      *                    thread: the Primary starts a new data generation before its first write without a peer)
      */
     VolumeIo(String name, int volume, AttachedDisk disk, TransferLog transferLog,
-             BiConsumer<VolumeIo, IOException> onIoError, Runnable beforeWrite) {
+             LocalIoErrors onIoError, Runnable beforeWrite) {
         this.beforeWrite = beforeWrite;
         this.name = name;
         this.volume = volume;
@@ -114,6 +113,18 @@ public final class VolumeIo {
         await(modify(offset, length, WriteKind.ZEROES, fua, null, () -> disk.data().discard(offset, length)));
     }
 
+    /** What the data path tells its resource of local I/O errors; implementations hand over and never block. */
+    interface LocalIoErrors {
+        /** A read failed, or a write before it reached the transfer log. */
+        void failed(VolumeIo io, IOException failure);
+
+        /**
+         * The local part of a write failed after the transfer log had sent it to the replicating peers: their copy
+         * of the range may differ from this one now. The client is told the write failed.
+         */
+        void writeFailed(VolumeIo io, long offset, long length, IOException failure);
+    }
+
     /** A change to the data area. */
     @FunctionalInterface
     private interface Change {
@@ -135,27 +146,31 @@ public final class VolumeIo {
             disk.countForeignIo(length);
             begin(offset, length);
             parts = enter(offset, length, kind, fua, payload);
-            IOException local = null;
-            try {
-                change.apply();
-                if (fua) {
-                    disk.data().flush();
-                }
-            } catch (IOException failure) {
-                local = failure;
-            }
-            for (WriteRequest part : parts) {
-                transferLog.localCompleted(part, local);
-            }
-            if (local != null) {
-                throw local;
-            }
         } catch (IOException failure) {
             exit();
             throw failed(failure);
         } catch (RuntimeException | Error bug) {
             exit();
             throw bug;
+        }
+        IOException local = null;
+        try {
+            change.apply();
+            if (fua) {
+                disk.data().flush();
+            }
+        } catch (IOException failure) {
+            local = failure;
+        }
+        for (WriteRequest part : parts) {
+            transferLog.localCompleted(part, local);
+        }
+        if (local != null) {
+            exit();
+            if (!(local instanceof ClosedException)) {
+                onIoError.writeFailed(this, offset, length, local);
+            }
+            throw local;
         }
         CompletableFuture<Void> replicated = parts.size() == 1 ? parts.get(0).completion()
             : CompletableFuture.allOf(parts.stream().map(WriteRequest::completion).toArray(CompletableFuture[]::new));
@@ -297,7 +312,7 @@ public final class VolumeIo {
 
     private IOException failed(IOException failure) {
         if (!(failure instanceof ClosedException)) {
-            onIoError.accept(this, failure);
+            onIoError.failed(this, failure);
         }
         return failure;
     }

@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ReplicaReceiverTest {
     private final List<String> events = new ArrayList<>();
     private boolean failWrites;
+    private boolean failFlushes;
 
     private final ReplicaTarget target = new ReplicaTarget() {
         @Override
@@ -32,7 +33,10 @@ class ReplicaReceiverTest {
         }
 
         @Override
-        public void flush(int volume) {
+        public void flush(int volume) throws IOException {
+            if (failFlushes) {
+                throw new IOException("EIO at fsync");
+            }
             events.add("flush " + volume);
         }
 
@@ -97,5 +101,20 @@ class ReplicaReceiverTest {
         assertThatThrownBy(() -> receiver.write(0, 0, 4096, DpFlags.SEND_WRITE_ACK, 9, 1, Unpooled.EMPTY_BUFFER))
             .hasMessage("EIO");
         assertThat(events).containsExactly("neg-ack 9");
+    }
+
+    @Test
+    void aFailedFuaFlushLeavesTheEpochUnacknowledged() throws IOException {
+        // The fsync's write-back error may belong to earlier writes of the epoch, already write-acked: the barrier
+        // must not tell the Primary they are durable here.
+        ReplicaReceiver receiver = new ReplicaReceiver(target, replies, true);
+        receiver.write(0, 0, 4096, DpFlags.SEND_WRITE_ACK, 8, 1, Unpooled.EMPTY_BUFFER);
+        failFlushes = true;
+        assertThatThrownBy(() -> receiver.write(0, 4096, 4096, DpFlags.SEND_WRITE_ACK | DpFlags.FUA, 9, 2,
+            Unpooled.EMPTY_BUFFER)).hasMessage("EIO at fsync");
+        failFlushes = false;
+
+        assertThatThrownBy(() -> receiver.barrier(1)).hasMessageContaining("a flush before the barrier of epoch 1");
+        assertThat(events).containsExactly("write @0", "write-ack 8", "write @4096", "neg-ack 9");
     }
 }

@@ -82,6 +82,16 @@ final class ScriptedPeers implements PeerNetwork {
         events.get(peer).disconnected(session, reason);
     }
 
+    /** What {@code peer}'s link reports to the conductor: the test plays the link. */
+    PeerEvents events(String peer) {
+        return events.get(peer);
+    }
+
+    /** The sync messages sent to {@code peer} since it connected. */
+    List<SyncMessage> syncsTo(String peer) {
+        return senders.get(peer).syncs;
+    }
+
     /** The writes sent to {@code peer} since it connected. */
     List<WriteRequest> writesTo(String peer) {
         return senders.get(peer).writes;
@@ -90,6 +100,7 @@ final class ScriptedPeers implements PeerNetwork {
     private static final class Sender implements PeerSender {
         final List<VolumeReport> reports = new CopyOnWriteArrayList<>();
         final List<WriteRequest> writes = new ArrayList<>();
+        final List<SyncMessage> syncs = new CopyOnWriteArrayList<>();
 
         @Override
         public void sendReport(VolumeReport report) {
@@ -115,6 +126,7 @@ final class ScriptedPeers implements PeerNetwork {
 
         @Override
         public void sendSync(SyncMessage message) {
+            syncs.add(message);
         }
 
         @Override

@@ -50,7 +50,18 @@ class VolumeIoTest {
     }
 
     private VolumeIo io(AttachedDisk disk, TransferLog log) {
-        return new VolumeIo("r0/0", 0, disk, log, (io, failure) -> reported.add(failure), () -> { });
+        VolumeIo.LocalIoErrors errors = new VolumeIo.LocalIoErrors() {
+            @Override
+            public void failed(VolumeIo io, IOException failure) {
+                reported.add(failure);
+            }
+
+            @Override
+            public void writeFailed(VolumeIo io, long offset, long length, IOException failure) {
+                reported.add(failure);
+            }
+        };
+        return new VolumeIo("r0/0", 0, disk, log, errors, () -> { });
     }
 
     /** Marks for absent peers; records what it sends to replicating ones in {@code sent}. */
