@@ -92,6 +92,34 @@ public final class AttachedDisk implements AutoCloseable {
         return ActivityLog.EXTENT_BYTES / DirtyBitmap.BLOCK_BYTES;
     }
 
+    /**
+     * Pins the extents of the range in the activity log, writing an activity-log transaction first when one is cold
+     * and waiting while every slot is pinned: until {@link #unpinExtents}, a crash finds the extents in the log and
+     * the next attach marks them out of sync toward every peer. A Primary pins every write; a Secondary pins the
+     * writes it must remember for a peer that is away (drbd.md §6: secondaries use the AL when they hold the only
+     * good copy).
+     */
+    public void pinExtents(long offsetBytes, long lengthBytes) throws IOException {
+        synchronized (activityLog) {
+            while (activityLog.tryBeginWrite(offsetBytes, lengthBytes) == ActivityLog.NO_FREE_SLOT) {
+                try {
+                    activityLog.wait();
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for an activity-log slot", interrupted);
+                }
+            }
+        }
+    }
+
+    /** Releases what {@link #pinExtents} pinned; the extents stay hot until evicted (their bitmap pages written). */
+    public void unpinExtents(long offsetBytes, long lengthBytes) {
+        synchronized (activityLog) {
+            activityLog.endWrite(offsetBytes, lengthBytes);
+            activityLog.notifyAll();
+        }
+    }
+
     /** The replicated data area. */
     public Volume data() {
         return disk.data();

@@ -132,6 +132,23 @@ final class Generations {
      * block. A peer replicating with us gets the write from the Primary itself — or, if it was lost before this
      * node noticed, from {@link #markRecentPeerWrites}. Over-marking costs resync time, never data.
      */
+    /**
+     * Whether a write that came from node {@code source} must be remembered for some other peer that is away: then
+     * the receiver pins its extents in the activity log while applying it ({@link AttachedDisk#pinExtents}), so that
+     * the marks {@link #markForAbsentPeers} sets in memory survive a crash of this node (H5).
+     */
+    boolean remembersForAbsentPeers(int source) {
+        if (peers.size() < 2) {
+            return false;
+        }
+        for (PeerRuntime other : peersByNode) {
+            if (other != null && other.nodeId() != source && !other.replicating) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     void markForAbsentPeers(int source, int number, long offset, long length) {
         if (peers.size() < 2) {
             // No third node: nothing to mark, nothing to remember (the common two-node case pays nothing per write).

@@ -13,6 +13,7 @@ import io.replicator.core.replication.SyncMessage;
 import io.replicator.core.resync.ResyncTargetJob;
 import io.replicator.core.volume.Durability;
 import io.replicator.core.state.ConnectionState;
+import io.replicator.core.state.DiskState;
 import java.io.IOException;
 import java.util.Optional;
 
@@ -94,12 +95,39 @@ final class PeerEventHandler implements PeerEvents {
         if (job == null) {
             throw new IllegalArgumentException("resync data for volume " + volume + " while not sync target");
         }
-        peer.traffic(volume).received(data.readableBytes());
-        state.generations.markForAbsentPeers(peer.nodeId(), volume, offset, data.readableBytes());
+        int length = data.readableBytes();
+        peer.traffic(volume).received(length);
+        state.generations.markForAbsentPeers(peer.nodeId(), volume, offset, length);
+        AttachedDisk pinned = null;
         try {
+            pinned = pinForAbsentPeers(volume, offset, length);
             job.onData(offset, id, data);
         } catch (IOException failure) {
             state.scheduler.execute(() -> state.volume(volume).ifPresent(v -> state.disk.localIoError(v, failure)));
+        } finally {
+            unpin(pinned, offset, length);
+        }
+    }
+
+    /**
+     * Pins the range in the activity log when a write from this peer must be remembered for another peer that is
+     * away (H5), and returns the disk to unpin after the write; null when nothing was pinned.
+     */
+    private AttachedDisk pinForAbsentPeers(int volume, long offset, long length) throws IOException {
+        if (!state.generations.remembersForAbsentPeers(peer.nodeId())) {
+            return null;
+        }
+        Optional<AttachedDisk> disk = state.volume(volume).flatMap(VolumeRuntime::disk);
+        if (disk.isEmpty() || length <= 0 || offset + length > disk.get().data().sizeBytes()) {
+            return null;
+        }
+        disk.get().pinExtents(offset, length);
+        return disk.get();
+    }
+
+    private static void unpin(AttachedDisk pinned, long offset, long length) {
+        if (pinned != null) {
+            pinned.unpinExtents(offset, length);
         }
     }
 
@@ -115,20 +143,28 @@ final class PeerEventHandler implements PeerEvents {
             int length = data.readableBytes();
             peer.traffic(volume).received(length);
             state.generations.markForAbsentPeers(peer.nodeId(), volume, offset, length);
+            AttachedDisk pinned = null;
             try {
+                pinned = pinForAbsentPeers(volume, offset, length);
                 state.replicaTarget.write(volume, offset, data);
             } catch (IOException failure) {
                 throw failed(volume, offset, length, failure);
+            } finally {
+                unpin(pinned, offset, length);
             }
         }
 
         @Override
         public void zero(int volume, long offset, long length) throws IOException {
             state.generations.markForAbsentPeers(peer.nodeId(), volume, offset, length);
+            AttachedDisk pinned = null;
             try {
+                pinned = pinForAbsentPeers(volume, offset, length);
                 state.replicaTarget.zero(volume, offset, length);
             } catch (IOException failure) {
                 throw failed(volume, offset, length, failure);
+            } finally {
+                unpin(pinned, offset, length);
             }
         }
 
@@ -167,6 +203,9 @@ final class PeerEventHandler implements PeerEvents {
                     disk.markOutOfSync(slot, offset, length);
                 }
             });
+            if (state.volume(volume).map(v -> v.state() == DiskState.UP_TO_DATE).orElse(false)) {
+                state.scheduler.execute(() -> state.resync.fellBehind(peer, volume));
+            }
         }
     };
 

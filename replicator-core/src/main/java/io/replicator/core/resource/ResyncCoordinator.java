@@ -443,6 +443,27 @@ final class ResyncCoordinator {
         }
     }
 
+    /**
+     * The Primary went Ahead of this node (it sends out-of-sync notices instead of the data): this copy falls behind
+     * and must not stay UpToDate — promoting it would serve stale data (H6). It is Outdated, on disk too, until the
+     * resync that follows Ahead (or the next connection's) makes it UpToDate again.
+     */
+    void fellBehind(PeerRuntime peer, int number) {
+        Optional<VolumeRuntime> local = state.volume(number);
+        if (local.isEmpty() || local.get().disk().isEmpty() || local.get().state() != DiskState.UP_TO_DATE) {
+            return;
+        }
+        state.disk.writeMetadata(local.get(), superblock -> superblock.withFlag(MetadataFlag.OUTDATED, true)
+            .withFlag(MetadataFlag.WAS_UP_TO_DATE, false));
+        state.disk.persistBitmap(local.get());
+        if (local.get().disk().isPresent()) {
+            local.get().moveTo(DiskState.OUTDATED);
+        }
+        LOG.log(System.Logger.Level.WARNING, "{0}/{1}: {2} is Ahead, this node is Behind: Outdated until resynced",
+            config.name(), number, peer.host.name());
+        state.notifyListeners();
+    }
+
     boolean waitsForResyncAfter(VolumeRuntime local) {
         Optional<String> after = local.config().resync().resyncAfter();
         if (after.isEmpty() || after.get().isBlank() || after.get().equals("-1")) {

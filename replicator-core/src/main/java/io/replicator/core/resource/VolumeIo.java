@@ -1,7 +1,6 @@
 package io.replicator.core.resource;
 
 import io.netty.buffer.ByteBuf;
-import io.replicator.core.activitylog.ActivityLog;
 import io.replicator.core.disk.AttachedDisk;
 import io.replicator.core.replication.TransferLog;
 import io.replicator.core.replication.WriteKind;
@@ -42,7 +41,6 @@ public final class VolumeIo {
 
     private final String name;
     private final AttachedDisk disk;
-    private final ActivityLog activityLog;
     private final int volume;
     private final TransferLog transferLog;
     private final LocalIoErrors onIoError;
@@ -68,7 +66,6 @@ public final class VolumeIo {
         this.name = name;
         this.volume = volume;
         this.disk = disk;
-        this.activityLog = disk.activityLog();
         this.transferLog = transferLog;
         this.onIoError = onIoError;
     }
@@ -291,23 +288,11 @@ public final class VolumeIo {
     }
 
     private void begin(long offset, long length) throws IOException {
-        synchronized (activityLog) {
-            while (activityLog.tryBeginWrite(offset, length) == ActivityLog.NO_FREE_SLOT) {
-                try {
-                    activityLog.wait();
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while waiting for an activity-log slot", interrupted);
-                }
-            }
-        }
+        disk.pinExtents(offset, length);
     }
 
     private void end(long offset, long length) {
-        synchronized (activityLog) {
-            activityLog.endWrite(offset, length);
-            activityLog.notifyAll();
-        }
+        disk.unpinExtents(offset, length);
     }
 
     private IOException failed(IOException failure) {

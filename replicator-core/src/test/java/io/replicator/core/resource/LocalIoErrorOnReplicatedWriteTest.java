@@ -105,4 +105,18 @@ class LocalIoErrorOnReplicatedWriteTest {
         assertThat(alpha.snapshot().connections().get(0).peerDevices().get(0).statistics().outOfSyncKiB())
             .isEqualTo(4);
     }
+
+    @Test
+    void aSecondaryThatFallsBehindAnAheadPrimaryIsOutdatedUntilResynced() throws Exception {
+        // H6: the Primary sends out-of-sync notices instead of data (pull-ahead); the Secondary used to stay
+        // UpToDate and promotable without --force over stale blocks.
+        ResourceConductor bravo = node("bravo", "detach");
+        network.connectAsTwin("alpha");
+
+        network.events("alpha").replicaTarget().orElseThrow().markOutOfSync(0, 4096, 4096);
+
+        assertThat(bravo.diskStates()).isEqualTo(Map.of(0, DiskState.OUTDATED));
+        assertThat(bravo.superblock(0).orElseThrow().has(MetadataFlag.OUTDATED)).isTrue();
+        assertThat(bravo.primary(false).ok()).isFalse();
+    }
 }
