@@ -165,6 +165,7 @@ public final class AttachedDisk implements AutoCloseable {
 
     /** Writes out the bitmap pages that changed since the last writeout (lazy writeout) and flushes. */
     public void writeOutBitmap() throws IOException {
+        disk.flushDataBeforeMetadata();
         bitmaps.writeOutDirtyPages();
         disk.bitmapArea().flush();
     }

@@ -131,6 +131,18 @@ public final class BackingDisk implements AutoCloseable {
         return internal ? meta.sizeBytes() - MetadataLayout.SUPERBLOCK_AREA_BYTES : 0;
     }
 
+    /**
+     * Makes the data area durable before metadata or bitmap pages that vouch for it are written (drbd.md §6: data,
+     * then metadata). With internal metadata the metadata's own flush covers the whole backing file; with an
+     * external meta-disk it does not, so the data volume is flushed here — or a resync target could persist UpToDate,
+     * or clear the bits of resynced blocks, while those blocks are still in the page cache (H7).
+     */
+    public void flushDataBeforeMetadata() throws IOException {
+        if (meta != backing) {
+            data.flush();
+        }
+    }
+
     /** The replicated data area. */
     public Volume data() {
         return data;

@@ -40,6 +40,7 @@ final class DiskEdge {
     Outcome writeMetadata(VolumeRuntime volume, UnaryOperator<Superblock> change) {
         AttachedDisk disk = volume.disk().orElseThrow();
         try {
+            disk.backing().flushDataBeforeMetadata();
             disk.backing().metadata().write(change.apply(disk.backing().metadata().current()));
             return Outcome.done("");
         } catch (IOException failure) {
