@@ -52,7 +52,13 @@ public record SyncMessage(Kind kind, int volume, long offset, int length, long i
         /** {@code invalidate} at the sender: become sync source of the volume for it (it sends its bitmap next). */
         BECOME_SOURCE(13, false),
         /** {@code invalidate-remote} at the sender: become sync target of the volume (it sends its bitmap next). */
-        BECOME_TARGET(14, false);
+        BECOME_TARGET(14, false),
+        /**
+         * Primary to its Secondaries: from here on in the stream it replicates to the nodes whose bits are set in
+         * {@code offset} (bit n = node id n), and to no other. A Secondary marks the Primary's writes for a node left
+         * out, since that node will not get them from the Primary (DRBD's peer-acks tell the same).
+         */
+        PEERS(15, false);
 
         private static final Kind[] BY_CODE = new Kind[16];
 

@@ -66,6 +66,9 @@ final class ConnectHandshake {
         }
         if (peer.replicating) {
             peer.reports.put(report.volume(), report);
+            if (report.role() != Role.PRIMARY) {
+                peer.replicatesTo = -1;
+            }
             VolumeSync sync = peer.sync(report.volume());
             if (sync.resyncing()) {
                 if (sync.source && report.disk() == DiskState.UP_TO_DATE) {
@@ -82,6 +85,7 @@ final class ConnectHandshake {
                 state.generations.adoptGeneration(volume.get(), report);
                 state.generations.reportToPeers(false);
             }
+            state.resync.resyncIfOutdated(peer, volume.get());
             return;
         }
         peer.reports.put(report.volume(), report);
@@ -142,6 +146,7 @@ final class ConnectHandshake {
                 state.generations.releaseBitmapIdOfSameGeneration(peer, local);
             }
         });
+        state.generations.announceReplicatedPeers();
     }
 
     /** Why {@code local} cannot replicate with the peer's {@code report} at all, if it cannot. */

@@ -105,6 +105,9 @@ final class Connections {
             config.handler("disconnected").ifPresent(command ->
                 handlers.invoke("disconnected", command, state.handlerEnv.environment(volumes.get(0), peer)));
         }
+        if (wasReplicating) {
+            state.generations.announceReplicatedPeers();
+        }
         if (wasReplicating && state.role == Role.PRIMARY) {
             // A Primary that writes without the peer starts a new data generation first (drbd.md §4), so that the
             // peer can tell later that it missed writes. Like DRBD, only once it writes: a peer that comes back

@@ -10,6 +10,7 @@ import io.replicator.core.disk.AttachedDisk;
 import io.replicator.core.generation.GenerationIds;
 import io.replicator.core.generation.PeerSlots;
 import io.replicator.core.replication.PeerSender;
+import io.replicator.core.replication.SyncMessage;
 import io.replicator.core.replication.VolumeReport;
 import io.replicator.core.metadata.MetadataFlag;
 import io.replicator.core.metadata.PeerSlot;
@@ -161,13 +162,93 @@ final class Generations {
         }
         volume.get().writesFrom(source).record(offset, length, scheduler.nanoTime());
         Superblock superblock = disk.get().backing().metadata().current();
+        PeerRuntime from = source >= 0 && source < peersByNode.length ? peersByNode[source] : null;
+        long reached = from == null ? -1 : from.replicatesTo;
         for (PeerRuntime other : peersByNode) {
-            if (other == null || other.nodeId() == source || other.replicating) {
+            if (other == null || other.nodeId() == source) {
+                continue;
+            }
+            boolean missesIt = (reached & (1L << other.nodeId())) == 0;
+            if (other.replicating && !missesIt) {
                 continue;
             }
             int slot = superblock.slotOf(other.nodeId());
             if (slot >= 0) {
                 disk.get().markOutOfSync(slot, offset, length);
+            }
+            if (missesIt) {
+                tellBehind(other, number, offset, length);
+            }
+        }
+    }
+
+    /**
+     * {@code other} is connected here but does not get the Primary's writes: it is told of each one it misses, as an
+     * Ahead Primary tells a Behind peer, and so it is Outdated until resynced rather than an UpToDate copy that
+     * silently lacks writes (H3).
+     */
+    private static void tellBehind(PeerRuntime other, int number, long offset, long length) {
+        PeerSender sender = other.sender;
+        if (sender != null && other.replicating) {
+            sender.sendOutOfSync(number, offset, length);
+        }
+    }
+
+    /**
+     * Primary {@code primary} says it replicates to the nodes in {@code mask} from here on in its stream. A node it
+     * used to reach and no longer does may have missed what this node applied from it lately (the Primary's loss of
+     * that node went unnoticed for a while): those extents are marked for the node, and it is told of them. From now
+     * on {@link #markForAbsentPeers} marks the Primary's writes for it too. Owner lane.
+     */
+    void primaryReplicatesTo(PeerRuntime primary, long mask) {
+        long before = primary.replicatesTo;
+        primary.replicatesTo = mask;
+        long dropped = before & ~mask;
+        if (dropped == 0) {
+            return;
+        }
+        long now = scheduler.nanoTime();
+        for (PeerRuntime other : peersByNode) {
+            if (other == null || other == primary || (dropped & (1L << other.nodeId())) == 0) {
+                continue;
+            }
+            LOG.log(System.Logger.Level.INFO, "{0}: {1} no longer replicates to {2}: marking what {2} may miss",
+                config.name(), primary.host.name(), other.host.name());
+            for (VolumeRuntime volume : volumes) {
+                volume.disk().ifPresent(disk -> {
+                    int slot = slotOf(disk, other.nodeId());
+                    long size = disk.data().sizeBytes();
+                    int number = volume.config().number();
+                    volume.writesFrom(primary.nodeId()).forEachRecent(now, extent -> {
+                        if (extent < size && slot >= 0) {
+                            long length = Math.min(ActivityLog.EXTENT_BYTES, size - extent);
+                            disk.markOutOfSync(slot, extent, length);
+                            tellBehind(other, number, extent, length);
+                        }
+                    });
+                });
+            }
+        }
+    }
+
+    /**
+     * While Primary: tells every replicating peer which nodes this node replicates to ({@code PEERS}), after the set
+     * changed (a peer joined or was lost) and on promotion.
+     */
+    void announceReplicatedPeers() {
+        if (state.role != Role.PRIMARY) {
+            return;
+        }
+        long mask = 0;
+        for (PeerRuntime peer : peers.values()) {
+            if (peer.replicating) {
+                mask |= 1L << peer.nodeId();
+            }
+        }
+        for (PeerRuntime peer : peers.values()) {
+            PeerSender sender = peer.sender;
+            if (sender != null && peer.replicating && !volumes.isEmpty()) {
+                sender.sendSync(SyncMessage.of(SyncMessage.Kind.PEERS, volumes.get(0).config().number(), mask, 0, 0));
             }
         }
     }

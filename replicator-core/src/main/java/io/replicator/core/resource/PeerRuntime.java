@@ -27,6 +27,11 @@ final class PeerRuntime {
     volatile PeerSender sender;
     volatile boolean replicating;
     volatile boolean ahead;
+    /**
+     * While this peer is Primary: the node ids it replicates to, as its last {@code PEERS} message said (bit n = node
+     * n), or -1 (everyone) until it says. Read by the receive threads of other peers ({@code markForAbsentPeers}).
+     */
+    volatile long replicatesTo = -1;
     /** The peer's latest report per volume number. */
     final Map<Integer, VolumeReport> reports = new HashMap<>();
     /** Each volume's resync or verify with this peer, by volume number (set up when the connection replicates). */
@@ -80,6 +85,7 @@ final class PeerRuntime {
         sender = null;
         replicating = false;
         ahead = false;
+        replicatesTo = -1;
         reports.clear();
     }
 }

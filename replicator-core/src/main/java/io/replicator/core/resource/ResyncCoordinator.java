@@ -459,9 +459,27 @@ final class ResyncCoordinator {
         if (local.get().disk().isPresent()) {
             local.get().moveTo(DiskState.OUTDATED);
         }
-        LOG.log(System.Logger.Level.WARNING, "{0}/{1}: {2} is Ahead, this node is Behind: Outdated until resynced",
+        LOG.log(System.Logger.Level.WARNING, "{0}/{1}: {2} is ahead of this node: Outdated until resynced",
             config.name(), number, peer.host.name());
+        state.generations.reportToPeers(false);
         state.notifyListeners();
+    }
+
+    /**
+     * While Primary: a replicating peer that reports {@code local} Outdated (it fell behind: H3, H6) and is not
+     * resyncing is made sync target of what this node has marked for it, so that it becomes UpToDate again.
+     */
+    void resyncIfOutdated(PeerRuntime peer, VolumeRuntime local) {
+        int number = local.config().number();
+        VolumeReport report = peer.reports.get(number);
+        PeerSender sender = peer.sender;
+        if (state.role != Role.PRIMARY || sender == null || !peer.replicating || peer.ahead || report == null
+            || report.disk() != DiskState.OUTDATED || local.state() != DiskState.UP_TO_DATE
+            || peer.sync(number).state != ReplicationState.ESTABLISHED) {
+            return;
+        }
+        sender.sendSync(SyncMessage.of(SyncMessage.Kind.BECOME_TARGET, number, 0, 0, 0));
+        startAsSource(peer, local, false);
     }
 
     boolean waitsForResyncAfter(VolumeRuntime local) {

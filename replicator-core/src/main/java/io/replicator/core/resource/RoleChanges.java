@@ -79,6 +79,11 @@ final class RoleChanges {
             volume.disk().ifPresent(disk -> served.put(volume.config().number(), newIo(volume, disk)));
         }
         state.generations.reportToPeers(false);
+        state.generations.announceReplicatedPeers();
+        // Connected peers that are Outdated (they fell behind the last Primary) get what they missed.
+        for (PeerRuntime peer : peers.values()) {
+            volumes.forEach(volume -> state.resync.resyncIfOutdated(peer, volume));
+        }
         // Connected peers with Inconsistent data get everything: the initial full sync (primary --force).
         for (PeerRuntime peer : peers.values()) {
             PeerSender sender = peer.sender;

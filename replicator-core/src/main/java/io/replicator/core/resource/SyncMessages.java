@@ -37,6 +37,10 @@ final class SyncMessages {
 
     /** A data-stream or control-stream sync message from {@code peer}. */
     void onSync(PeerRuntime peer, SyncMessage message) {
+        if (message.kind() == SyncMessage.Kind.PEERS) {
+            scheduler.execute(() -> state.generations.primaryReplicatesTo(peer, message.offset()));
+            return;
+        }
         VolumeSync sync = peer.syncs.get(message.volume());
         Optional<VolumeRuntime> local = state.volume(message.volume());
         PeerSender sender = peer.sender;

@@ -64,12 +64,26 @@ final class ScriptedPeers implements PeerNetwork {
             Thread.onSpinWait();
         }
         for (VolumeReport ours : List.copyOf(sender.reports)) {
-            GenerationIds same = GenerationIds.of(GenerationIds.mask(ours.ids().current()),
-                new long[ours.ids().peerSlots()]);
-            peerEvents.report(new VolumeReport(ours.volume(), same, 0, ours.dataBytes(), Role.SECONDARY,
-                DiskState.UP_TO_DATE, false, false, 0, false));
+            peerEvents.report(twinReport(ours, Role.SECONDARY, DiskState.UP_TO_DATE));
         }
         return sender;
+    }
+
+    /** {@code peer}, connected as a twin, reports a new role and disk state (same generation as ours). */
+    void reportAgain(String peer, Role role, DiskState disk) {
+        VolumeReport ours = senders.get(peer).reports.get(0);
+        events.get(peer).report(twinReport(ours, role, disk));
+    }
+
+    private static VolumeReport twinReport(VolumeReport ours, Role role, DiskState disk) {
+        GenerationIds same = GenerationIds.of(GenerationIds.mask(ours.ids().current()),
+            new long[ours.ids().peerSlots()]);
+        return new VolumeReport(ours.volume(), same, 0, ours.dataBytes(), role, disk, false, false, 0, false);
+    }
+
+    /** The out-of-sync notices sent to {@code peer}, as offsets. */
+    List<Long> outOfSyncTo(String peer) {
+        return senders.get(peer).outOfSync;
     }
 
     /** The link to {@code peer} breaks (the peer crashed or the network cut it). */
@@ -101,6 +115,7 @@ final class ScriptedPeers implements PeerNetwork {
         final List<VolumeReport> reports = new CopyOnWriteArrayList<>();
         final List<WriteRequest> writes = new ArrayList<>();
         final List<SyncMessage> syncs = new CopyOnWriteArrayList<>();
+        final List<Long> outOfSync = new CopyOnWriteArrayList<>();
 
         @Override
         public void sendReport(VolumeReport report) {
@@ -118,6 +133,7 @@ final class ScriptedPeers implements PeerNetwork {
 
         @Override
         public void sendOutOfSync(int volume, long offset, long length) {
+            outOfSync.add(offset);
         }
 
         @Override
