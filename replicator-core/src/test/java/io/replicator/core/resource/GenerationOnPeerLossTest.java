@@ -1,21 +1,13 @@
 package io.replicator.core.resource;
 
 import io.netty.buffer.Unpooled;
-import io.replicator.core.config.Configuration;
-import io.replicator.core.config.ResourceConfig;
 import io.replicator.core.generation.GenerationIds;
-import io.replicator.core.metadata.BackingDisk;
-import io.replicator.core.metadata.MetadataLayout;
 import io.replicator.core.metadata.Superblock;
 import io.replicator.core.replication.PeerSender;
 import io.replicator.core.state.ConnectionState;
-import io.replicator.core.testing.HeapVolume;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.util.List;
-import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -29,28 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(30)
 class GenerationOnPeerLossTest {
-    private static final long DATA = 8L << 20;
     private final ScriptedPeers network = new ScriptedPeers();
 
-    /** Node {@code self} of alpha (0), bravo (1), charlie (2), its metadata fresh and declared UpToDate. */
-    private ResourceConductor node(String self, int selfId, List<Integer> peerIds) throws Exception {
-        ResourceConfig config = Configuration.load("t.res", """
-            resource r0 {
-              net { protocol C; }
-              on alpha { node-id 0; address 127.0.0.1:7000; volume 0 { device /dev/drbd3; disk /a; meta-disk internal; } }
-              on bravo { node-id 1; address 127.0.0.1:7001; volume 0 { device /dev/drbd3; disk /b; meta-disk internal; } }
-              on charlie { node-id 2; address 127.0.0.1:7002; volume 0 { device /dev/drbd3; disk /c; meta-disk internal; } }
-            }
-            """).resource("r0");
-        HeapVolume volume = new HeapVolume(MetadataLayout.internalForDataSize(DATA, peerIds.size(),
-            MetadataLayout.DEFAULT_AL_SIZE_BYTES).backingSizeBytes());
-        BackingDisk.create(volume, Optional.empty(),
-            new BackingDisk.Format(selfId, peerIds, peerIds.size(), 1237, DATA, 1)).close();
-        ResourceConductor conductor = new ResourceConductor(config, self, v -> BackingDisk.open(volume,
-            Optional.empty()), (handler, command, env) -> { }, new SplittableRandom(7), network);
-        assertThat(conductor.up().ok()).isTrue();
-        assertThat(conductor.newCurrentUuid(true).ok()).isTrue();
-        return conductor;
+    /** Node {@code self} of the first {@code nodes} of alpha, bravo and charlie. */
+    private ResourceConductor node(String self, int nodes) throws Exception {
+        return TestNode.start(network, self, nodes, "").conductor();
     }
 
     private static Superblock metadata(ResourceConductor conductor) {
@@ -65,7 +40,7 @@ class GenerationOnPeerLossTest {
     void promotionWithOnePeerConnectedAndOneAwayStartsAGenerationForTheAbsentOne() throws Exception {
         // H1: bravo is promoted while charlie is connected and alpha is down. Without a new generation alpha comes
         // back to equal ids ("no-sync by rule both-off") and misses every write bravo makes.
-        ResourceConductor bravo = node("bravo", 1, List.of(0, 2));
+        ResourceConductor bravo = node("bravo", 3);
         network.connectAsTwin("charlie");
         assertThat(bravo.connectionStates()).containsEntry("charlie", ConnectionState.CONNECTED)
             .containsEntry("alpha", ConnectionState.CONNECTING);
@@ -81,7 +56,7 @@ class GenerationOnPeerLossTest {
 
     @Test
     void promotionWithEveryPeerConnectedKeepsTheGeneration() throws Exception {
-        ResourceConductor bravo = node("bravo", 1, List.of(0, 2));
+        ResourceConductor bravo = node("bravo", 3);
         network.connectAsTwin("charlie");
         network.connectAsTwin("alpha");
         long before = GenerationIds.mask(metadata(bravo).currentUuid());
@@ -95,7 +70,7 @@ class GenerationOnPeerLossTest {
     void losingASecondaryWithWritesInFlightStartsANewGenerationAtOnce() throws Exception {
         // H2: bravo dies while alpha's writes to it are in flight, and alpha writes nothing afterwards. The writes
         // were marked for bravo under the old generation; without a new one now, bravo comes back to equal ids.
-        ResourceConductor alpha = node("alpha", 0, List.of(1));
+        ResourceConductor alpha = node("alpha", 2);
         network.connectAsTwin("bravo");
         assertThat(alpha.primary(false).ok()).isTrue();
         long before = GenerationIds.mask(metadata(alpha).currentUuid());
@@ -116,7 +91,7 @@ class GenerationOnPeerLossTest {
     void aSessionThatEndsAfterItsReplacementConnectedLeavesTheNewSessionReplicating() throws Exception {
         // H8: the peer reconnected before the old session's end was processed; that end used to clear the new
         // session's sender, and writes stopped reaching the peer while it showed Connected.
-        ResourceConductor alpha = node("alpha", 0, List.of(1));
+        ResourceConductor alpha = node("alpha", 2);
         PeerSender oldSession = network.connectAsTwin("bravo");
         assertThat(alpha.primary(false).ok()).isTrue();
         CompletableFuture<Void> inFlight = alpha.io(0).orElseThrow()
@@ -135,7 +110,7 @@ class GenerationOnPeerLossTest {
 
     @Test
     void losingAnIdleSecondaryWaitsForTheNextWriteBeforeANewGeneration() throws Exception {
-        ResourceConductor alpha = node("alpha", 0, List.of(1));
+        ResourceConductor alpha = node("alpha", 2);
         network.connectAsTwin("bravo");
         assertThat(alpha.primary(false).ok()).isTrue();
         long before = GenerationIds.mask(metadata(alpha).currentUuid());

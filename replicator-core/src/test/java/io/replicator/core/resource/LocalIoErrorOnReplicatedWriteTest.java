@@ -1,11 +1,7 @@
 package io.replicator.core.resource;
 
 import io.netty.buffer.Unpooled;
-import io.replicator.core.config.Configuration;
-import io.replicator.core.config.ResourceConfig;
-import io.replicator.core.metadata.BackingDisk;
 import io.replicator.core.metadata.MetadataFlag;
-import io.replicator.core.metadata.MetadataLayout;
 import io.replicator.core.replication.ReplicaTarget;
 import io.replicator.core.replication.SyncMessage;
 import io.replicator.core.state.ConnectionState;
@@ -15,10 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,24 +26,11 @@ class LocalIoErrorOnReplicatedWriteTest {
     private final ScriptedPeers network = new ScriptedPeers();
     private HeapVolume volume;
 
+    /** Node {@code self} of alpha and bravo with {@code on-io-error onIoError}. */
     private ResourceConductor node(String self, String onIoError) throws Exception {
-        ResourceConfig config = Configuration.load("t.res", """
-            resource r0 {
-              disk { on-io-error %s; }
-              on alpha { node-id 0; address 127.0.0.1:7000; volume 0 { device /dev/drbd3; disk /a; meta-disk internal; } }
-              on bravo { node-id 1; address 127.0.0.1:7001; volume 0 { device /dev/drbd3; disk /b; meta-disk internal; } }
-            }
-            """.formatted(onIoError)).resource("r0");
-        volume = new HeapVolume(MetadataLayout.internalForDataSize(DATA, 1, MetadataLayout.DEFAULT_AL_SIZE_BYTES)
-            .backingSizeBytes());
-        int selfId = self.equals("alpha") ? 0 : 1;
-        BackingDisk.create(volume, Optional.empty(),
-            new BackingDisk.Format(selfId, List.of(1 - selfId), 1, 1237, DATA, 1)).close();
-        ResourceConductor conductor = new ResourceConductor(config, self, v -> BackingDisk.open(volume,
-            Optional.empty()), (handler, command, env) -> { }, new SplittableRandom(3), network);
-        assertThat(conductor.up().ok()).isTrue();
-        assertThat(conductor.newCurrentUuid(true).ok()).isTrue();
-        return conductor;
+        TestNode node = TestNode.start(network, self, 2, "on-io-error " + onIoError + ";");
+        volume = node.volume();
+        return node.conductor();
     }
 
     /** Applies a replicated write from alpha on bravo's disk, which fails. */

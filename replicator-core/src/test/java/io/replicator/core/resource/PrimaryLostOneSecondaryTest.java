@@ -1,21 +1,13 @@
 package io.replicator.core.resource;
 
 import io.netty.buffer.Unpooled;
-import io.replicator.core.config.Configuration;
-import io.replicator.core.config.ResourceConfig;
-import io.replicator.core.metadata.BackingDisk;
-import io.replicator.core.metadata.MetadataLayout;
 import io.replicator.core.replication.ReplicaTarget;
 import io.replicator.core.replication.SyncMessage;
 import io.replicator.core.state.DiskState;
 import io.replicator.core.state.Role;
-import io.replicator.core.testing.HeapVolume;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.util.List;
-import java.util.Optional;
-import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,22 +25,8 @@ class PrimaryLostOneSecondaryTest {
     @Test
     void theSecondaryThatStillReachesBothMarksThePrimarysWritesForTheOtherAndResyncsItWhenPromoted()
             throws Exception {
-        ResourceConfig config = Configuration.load("t.res", """
-            resource r0 {
-              on alpha { node-id 0; address 127.0.0.1:7000; volume 0 { device /dev/drbd3; disk /a; meta-disk internal; } }
-              on bravo { node-id 1; address 127.0.0.1:7001; volume 0 { device /dev/drbd3; disk /b; meta-disk internal; } }
-              on charlie { node-id 2; address 127.0.0.1:7002; volume 0 { device /dev/drbd3; disk /c; meta-disk internal; } }
-            }
-            """).resource("r0");
-        HeapVolume volume = new HeapVolume(MetadataLayout.internalForDataSize(DATA, 2,
-            MetadataLayout.DEFAULT_AL_SIZE_BYTES).backingSizeBytes());
-        BackingDisk.create(volume, Optional.empty(), new BackingDisk.Format(1, List.of(0, 2), 2, 1237, DATA, 1))
-            .close();
         ScriptedPeers network = new ScriptedPeers();
-        ResourceConductor bravo = new ResourceConductor(config, "bravo", v -> BackingDisk.open(volume,
-            Optional.empty()), (handler, command, env) -> { }, new SplittableRandom(1), network);
-        assertThat(bravo.up().ok()).isTrue();
-        assertThat(bravo.newCurrentUuid(true).ok()).isTrue();
+        ResourceConductor bravo = TestNode.start(network, "bravo", 3, "").conductor();
         network.connectAsTwin("alpha");
         network.connectAsTwin("charlie");
         network.reportAgain("alpha", Role.PRIMARY, DiskState.UP_TO_DATE);

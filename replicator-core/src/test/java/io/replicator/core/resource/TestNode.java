@@ -1,0 +1,55 @@
+package io.replicator.core.resource;
+
+import io.replicator.core.config.Configuration;
+import io.replicator.core.config.ResourceConfig;
+import io.replicator.core.metadata.BackingDisk;
+import io.replicator.core.metadata.MetadataLayout;
+import io.replicator.core.testing.HeapVolume;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One node of a two- or three-node resource (alpha 0, bravo 1, charlie 2) on a heap volume with fresh metadata,
+ * up, declared UpToDate with {@code new-current-uuid --clear-bitmap}, its links played by {@link ScriptedPeers}.
+ *
+ * @param conductor the node
+ * @param volume    its backing volume (data and internal metadata), for failures and crash checks
+ */
+record TestNode(ResourceConductor conductor, HeapVolume volume) {
+    static final long DATA = 8L << 20;
+    private static final List<String> NAMES = List.of("alpha", "bravo", "charlie");
+
+    /** Node {@code self} of the first {@code nodes} names, with {@code diskOptions} in a {@code disk} section. */
+    static TestNode start(ScriptedPeers network, String self, int nodes, String diskOptions) throws Exception {
+        StringBuilder text = new StringBuilder("resource r0 {\n  net { protocol C; }\n  disk { " + diskOptions
+            + " }\n");
+        for (int id = 0; id < nodes; id++) {
+            text.append("  on ").append(NAMES.get(id)).append(" { node-id ").append(id)
+                .append("; address 127.0.0.1:").append(7000 + id)
+                .append("; volume 0 { device /dev/drbd3; disk /").append(NAMES.get(id))
+                .append("; meta-disk internal; } }\n");
+        }
+        ResourceConfig config = Configuration.load("t.res", text.append("}\n").toString()).resource("r0");
+        int selfId = NAMES.indexOf(self);
+        List<Integer> peers = new ArrayList<>();
+        for (int id = 0; id < nodes; id++) {
+            if (id != selfId) {
+                peers.add(id);
+            }
+        }
+        HeapVolume volume = new HeapVolume(MetadataLayout.internalForDataSize(DATA, peers.size(),
+            MetadataLayout.DEFAULT_AL_SIZE_BYTES).backingSizeBytes());
+        BackingDisk.create(volume, Optional.empty(),
+            new BackingDisk.Format(selfId, peers, peers.size(), 1237, DATA, 1)).close();
+        ResourceConductor conductor = new ResourceConductor(config, self, v -> BackingDisk.open(volume,
+            Optional.empty()), (handler, command, env) -> { }, new SplittableRandom(selfId + 7), network);
+        assertThat(conductor.up().ok()).isTrue();
+        assertThat(conductor.newCurrentUuid(true).ok()).isTrue();
+        return new TestNode(conductor, volume);
+    }
+}
