@@ -62,8 +62,23 @@ public final class HandshakeDecider {
      * @throws IllegalArgumentException if both or neither side hold RESOLVE_CONFLICTS
      */
     public static HandshakeOutcome decide(HandshakeSide self, HandshakeSide peer, SplitBrainPolicies policies) {
+        return decide(self, peer, policies, false);
+    }
+
+    /**
+     * {@link #decide(HandshakeSide, HandshakeSide, SplitBrainPolicies)} for a connection that replicates with
+     * {@code protocolC}: then a Primary that crashed is not the source of the resync with a peer that did not crash
+     * (drbd.md §4: DRBD 9 applies the crashed-primary rule to protocols A and B only). Under protocol C every write
+     * the crashed Primary acknowledged is on that peer, while the crashed Primary's own disk may have lost the
+     * unflushed part of it in the crash; what only the crashed Primary holds was never acknowledged.
+     */
+    public static HandshakeOutcome decide(HandshakeSide self, HandshakeSide peer, SplitBrainPolicies policies,
+            boolean protocolC) {
         SyncDecision compared = SyncDecider.decide(self.sync(), peer.sync());
         Steps steps = new Steps(compared.logLine());
+        if (protocolC) {
+            compared = survivorIsSource(compared, self, peer, steps);
+        }
 
         boolean selfInconsistent = self.disk() == DiskState.INCONSISTENT && better(peer.disk());
         boolean peerInconsistent = peer.disk() == DiskState.INCONSISTENT && better(self.disk());
@@ -141,6 +156,29 @@ public final class HandshakeDecider {
         steps.add("same generation, but " + self.changedBlocks() + " block(s) marked here and "
             + peer.changedBlocks() + " at the peer: " + reconciled.logLine().replace("sync decision: ", ""));
         return reconciled;
+    }
+
+    /**
+     * Protocol C: a bitmap resync whose source is the side that crashed as Primary, decided because it crashed, is
+     * turned around when the other side did not crash and is not Primary now: the survivor holds every acknowledged
+     * write, and the union of both bitmaps (the crashed side's activity-log extents among them) is copied from it.
+     */
+    private static SyncDecision survivorIsSource(SyncDecision compared, HandshakeSide self, HandshakeSide peer,
+            Steps steps) {
+        boolean byCrash = compared.rule() == SyncRule.CRASHED_PRIMARY || compared.rule() == SyncRule.BOTH_OFF;
+        if (!byCrash || !isBitmapResync(compared)) {
+            return compared;
+        }
+        HandshakeSide source = compared.isSyncSource() ? self : peer;
+        HandshakeSide target = compared.isSyncSource() ? peer : self;
+        if (!source.sync().crashedPrimary() || target.sync().crashedPrimary() || target.primary()
+            || !better(target.disk())) {
+            return compared;
+        }
+        SyncDecision reversed = compared.mirror();
+        steps.add("protocol C: the crashed Primary's acknowledged writes are all on " + (compared.isSyncSource()
+            ? "the peer" : "this node") + ", which did not crash: " + direction(reversed));
+        return reversed;
     }
 
     /** Step 5: the source must have consistent data; a Primary target meets rr-conflict. */

@@ -4,6 +4,7 @@ import static io.replicator.core.resource.ResourceState.dirtyBlocks;
 import static io.replicator.core.resource.ResourceState.slotOf;
 
 import io.replicator.core.config.HostConfig;
+import io.replicator.core.config.Protocol;
 import io.replicator.core.config.ResourceConfig;
 import io.replicator.core.disk.AttachedDisk;
 import io.replicator.core.generation.GenerationIds;
@@ -82,7 +83,7 @@ final class ConnectHandshake {
                 && volume.get().state() == DiskState.UP_TO_DATE)) {
                 // The Primary started a new generation while we replicate from it (--clear-bitmap, or after it
                 // lost another peer): we hold the same data, so we carry the same generation.
-                state.generations.adoptGeneration(volume.get(), report);
+                state.generations.adoptGeneration(volume.get(), report, peer.replicatesTo);
                 state.generations.reportToPeers(false);
             }
             state.resync.resyncIfOutdated(peer, volume.get());
@@ -188,7 +189,8 @@ final class ConnectHandshake {
         HandshakeSide peerSide = new HandshakeSide(peerInput, report.disk(), report.dirtyBlocks(),
             report.discardMyData());
         HandshakeOutcome outcome = HandshakeDecider.decide(selfSide, peerSide,
-            SplitBrainPolicies.of(peer.connection.net(), self.name()));
+            SplitBrainPolicies.of(peer.connection.net(), self.name()),
+            peer.connection.net().protocol() == Protocol.C);
         SyncDecision decision = outcome.decision();
         if (outcome.action() == HandshakeOutcome.Action.PROCEED && state.discardMyData != report.discardMyData()
             && (state.discardMyData ? decision.isSyncSource() : decision.isSyncTarget())) {

@@ -66,6 +66,7 @@ final class DiskEdge {
         switch (volume.config().onIoError()) {
             case DETACH -> {
                 stopServing(volume);
+                state.resync.abandonSyncsOf(volume);
                 volume.disk().ifPresent(disk -> {
                     volume.moveTo(DiskState.FAILED);
                     try {
@@ -115,11 +116,15 @@ final class DiskEdge {
         }
         LOG.log(System.Logger.Level.ERROR, "{0}/{1}: local I/O error applying the data of {2}: {3}", config.name(),
             number, peer.host.name(), failure.getMessage());
-        localIoError(volume, failure);
-        if (volume.disk().isPresent()) {
-            writeMetadata(volume, superblock -> superblock.withFlag(MetadataFlag.CONSISTENT, false)
-                .withFlag(MetadataFlag.WAS_UP_TO_DATE, false));
+        // Inconsistent on disk first, while the disk is still ours: with detach, a later attach must not find this
+        // copy UpToDate either (a failing metadata write runs on-io-error itself).
+        Outcome marked = writeMetadata(volume, superblock -> superblock.withFlag(MetadataFlag.CONSISTENT, false)
+            .withFlag(MetadataFlag.WAS_UP_TO_DATE, false));
+        if (marked.ok()) {
             persistBitmap(volume);
+            localIoError(volume, failure);
+        }
+        if (volume.disk().isPresent()) {
             if (volume.state() != DiskState.INCONSISTENT) {
                 volume.moveTo(DiskState.INCONSISTENT);
             }

@@ -296,6 +296,15 @@ final class Generations {
      * that are away (their changes are recorded from here on, {@link #markForAbsentPeers}) or else to history.
      */
     void adoptGeneration(VolumeRuntime volume, VolumeReport report) {
+        adoptGeneration(volume, report, -1);
+    }
+
+    /**
+     * {@link #adoptGeneration(VolumeRuntime, VolumeReport)} of the generation of the Primary whose replicated set is
+     * {@code primaryReaches} (-1: everyone): a peer connected here that the Primary does not reach keeps our old
+     * generation in its slot too, since it does not get the writes of the new one (H3).
+     */
+    void adoptGeneration(VolumeRuntime volume, VolumeReport report, long primaryReaches) {
         volume.disk().ifPresent(disk -> {
             boolean skip = report.skipInitialSync();
             if (skip) {
@@ -306,7 +315,7 @@ final class Generations {
             state.disk.writeMetadata(volume, superblock -> {
                 GenerationIds ids = superblock.generationIds();
                 GenerationIds moved = skip ? ids.clearBitmapSkipInitialSync(random, state.role == Role.PRIMARY)
-                    : ids.newCurrent(random, state.role == Role.PRIMARY, unreachableSlots(superblock));
+                    : ids.newCurrent(random, state.role == Role.PRIMARY, slotsMissing(superblock, primaryReaches));
                 Superblock updated = superblock.withGenerationIds(moved.adoptingCurrent(report.ids().current(),
                     state.role == Role.PRIMARY));
                 return skip ? DiskEdge.upToDate(updated) : updated;
@@ -344,12 +353,17 @@ final class Generations {
 
     /** The peer slots whose peers are not connected: their bitmaps start recording this generation's writes. */
     PeerSlots unreachableSlots(Superblock superblock) {
+        return slotsMissing(superblock, -1);
+    }
+
+    /** The slots of peers that are not replicating here, or (bit clear in {@code reached}) not reached otherwise. */
+    private PeerSlots slotsMissing(Superblock superblock, long reached) {
         List<Integer> slots = new ArrayList<>();
         List<PeerSlot> assigned = superblock.peers();
         for (int slot = 0; slot < assigned.size(); slot++) {
             int nodeId = assigned.get(slot).nodeId();
             PeerRuntime runtime = nodeId >= 0 && nodeId < peersByNode.length ? peersByNode[nodeId] : null;
-            if (runtime == null || !runtime.replicating) {
+            if (runtime == null || !runtime.replicating || (nodeId < 64 && (reached & (1L << nodeId)) == 0)) {
                 slots.add(slot);
             }
         }

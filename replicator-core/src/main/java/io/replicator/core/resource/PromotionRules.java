@@ -16,6 +16,10 @@ import java.util.Optional;
  *   <li>A volume that is sync target of a connected peer is refused even with {@code --force}: its unsynced blocks
  *       would be served from stale local data. Disconnecting first makes forcing this copy an explicit choice.</li>
  *   <li>A replicating peer that is Primary refuses it, unless {@code allow-two-primaries}.</li>
+ *   <li>A node that crashed while Primary and has not met a peer since is refused without {@code --force} while
+ *       some peer is away: its crash may have lost writes it acknowledged (unflushed in its page cache) that only
+ *       that peer holds, and promoted alone it would become the source of the next resync. Connecting first lets the
+ *       handshake pick the copy with every acknowledged write (under protocol C, the peer's).</li>
  *   <li>A new generation starts whenever some configured peer is not replicating (its slot gets the old one, so it
  *       can tell later that this node wrote without it — with one peer connected and another away as much as with
  *       none), and for data that was forced (it becomes the source of a full sync). With every peer replicating the
@@ -24,7 +28,8 @@ import java.util.Optional;
  */
 final class PromotionRules {
     /** What promotion needs to know of one volume. */
-    record VolumeView(int number, boolean hasDisk, DiskState disk, Optional<String> syncingFrom) {
+    record VolumeView(int number, boolean hasDisk, DiskState disk, Optional<String> syncingFrom,
+                      boolean crashedPrimary) {
     }
 
     /** What promotion needs to know of one configured peer. */
@@ -81,6 +86,14 @@ final class PromotionRules {
             }
         }
         boolean somePeerAway = peers.isEmpty() || peers.stream().anyMatch(peer -> !peer.replicating());
+        for (VolumeView volume : volumes) {
+            if (volume.crashedPrimary() && !force && !peers.isEmpty()
+                && peers.stream().anyMatch(peer -> !peer.replicating())) {
+                return refused(StateChangeRefusal.NO_UP_TO_DATE_DISK, "volume " + volume.number() + " crashed "
+                    + "while Primary and has not met its peers since: writes it acknowledged may be only on a peer "
+                    + "that is away; connect first, or promote with 'primary --force' to keep this copy as it is");
+            }
+        }
         return new Promote(somePeerAway);
     }
 

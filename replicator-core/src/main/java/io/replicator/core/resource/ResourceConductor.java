@@ -263,6 +263,10 @@ public final class ResourceConductor implements AutoCloseable {
             if (chosen.isEmpty()) {
                 return Outcome.refused(StateChangeRefusal.NO_UP_TO_DATE_DISK, "verify needs a connected peer");
             }
+            Optional<Outcome> diskless = refuseWithoutDisk("verify");
+            if (diskless.isPresent()) {
+                return diskless.get();
+            }
             for (PeerRuntime peer : chosen) {
                 if (digestOf(peer.connection.net().verifyAlg()) == null) {
                     return Outcome.refused("verify: no verify-alg in the net section of the connection to "
@@ -404,6 +408,7 @@ public final class ResourceConductor implements AutoCloseable {
                 continue;
             }
             state.disk.stopServing(volume);
+            state.resync.abandonSyncsOf(volume);
             volume.moveTo(DiskState.DETACHING);
             try {
                 disk.get().close();
@@ -427,6 +432,17 @@ public final class ResourceConductor implements AutoCloseable {
      */
     public void resyncActivity(java.util.function.BiPredicate<String, Integer> activity) {
         state.resyncActivity = activity;
+    }
+
+    /** The refusal of {@code verb} when some volume has no disk here, if one has none. */
+    private Optional<Outcome> refuseWithoutDisk(String verb) {
+        for (VolumeRuntime volume : state.volumes) {
+            if (volume.disk().isEmpty()) {
+                return Optional.of(Outcome.refused(StateChangeRefusal.IS_DISKLESS, verb + ": volume "
+                    + volume.config().number() + " has no disk here; attach it first"));
+            }
+        }
+        return Optional.empty();
     }
 
     // ---- hand-over to the owner thread ---------------------------------------------------------------------------

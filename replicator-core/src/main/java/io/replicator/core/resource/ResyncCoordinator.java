@@ -63,6 +63,12 @@ final class ResyncCoordinator {
     }
 
     Outcome startResyncCommand(boolean asSource, boolean resetBitmap) {
+        for (VolumeRuntime volume : volumes) {
+            if (volume.disk().isEmpty()) {
+                return Outcome.refused(StateChangeRefusal.IS_DISKLESS, (asSource ? "invalidate-remote" : "invalidate")
+                    + ": volume " + volume.config().number() + " has no disk here; attach it first");
+            }
+        }
         String verb = asSource ? "invalidate-remote" : "invalidate";
         if (!asSource && state.role == Role.PRIMARY) {
             return Outcome.refused(StateChangeRefusal.NO_UP_TO_DATE_DISK, verb + " on a Primary would make its "
@@ -286,9 +292,10 @@ final class ResyncCoordinator {
             throw new IllegalStateException("volume " + number + " finished a resync from " + peer.host.name()
                 + " while another runs");
         }
+        // The data is now the source's: whether this node once crashed as Primary no longer matters.
         Outcome written = state.disk.writeMetadata(local.get(), superblock -> DiskEdge.upToDate(superblock)
-            .withGenerationIds(
-            superblock.generationIds().resyncFinishedAsTarget(slot, sourceReport.ids())));
+            .withFlag(MetadataFlag.CRASHED_PRIMARY, false)
+            .withGenerationIds(superblock.generationIds().resyncFinishedAsTarget(slot, sourceReport.ids())));
         state.disk.persistBitmap(local.get());
         if (written.ok()) {
             local.get().moveTo(DiskState.UP_TO_DATE);
@@ -480,6 +487,26 @@ final class ResyncCoordinator {
         }
         sender.sendSync(SyncMessage.of(SyncMessage.Kind.BECOME_TARGET, number, 0, 0, 0));
         startAsSource(peer, local, false);
+    }
+
+    /**
+     * {@code local}'s disk is going away (detach, or on-io-error detach): every resync or verify of it stops, since
+     * their jobs read and write that disk, and the connections they ran on end, so that the next connection decides
+     * again from the bitmaps (the resync resumes there after the disk is back).
+     */
+    void abandonSyncsOf(VolumeRuntime local) {
+        int number = local.config().number();
+        for (PeerRuntime peer : peers.values()) {
+            VolumeSync sync = peer.syncs.get(number);
+            if (sync == null || sync.state == ReplicationState.ESTABLISHED) {
+                continue;
+            }
+            sync.stop();
+            PeerSender sender = peer.sender;
+            if (sender != null) {
+                sender.close("the local disk of volume " + number + " went away during a resync or verify");
+            }
+        }
     }
 
     boolean waitsForResyncAfter(VolumeRuntime local) {

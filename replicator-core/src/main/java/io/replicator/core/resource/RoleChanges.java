@@ -100,18 +100,23 @@ final class RoleChanges {
         return Outcome.done("");
     }
 
-    private List<PromotionRules.VolumeView> volumeViews() {
+    /** What {@link PromotionRules} needs to know of each volume. */
+    List<PromotionRules.VolumeView> volumeViews() {
         List<PromotionRules.VolumeView> views = new ArrayList<>();
         for (VolumeRuntime volume : volumes) {
             int number = volume.config().number();
             Optional<String> syncingFrom = state.handshake.syncingAsTargetWith(number, null)
                 .map(peer -> peer.host.name());
-            views.add(new PromotionRules.VolumeView(number, volume.disk().isPresent(), volume.state(), syncingFrom));
+            boolean crashed = volume.disk().map(disk -> disk.backing().metadata().current()
+                .has(MetadataFlag.CRASHED_PRIMARY)).orElse(false);
+            views.add(new PromotionRules.VolumeView(number, volume.disk().isPresent(), volume.state(), syncingFrom,
+                crashed));
         }
         return views;
     }
 
-    private List<PromotionRules.PeerView> peerViews() {
+    /** What {@link PromotionRules} needs to know of each peer. */
+    List<PromotionRules.PeerView> peerViews() {
         return peers.values().stream().map(peer -> new PromotionRules.PeerView(peer.host.name(), peer.replicating,
             peer.peerRole(), peer.connection.net().allowTwoPrimaries())).toList();
     }

@@ -115,7 +115,9 @@ final class StatusSnapshot {
                 runtime == null ? ConnectionState.STANDALONE : runtime.state, peerRole, false, peerDevices,
                 paths, statistics));
         }
-        boolean mayPromote = state.role == Role.SECONDARY && allUpToDate;
+        // DRBD's may_promote: promotion without --force would be allowed now (good data, no Primary peer, ...).
+        boolean mayPromote = state.role == Role.SECONDARY && allUpToDate && PromotionRules.decide(state.role, false,
+            state.roles.volumeViews(), state.roles.peerViews()) instanceof PromotionRules.Promote;
         // DRBD scores promotion candidates; ours counts UpToDate volumes, so a node that can promote scores higher.
         int score = (int) volumes.stream().filter(v -> v.state() == DiskState.UP_TO_DATE).count() * 10000;
         return new ResourceStatus(config.name(), self.nodeId(), state.role, List.of(), false, mayPromote, score,

@@ -41,7 +41,9 @@ final class SyncMessages {
             scheduler.execute(() -> state.generations.primaryReplicatesTo(peer, message.offset()));
             return;
         }
-        VolumeSync sync = peer.syncs.get(message.volume());
+        // A connection that needed no resync has no VolumeSync yet: a verify request must still find one.
+        VolumeSync sync = peer.replicating && state.volume(message.volume()).isPresent()
+            ? peer.sync(message.volume()) : peer.syncs.get(message.volume());
         Optional<VolumeRuntime> local = state.volume(message.volume());
         PeerSender sender = peer.sender;
         if (sync == null || local.isEmpty() || local.get().disk().isEmpty() || sender == null) {

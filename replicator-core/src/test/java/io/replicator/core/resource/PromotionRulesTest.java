@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(10)
 class PromotionRulesTest {
-    private static final VolumeView UP_TO_DATE = new VolumeView(0, true, DiskState.UP_TO_DATE, Optional.empty());
+    private static final VolumeView UP_TO_DATE =
+        new VolumeView(0, true, DiskState.UP_TO_DATE, Optional.empty(), false);
     private static final PeerView CONNECTED = new PeerView("bravo", true, Role.SECONDARY, false);
     private static final PeerView AWAY = new PeerView("charlie", false, Role.UNKNOWN, false);
 
@@ -37,7 +38,7 @@ class PromotionRulesTest {
 
     @Test
     void aSyncTargetIsNotPromotedEvenWithForce() {
-        VolumeView target = new VolumeView(0, true, DiskState.INCONSISTENT, Optional.of("bravo"));
+        VolumeView target = new VolumeView(0, true, DiskState.INCONSISTENT, Optional.of("bravo"), false);
         Refused refused = (Refused) PromotionRules.decide(Role.SECONDARY, true, List.of(target), List.of(CONNECTED));
         assertThat(refused.outcome().message()).contains("SyncTarget of bravo")
             .contains("disconnect first to force this copy");
@@ -45,7 +46,7 @@ class PromotionRulesTest {
 
     @Test
     void withoutForceOnlyUpToDateDataAndNoPrimaryPeerAllowPromotion() {
-        VolumeView outdated = new VolumeView(0, true, DiskState.OUTDATED, Optional.empty());
+        VolumeView outdated = new VolumeView(0, true, DiskState.OUTDATED, Optional.empty(), false);
         assertThat(PromotionRules.decide(Role.SECONDARY, false, List.of(outdated), List.of()))
             .isInstanceOf(Refused.class);
         assertThat(PromotionRules.decide(Role.SECONDARY, true, List.of(outdated), List.of()))
@@ -55,5 +56,16 @@ class PromotionRulesTest {
             .outcome().message()).contains("peer bravo is Primary");
         assertThat(PromotionRules.decide(Role.PRIMARY, false, List.of(outdated), List.of()))
             .isInstanceOf(PromotionRules.AlreadyPrimary.class);
+    }
+
+    @Test
+    void aCrashedPrimaryIsNotPromotedWithoutForceWhileAPeerIsAway() {
+        VolumeView crashed = new VolumeView(0, true, DiskState.UP_TO_DATE, Optional.empty(), true);
+        Refused refused = (Refused) PromotionRules.decide(Role.SECONDARY, false, List.of(crashed), List.of(AWAY));
+        assertThat(refused.outcome().message()).contains("crashed while Primary");
+        assertThat(PromotionRules.decide(Role.SECONDARY, true, List.of(crashed), List.of(AWAY)))
+            .isInstanceOf(Promote.class);
+        assertThat(PromotionRules.decide(Role.SECONDARY, false, List.of(crashed), List.of(CONNECTED)))
+            .as("every peer connected: the handshake already chose").isInstanceOf(Promote.class);
     }
 }
