@@ -69,6 +69,13 @@ final class ConnectHandshake {
             peer.reports.put(report.volume(), report);
             if (report.role() != Role.PRIMARY) {
                 peer.replicatesTo = -1;
+            } else if (state.role == Role.PRIMARY && !peer.connection.net().allowTwoPrimaries()) {
+                // Both promoted at once, each before hearing of the other (no cluster-wide commit of promotions):
+                // their writes cross. The connection ends, each marks what the other did not confirm, and the
+                // next handshake reports the split brain instead of replicating over copies that differ.
+                state.connections.refuse(peer, "both nodes became Primary while connected and allow-two-primaries "
+                    + "is off");
+                return;
             }
             VolumeSync sync = peer.sync(report.volume());
             if (sync.resyncing()) {
@@ -147,6 +154,14 @@ final class ConnectHandshake {
                 state.generations.releaseBitmapIdOfSameGeneration(peer, local);
             }
         });
+        if (state.discardMyData && decisions.values().stream().anyMatch(SyncDecision::isSyncTarget)) {
+            // --discard-my-data is spent on the first connection that made this node a sync target: its data is
+            // that peer's from now on. Applied again toward another peer, it would discard that copy as well and
+            // leave this node Established with the first over different data.
+            state.discardMyData = false;
+            LOG.log(System.Logger.Level.INFO, "{0}: --discard-my-data used with {1}", config.name(),
+                peer.host.name());
+        }
         state.generations.announceReplicatedPeers();
     }
 
@@ -192,8 +207,12 @@ final class ConnectHandshake {
             SplitBrainPolicies.of(peer.connection.net(), self.name()),
             peer.connection.net().protocol() == Protocol.C);
         SyncDecision decision = outcome.decision();
+        // The side that did not ask becomes source: only if its data is better than Inconsistent (DRBD never makes
+        // an Inconsistent disk a sync source).
+        DiskState wouldBeSource = state.discardMyData ? report.disk() : local.state();
         if (outcome.action() == HandshakeOutcome.Action.PROCEED && state.discardMyData != report.discardMyData()
-            && (state.discardMyData ? decision.isSyncSource() : decision.isSyncTarget())) {
+            && (state.discardMyData ? decision.isSyncSource() : decision.isSyncTarget())
+            && wouldBeSource.compareTo(DiskState.INCONSISTENT) > 0) {
             SyncDecision reversed = decision.mirror();
             LOG.log(System.Logger.Level.WARNING, "{0}/{1} with {2}: {3}; reverting to older data: {4} asked "
                 + "--discard-my-data", config.name(), local.config().number(), peer.host.name(), decision.logLine(),

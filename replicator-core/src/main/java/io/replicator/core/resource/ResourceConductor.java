@@ -365,6 +365,7 @@ public final class ResourceConductor implements AutoCloseable {
 
     Outcome doAttach() {
         List<String> notes = new ArrayList<>();
+        boolean attachedAny = false;
         for (VolumeRuntime volume : state.volumes) {
             if (volume.disk().isPresent() || volume.config().diskless()) {
                 continue;
@@ -381,6 +382,7 @@ public final class ResourceConductor implements AutoCloseable {
             try {
                 AttachedDisk disk = AttachedDisk.attach(backing, volume.config().alExtents());
                 volume.attached(disk, DiskEdge.diskStateOf(disk.backing().metadata().current()));
+                attachedAny = true;
                 if (disk.replayedExtents() > 0) {
                     notes.add(state.config.name() + "/" + volume.config().number() + ": activity log replayed, "
                         + disk.replayedExtents() + " extent(s) marked out of sync");
@@ -391,6 +393,15 @@ public final class ResourceConductor implements AutoCloseable {
                 state.disk.localIoError(volume, failure);
                 return Outcome.failed(state.config.name() + "/" + volume.config().number() + ": attach failed: "
                     + failure.getMessage());
+            }
+        }
+        if (attachedAny) {
+            // A connection that ran while a disk was missing never compared it: handshake again, so that what the
+            // disk missed (its peers marked it) is resynced.
+            for (PeerRuntime peer : state.peers.values()) {
+                if (peer.sender != null) {
+                    peer.sender.close("a disk was attached; handshaking again");
+                }
             }
         }
         return Outcome.done(String.join("\n", notes));
