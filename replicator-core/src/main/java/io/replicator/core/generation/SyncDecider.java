@@ -165,15 +165,32 @@ public final class SyncDecider {
         return new UnrelatedData(SyncRule.UNRELATED_DATA);
     }
 
-    /** Whether the histories share an id; empty entries and JUST_CREATED are no common ancestor. */
+    /**
+     * Whether the two lineages share an id: a history entry, or a bitmap id (a generation its node left, recording
+     * changes for a peer since) — each side's bitmap id for the other found in the other's history is as much a
+     * common ancestor as a shared history entry (both moved on from it: a split brain, not unrelated data). Empty
+     * entries and JUST_CREATED are no common ancestor.
+     */
     private static boolean shareHistory(SyncInput self, SyncInput peer) {
-        for (int i = 0; i < GenerationIds.HISTORY_SIZE; i++) {
-            long id = self.history(i);
-            if (id != 0 && id != UUID_JUST_CREATED && peer.ids().historyContains(id)) {
+        for (long id : lineage(self)) {
+            if (id != 0 && id != UUID_JUST_CREATED && lineage(peer).contains(id)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** A node's past generations: its history and its bitmap ids, masked. */
+    private static java.util.Set<Long> lineage(SyncInput side) {
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        for (int i = 0; i < GenerationIds.HISTORY_SIZE; i++) {
+            ids.add(GenerationIds.mask(side.history(i)));
+        }
+        for (long bitmap : side.ids().bitmaps()) {
+            ids.add(GenerationIds.mask(bitmap));
+        }
+        ids.remove(0L);
+        return ids;
     }
 
     private static SyncDecision bitmapResync(boolean selfIsSource, SyncRule rule) {

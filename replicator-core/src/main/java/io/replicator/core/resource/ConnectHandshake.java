@@ -238,7 +238,11 @@ final class ConnectHandshake {
     Optional<String> decisionProblem(PeerRuntime peer, VolumeRuntime local, SyncDecision decision) {
         int number = local.config().number();
         if (decision instanceof SyncDecision.UnrelatedData) {
-            return Optional.of("volume " + number + ": unrelated data, aborting (" + decision.logLine() + ")");
+            VolumeReport report = peer.reports.get(number);
+            String ours = local.disk().map(d -> d.backing().metadata().current().generationIds().toString())
+                .orElse("none");
+            return Optional.of("volume " + number + ": unrelated data, aborting (" + decision.logLine() + "; ours "
+                + ours + ", the peer's " + (report == null ? "none" : report.ids()) + ")");
         }
         if (decision instanceof SyncDecision.SplitBrain) {
             return Optional.of("volume " + number + ": split brain detected, dropping the connection ("
