@@ -154,10 +154,10 @@ final class ConnectHandshake {
                 state.generations.releaseBitmapIdOfSameGeneration(peer, local);
             }
         });
-        if (state.discardMyData && decisions.values().stream().anyMatch(SyncDecision::isSyncTarget)) {
-            // --discard-my-data is spent on the first connection that made this node a sync target: its data is
-            // that peer's from now on. Applied again toward another peer, it would discard that copy as well and
-            // leave this node Established with the first over different data.
+        if (state.discardMyData) {
+            // --discard-my-data is spent on the first connection that completes its handshake, as DRBD clears it
+            // once connected: applied again toward another peer, or at a later reconnect after this node wrote as
+            // Primary, it would discard a copy nobody asked to discard.
             state.discardMyData = false;
             LOG.log(System.Logger.Level.INFO, "{0}: --discard-my-data used with {1}", config.name(),
                 peer.host.name());
