@@ -230,6 +230,13 @@ final class ResyncCoordinator {
         int slot = slotOf(disk, peer.nodeId());
         NetConfig net = peer.connection.net();
         long maxInFlight = Math.max(1, net.maxBuffers() / 2) * 4096L;
+        // The union of both bitmaps is on disk before any block moves: the source clears a bit once the target
+        // acknowledges the block, before the target flushed it, so a target that crashes must still find the bit in
+        // its own bitmap at the next connection.
+        state.disk.persistBitmap(local.get());
+        if (local.get().disk().isEmpty()) {
+            return;
+        }
         if (sync.source) {
             sync.sourceSide = new io.replicator.core.resync.ResyncSource(number, disk.bitmaps().bitmap(slot),
                 disk.data(), rangeLock, sender, digestOf(net.csumsAlg()), scheduler::nanoTime);
