@@ -100,6 +100,14 @@ final class ConnectHandshake {
         if (peer.reports.size() < volumes.size()) {
             return;
         }
+        if (changedSinceReported(peer)) {
+            // Both sides must decide from the same two reports; this node was promoted, demoted or moved to
+            // another generation after it sent its own, so the peer decides from a stale one. Handshake again.
+            LOG.log(System.Logger.Level.INFO, "{0}: state changed during the handshake with {1}; handshaking again",
+                config.name(), peer.host.name());
+            sender.close("state changed during the handshake; handshaking again");
+            return;
+        }
         Map<VolumeRuntime, SyncDecision> decisions = new LinkedHashMap<>();
         for (VolumeRuntime local : volumes) {
             VolumeReport reported = peer.reports.get(local.config().number());
@@ -163,6 +171,22 @@ final class ConnectHandshake {
                 peer.host.name());
         }
         state.generations.announceReplicatedPeers();
+    }
+
+    /** Whether this node's role, disk state or generation changed since it reported them to {@code peer}. */
+    private boolean changedSinceReported(PeerRuntime peer) {
+        for (VolumeRuntime local : volumes) {
+            VolumeReport sent = peer.reported.get(local.config().number());
+            Optional<VolumeReport> now = state.generations.reportOf(local, peer, false);
+            if (sent == null || now.isEmpty()) {
+                continue;
+            }
+            if (sent.role() != now.get().role() || sent.disk() != now.get().disk()
+                || GenerationIds.mask(sent.ids().current()) != GenerationIds.mask(now.get().ids().current())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Why {@code local} cannot replicate with the peer's {@code report} at all, if it cannot. */

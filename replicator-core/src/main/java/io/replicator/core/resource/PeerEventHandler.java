@@ -51,7 +51,10 @@ final class PeerEventHandler implements PeerEvents {
             LOG.log(System.Logger.Level.INFO, "{0}: connected to {1} ({2})", state.config.name(), peer.host.name(),
                 sender.remoteAddress());
             for (VolumeRuntime volume : state.volumes) {
-                state.generations.reportOf(volume, peer, false).ifPresent(sender::sendReport);
+                state.generations.reportOf(volume, peer, false).ifPresent(report -> {
+                    peer.reported.put(report.volume(), report);
+                    sender.sendReport(report);
+                });
             }
             state.notifyListeners();
         });

@@ -34,6 +34,8 @@ final class PeerRuntime {
     volatile long replicatesTo = -1;
     /** The peer's latest report per volume number. */
     final Map<Integer, VolumeReport> reports = new HashMap<>();
+    /** What this node reported to the peer when the session came up, per volume number: the handshake's basis. */
+    final Map<Integer, VolumeReport> reported = new HashMap<>();
     /** Each volume's resync or verify with this peer, by volume number (set up when the connection replicates). */
     final Map<Integer, VolumeSync> syncs = new java.util.concurrent.ConcurrentHashMap<>();
     /** Why the connection last ended, for the log and status. */
@@ -87,5 +89,6 @@ final class PeerRuntime {
         ahead = false;
         replicatesTo = -1;
         reports.clear();
+        reported.clear();
     }
 }
