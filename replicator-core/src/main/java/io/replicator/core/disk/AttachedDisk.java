@@ -47,6 +47,16 @@ public final class AttachedDisk implements AutoCloseable {
      * the clean flag before any new write can happen. Takes ownership of {@code disk}.
      */
     public static AttachedDisk attach(BackingDisk disk, int alExtents) throws IOException {
+        return attach(disk, alExtents, 0);
+    }
+
+    /**
+     * {@link #attach(BackingDisk, int)} in machine boot {@code bootId} (0: unknown). An unclean shutdown within the
+     * same boot was a process crash, which loses nothing written (the page cache survives it); in another boot, or
+     * an unknown one, unflushed writes may be gone, and the metadata says so ({@link MetadataFlag#UNCLEAN_RESTART})
+     * until the next handshake.
+     */
+    public static AttachedDisk attach(BackingDisk disk, int alExtents, long bootId) throws IOException {
         try {
             Superblock superblock = disk.metadata().current();
             MetadataLayout layout = superblock.layout();
@@ -72,11 +82,15 @@ public final class AttachedDisk implements AutoCloseable {
             bitmaps.writeOutDirtyPages();
             disk.activityLogArea().flush();
             boolean crashedPrimary = superblock.has(MetadataFlag.PRIMARY_IND);
-            Superblock attached = superblock.withFlag(MetadataFlag.AL_CLEAN, false);
+            Superblock attached = superblock.withFlag(MetadataFlag.AL_CLEAN, false).withBootId(bootId);
+            boolean sameBoot = bootId != 0 && superblock.bootId() == bootId;
+            if (!superblock.has(MetadataFlag.AL_CLEAN) && !sameBoot) {
+                attached = attached.withFlag(MetadataFlag.UNCLEAN_RESTART, true);
+            }
             if (crashedPrimary) {
                 attached = attached.withFlag(MetadataFlag.CRASHED_PRIMARY, true);
             }
-            if (attached.flags() != superblock.flags()) {
+            if (attached.flags() != superblock.flags() || attached.bootId() != superblock.bootId()) {
                 disk.metadata().write(attached);
             }
             ActivityLog log = ActivityLog.open(disk.activityLogArea(), alExtents, replay,

@@ -160,8 +160,9 @@ public final class HandshakeDecider {
 
     /**
      * Protocol C: a bitmap resync whose source is the side that crashed as Primary, decided because it crashed, is
-     * turned around when the other side did not crash and is not Primary now: the survivor holds every acknowledged
-     * write, and the union of both bitmaps (the crashed side's activity-log extents among them) is copied from it.
+     * turned around when the other side did not crash — did not restart uncleanly either, as a machine crash of a
+     * Secondary loses unflushed writes too — and is not Primary now: the survivor holds every acknowledged write,
+     * and the union of both bitmaps (the crashed side's activity-log extents among them) is copied from it.
      */
     private static SyncDecision survivorIsSource(SyncDecision compared, HandshakeSide self, HandshakeSide peer,
             Steps steps) {
@@ -171,8 +172,8 @@ public final class HandshakeDecider {
         }
         HandshakeSide source = compared.isSyncSource() ? self : peer;
         HandshakeSide target = compared.isSyncSource() ? peer : self;
-        if (!source.sync().crashedPrimary() || target.sync().crashedPrimary() || target.primary()
-            || !better(target.disk())) {
+        if (!source.sync().crashedPrimary() || target.sync().crashedPrimary() || target.restartedUnclean()
+            || target.primary() || !better(target.disk())) {
             return compared;
         }
         SyncDecision reversed = compared.mirror();

@@ -15,14 +15,22 @@ import java.util.Objects;
  *                      the blocks it wrote that the other lacks
  * @param discardMyData the side's operator asked {@code connect --discard-my-data} (uuid flag bit 0): it volunteers
  *                      as the target of an otherwise unresolved split brain
+ * @param restartedUnclean the side restarted without a clean shutdown and has not completed a handshake since: it
+ *                      may have lost writes it acknowledged but had not flushed
  */
-public record HandshakeSide(SyncInput sync, DiskState disk, long changedBlocks, boolean discardMyData) {
+public record HandshakeSide(SyncInput sync, DiskState disk, long changedBlocks, boolean discardMyData,
+                            boolean restartedUnclean) {
     public HandshakeSide {
         Objects.requireNonNull(sync, "sync");
         Objects.requireNonNull(disk, "disk");
         if (changedBlocks < 0) {
             throw new IllegalArgumentException("changed blocks must not be negative: " + changedBlocks);
         }
+    }
+
+    /** A side that did not restart uncleanly. */
+    public HandshakeSide(SyncInput sync, DiskState disk, long changedBlocks, boolean discardMyData) {
+        this(sync, disk, changedBlocks, discardMyData, false);
     }
 
     /** An UpToDate side with no changes that did not ask to discard its data. */
@@ -32,22 +40,27 @@ public record HandshakeSide(SyncInput sync, DiskState disk, long changedBlocks, 
 
     /** This side with the role now ({@link SyncInput#primary()}) replaced. */
     public HandshakeSide withPrimary(boolean value) {
-        return new HandshakeSide(sync.withPrimary(value), disk, changedBlocks, discardMyData);
+        return new HandshakeSide(sync.withPrimary(value), disk, changedBlocks, discardMyData, restartedUnclean);
     }
 
     /** This side with {@link #disk()} replaced. */
     public HandshakeSide withDisk(DiskState value) {
-        return new HandshakeSide(sync, value, changedBlocks, discardMyData);
+        return new HandshakeSide(sync, value, changedBlocks, discardMyData, restartedUnclean);
     }
 
     /** This side with {@link #changedBlocks()} replaced. */
     public HandshakeSide withChangedBlocks(long value) {
-        return new HandshakeSide(sync, disk, value, discardMyData);
+        return new HandshakeSide(sync, disk, value, discardMyData, restartedUnclean);
     }
 
     /** This side with {@link #discardMyData()} replaced. */
     public HandshakeSide withDiscardMyData(boolean value) {
-        return new HandshakeSide(sync, disk, changedBlocks, value);
+        return new HandshakeSide(sync, disk, changedBlocks, value, restartedUnclean);
+    }
+
+    /** This side with {@link #restartedUnclean()} replaced. */
+    public HandshakeSide withRestartedUnclean(boolean value) {
+        return new HandshakeSide(sync, disk, changedBlocks, discardMyData, value);
     }
 
     /** Whether the side is Primary now. */

@@ -27,7 +27,12 @@ public enum MetadataFlag implements BitFlag {
     /** This node had quorum when the flags were last written. */
     HAVE_QUORUM(1024),
     /** The data is Outdated: a newer generation exists elsewhere. */
-    OUTDATED(1 << 16);
+    OUTDATED(1 << 16),
+    /**
+     * Ours, not DRBD's: the node restarted without a clean shutdown (whatever its role) and has not completed a
+     * handshake since, so writes it acknowledged but had not flushed may be gone from its disk.
+     */
+    UNCLEAN_RESTART(1 << 17);
 
     private final int mask;
 

@@ -18,6 +18,9 @@ import java.util.List;
  * @param currentUuid   the current generation id (bit 0 = primary flag)
  * @param peers         one entry per peer slot, {@code layout.maxPeers()} of them
  * @param history       the history generation ids, newest first, at most {@link SuperblockDescriptor#HISTORY_SIZE}
+ * @param bootId        the boot of the machine (a hash of the kernel's boot id) when the metadata was last attached, 0
+ *                      if unknown: an unclean restart within the same boot was a process crash, which loses nothing
+ *                      written, while a new boot may have lost what was not flushed
  */
 public record Superblock(
     long sequence,
@@ -28,7 +31,14 @@ public record Superblock(
     MetadataLayout layout,
     long currentUuid,
     List<PeerSlot> peers,
-    List<Long> history) {
+    List<Long> history,
+    long bootId) {
+
+    /** A superblock of an unknown boot. */
+    public Superblock(long sequence, long deviceUuid, int nodeId, int alExtents, int flags, MetadataLayout layout,
+                      long currentUuid, List<PeerSlot> peers, List<Long> history) {
+        this(sequence, deviceUuid, nodeId, alExtents, flags, layout, currentUuid, peers, history, 0);
+    }
 
     public Superblock {
         peers = List.copyOf(peers);
@@ -44,17 +54,25 @@ public record Superblock(
 
     /** This superblock with {@code newSequence}. */
     public Superblock withSequence(long newSequence) {
-        return new Superblock(newSequence, deviceUuid, nodeId, alExtents, flags, layout, currentUuid, peers, history);
+        return new Superblock(newSequence, deviceUuid, nodeId, alExtents, flags, layout, currentUuid, peers, history,
+            bootId);
     }
 
     /** This superblock with {@code newFlags}. */
     public Superblock withFlags(int newFlags) {
-        return new Superblock(sequence, deviceUuid, nodeId, alExtents, newFlags, layout, currentUuid, peers, history);
+        return new Superblock(sequence, deviceUuid, nodeId, alExtents, newFlags, layout, currentUuid, peers, history,
+            bootId);
     }
 
     /** This superblock with {@code flag} set or cleared. */
     public Superblock withFlag(MetadataFlag flag, boolean set) {
         return withFlags(set ? flags | flag.mask() : flags & ~flag.mask());
+    }
+
+    /** This superblock recorded as attached in boot {@code newBootId}. */
+    public Superblock withBootId(long newBootId) {
+        return new Superblock(sequence, deviceUuid, nodeId, alExtents, flags, layout, currentUuid, peers, history,
+            newBootId);
     }
 
     /** Whether {@code flag} is set. */
@@ -64,7 +82,8 @@ public record Superblock(
 
     /** This superblock with new generation ids. */
     public Superblock withGenerationIds(long newCurrent, List<PeerSlot> newPeers, List<Long> newHistory) {
-        return new Superblock(sequence, deviceUuid, nodeId, alExtents, flags, layout, newCurrent, newPeers, newHistory);
+        return new Superblock(sequence, deviceUuid, nodeId, alExtents, flags, layout, newCurrent, newPeers, newHistory,
+            bootId);
     }
 
     /** The generation ids: current, one bitmap id per peer slot, history. */

@@ -31,7 +31,7 @@ import java.util.zip.CRC32C;
  *    96    8  activity-log size
  *   104    8  bitmap offset
  *   112    8  bitmap bytes per peer slot
- *   120    8  reserved (0)
+ *   120    8  boot id of the last attach (0 = unknown)
  *   128  512  32 peer slots of 16 bytes: { u64 bitmap uuid, u32 flags, i32 node id (-1 = unassigned) }
  *   640    4  history count         0..32
  *   644    4  reserved (0)
@@ -86,7 +86,8 @@ public final class SuperblockDescriptor {
             .putLong(88, layout.alOffsetBytes())
             .putLong(96, layout.alSizeBytes())
             .putLong(104, layout.bitmapOffsetBytes())
-            .putLong(112, layout.bitmapSlotBytes());
+            .putLong(112, layout.bitmapSlotBytes())
+            .putLong(120, superblock.bootId());
         for (int slot = 0; slot < PEER_SLOT_RECORDS; slot++) {
             PeerSlot peer = slot < superblock.peers().size() ? superblock.peers().get(slot) : PeerSlot.EMPTY;
             int at = PEERS_OFFSET + slot * PEER_RECORD_BYTES;
@@ -132,7 +133,7 @@ public final class SuperblockDescriptor {
                 history.add(in.getLong(HISTORY_OFFSET + i * 8));
             }
             return Optional.of(new Superblock(in.getLong(SEQUENCE_OFFSET), in.getLong(24), in.getInt(44),
-                in.getInt(52), in.getInt(40), layout, in.getLong(32), peers, history));
+                in.getInt(52), in.getInt(40), layout, in.getLong(32), peers, history, in.getLong(120)));
         } catch (IllegalArgumentException outOfRange) {
             return Optional.empty();
         }

@@ -21,12 +21,14 @@ import java.util.Objects;
  *                        ({@code new-current-uuid --clear-bitmap})
  * @param dirtyBlocks     blocks the sender has marked out of sync toward the receiver (its bitmap's weight), for
  *                        the split-brain policies that count changes
+ * @param restartedUnclean the sender restarted without a clean shutdown and has not completed a handshake since
+ *                        (its unflushed writes may be gone)
  * @param discardMyData   the sender was connected with {@code --discard-my-data}: it gives up its changes in a split
  *                        brain
  */
 public record VolumeReport(int volume, GenerationIds ids, int peerSlot, long dataBytes, Role role, DiskState disk,
                            boolean crashedPrimary, boolean skipInitialSync, long dirtyBlocks,
-                           boolean discardMyData) {
+                           boolean discardMyData, boolean restartedUnclean) {
     public VolumeReport {
         Objects.requireNonNull(ids, "ids");
         Objects.requireNonNull(role, "role");

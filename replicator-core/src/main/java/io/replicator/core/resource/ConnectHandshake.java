@@ -162,6 +162,12 @@ final class ConnectHandshake {
                 state.generations.releaseBitmapIdOfSameGeneration(peer, local);
             }
         });
+        for (VolumeRuntime local : decisions.keySet()) {
+            // Compared with a peer now: an unclean restart no longer needs telling.
+            local.disk().filter(d -> d.backing().metadata().current().has(MetadataFlag.UNCLEAN_RESTART))
+                .ifPresent(d -> state.disk.writeMetadata(local, superblock -> superblock
+                    .withFlag(MetadataFlag.UNCLEAN_RESTART, false)));
+        }
         if (state.discardMyData) {
             // --discard-my-data is spent on the first connection that completes its handshake, as DRBD clears it
             // once connected: applied again toward another peer, or at a later reconnect after this node wrote as
@@ -224,9 +230,9 @@ final class ConnectHandshake {
         SyncInput peerInput = new SyncInput(report.ids(), report.peerSlot(), report.role() == Role.PRIMARY,
             report.crashedPrimary(), false, false, peer.nodeId() < self.nodeId());
         HandshakeSide selfSide = new HandshakeSide(selfInput, local.state(), dirtyBlocks(disk, peer.nodeId()),
-            state.discardMyData);
+            state.discardMyData, superblock.has(MetadataFlag.UNCLEAN_RESTART));
         HandshakeSide peerSide = new HandshakeSide(peerInput, report.disk(), report.dirtyBlocks(),
-            report.discardMyData());
+            report.discardMyData(), report.restartedUnclean());
         HandshakeOutcome outcome = HandshakeDecider.decide(selfSide, peerSide,
             SplitBrainPolicies.of(peer.connection.net(), self.name()),
             peer.connection.net().protocol() == Protocol.C);

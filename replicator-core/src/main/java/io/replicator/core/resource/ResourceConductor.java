@@ -380,7 +380,8 @@ public final class ResourceConductor implements AutoCloseable {
                     + failure.getMessage());
             }
             try {
-                AttachedDisk disk = AttachedDisk.attach(backing, volume.config().alExtents());
+                AttachedDisk disk = AttachedDisk.attach(backing, volume.config().alExtents(),
+                    state.scheduler.bootId());
                 volume.attached(disk, DiskEdge.diskStateOf(disk.backing().metadata().current()));
                 attachedAny = true;
                 if (disk.replayedExtents() > 0) {

@@ -40,6 +40,14 @@ public interface ResourceScheduler {
     /** Holds the calling network thread back for {@code millis} (the resync source's c-min-rate throttle). */
     void holdBack(long millis);
 
+    /**
+     * The boot of the machine this node runs on (0 if unknown): an unclean restart within one boot was a process
+     * crash, which loses nothing written ({@link io.replicator.core.disk.AttachedDisk#attach}).
+     */
+    default long bootId() {
+        return BootId.current();
+    }
+
     /** Monotonic time in nanoseconds, as {@link System#nanoTime()}. */
     long nanoTime();
 

@@ -19,6 +19,7 @@ final class ReportCodec {
     static final long FLAG_CRASHED_PRIMARY = 1;
     static final long FLAG_SKIP_INITIAL_SYNC = 2;
     static final long FLAG_DISCARD_MY_DATA = 4;
+    static final long FLAG_RESTARTED_UNCLEAN = 8;
     private static final int SLOT_SHIFT = 8;
     private static final int DIRTY_SHIFT = 16;
 
@@ -29,6 +30,7 @@ final class ReportCodec {
         long flags = (report.crashedPrimary() ? FLAG_CRASHED_PRIMARY : 0)
             | (report.skipInitialSync() ? FLAG_SKIP_INITIAL_SYNC : 0)
             | (report.discardMyData() ? FLAG_DISCARD_MY_DATA : 0)
+            | (report.restartedUnclean() ? FLAG_RESTARTED_UNCLEAN : 0)
             | ((long) (report.peerSlot() & 0xFF) << SLOT_SHIFT)
             | (Math.min(report.dirtyBlocks(), -1L >>> DIRTY_SHIFT) << DIRTY_SHIFT);
         GenerationIds ids = report.ids();
@@ -62,6 +64,6 @@ final class ReportCodec {
         return new VolumeReport(state.volume(), ids, slot, sizes.currentBytes(), roles[state.role()],
             disks[state.disk()], (uuids.flags() & FLAG_CRASHED_PRIMARY) != 0,
             (uuids.flags() & FLAG_SKIP_INITIAL_SYNC) != 0, uuids.flags() >>> DIRTY_SHIFT,
-            (uuids.flags() & FLAG_DISCARD_MY_DATA) != 0);
+            (uuids.flags() & FLAG_DISCARD_MY_DATA) != 0, (uuids.flags() & FLAG_RESTARTED_UNCLEAN) != 0);
     }
 }
