@@ -4,6 +4,7 @@ import io.replicator.core.activitylog.ActivityLog;
 import io.replicator.core.activitylog.AlReplay;
 import io.replicator.core.bitmap.BitmapStore;
 import io.replicator.core.bitmap.DirtyBitmap;
+import io.replicator.core.generation.GenerationIds;
 import io.replicator.core.metadata.BackingDisk;
 import io.replicator.core.metadata.MetadataFlag;
 import io.replicator.core.metadata.MetadataLayout;
@@ -84,7 +85,8 @@ public final class AttachedDisk implements AutoCloseable {
             boolean crashedPrimary = superblock.has(MetadataFlag.PRIMARY_IND);
             Superblock attached = superblock.withFlag(MetadataFlag.AL_CLEAN, false).withBootId(bootId);
             boolean sameBoot = bootId != 0 && superblock.bootId() == bootId;
-            if (!superblock.has(MetadataFlag.AL_CLEAN) && !sameBoot) {
+            boolean fresh = GenerationIds.mask(superblock.currentUuid()) == GenerationIds.UUID_JUST_CREATED;
+            if (!superblock.has(MetadataFlag.AL_CLEAN) && !sameBoot && !fresh) {
                 attached = attached.withFlag(MetadataFlag.UNCLEAN_RESTART, true);
             }
             if (crashedPrimary) {
