@@ -1,7 +1,7 @@
 package io.replicator.net.nbd;
 
 import io.replicator.fixtures.InMemoryVolume;
-import io.replicator.fixtures.SeededTries;
+import io.replicator.core.testing.SeededTries;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -7,7 +7,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.replicator.core.config.NetConfig;
-import io.replicator.fixtures.SeededTries;
+import io.replicator.core.testing.SeededTries;
 import io.replicator.net.protocol.Compression;
 import io.replicator.net.protocol.DigestKind;
 import io.replicator.net.protocol.FrameDescriptor;
