@@ -155,7 +155,8 @@ class ResyncIT {
     }
 
     @Test
-    void resyncAfterPrimaryCrash_theCrashedPrimaryIsSourceOfItsActivityLogOnly() throws Exception {
+    void resyncAfterPrimaryCrash_onlyTheCrashedPrimarysActivityLogIsResynced_fromTheSurvivorUnderProtocolC()
+            throws Exception {
         try (TestCluster cluster = TestCluster.builder(folder).size("256M").diskOptions(PeerClusters.FAST_RESYNC
             + " al-extents 7;").build()) {
             cluster.bootstrap("alpha");
@@ -168,8 +169,10 @@ class ResyncIT {
             awaitUpToDate(cluster, "bravo");
             ReplicationIT.awaitIdentical(cluster, "alpha", "bravo");
             String log = cluster.logTail("alpha", 600);
-            // Equal current ids, alpha crashed as Primary: it is the source (rule both-off / crashed-primary).
-            assertThat(log).contains("source-use-bitmap").contains("resync done as SyncSource");
+            // Equal current ids, alpha crashed as Primary, bravo stayed up: under protocol C bravo holds every
+            // acknowledged write, so bravo is the source (drbd.md 4: the crashed-primary rule is for A and B).
+            assertThat(log).contains("target-use-bitmap").contains("protocol C: the crashed Primary's acknowledged "
+                + "writes are all on the peer").contains("resync done as SyncTarget");
             // At most al-extents (7) x 4 MiB were marked by the activity-log replay.
             java.util.regex.Matcher sent = java.util.regex.Pattern.compile("sent bitmap \\((\\d+) KiB marked\\)")
                 .matcher(log);

@@ -150,6 +150,12 @@ public final class HandshakeDecider {
         } else {
             selfIsSource = !self.sync().resolveConflicts();
         }
+        if (!better((selfIsSource ? self : peer).disk())) {
+            // Both mid-resync from a third node (Inconsistent): neither can be source now; the marks stay, and the
+            // next handshake, after those resyncs, reconciles them.
+            steps.add("blocks are marked, but neither disk can be a sync source now");
+            return noSync;
+        }
         SyncDecision reconciled = selfIsSource
             ? new BecomeSyncSource(BecomeSyncSource.Kind.USE_BITMAP, SyncRule.MARKED_BLOCKS)
             : new BecomeSyncTarget(BecomeSyncTarget.Kind.USE_BITMAP, SyncRule.MARKED_BLOCKS);

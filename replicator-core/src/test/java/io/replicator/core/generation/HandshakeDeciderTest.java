@@ -543,6 +543,14 @@ class HandshakeDeciderTest {
             new SyncDecision.NoSync(SyncRule.JUST_CREATED_BOTH));
     }
 
+    @Test
+    void sameGeneration_bothInconsistent_staysNoSyncInsteadOfRefusingTheConnection() {
+        HandshakeOutcome outcome = decide(sameGeneration(true).withDisk(DiskState.INCONSISTENT),
+            sameGeneration(false).withDisk(DiskState.INCONSISTENT).withChangedBlocks(1440), rr(RrConflict.DISCONNECT));
+
+        assertProceeds(outcome, new SyncDecision.NoSync(SyncRule.BOTH_OFF));
+    }
+
     /** A side of the generation SELF_CURRENT with no bitmap id for the other: both-off when compared. */
     private static HandshakeSide sameGeneration(boolean resolveConflicts) {
         return side(SELF_CURRENT, 0, ANCESTOR, resolveConflicts);
