@@ -68,6 +68,13 @@ final class ResyncCoordinator {
                 return Outcome.refused(StateChangeRefusal.IS_DISKLESS, (asSource ? "invalidate-remote" : "invalidate")
                     + ": volume " + volume.config().number() + " has no disk here; attach it first");
             }
+            Optional<PeerRuntime> busy = state.handshake.syncingAsTargetWith(volume.config().number(), null);
+            if (!asSource && busy.isPresent()) {
+                // One source at a time: a second resync as target would finish on its own and declare the data
+                // UpToDate while the first still copies.
+                return Outcome.refused("invalidate: volume " + volume.config().number() + " is already resyncing "
+                    + "from " + busy.get().host.name() + "; wait until it is done");
+            }
         }
         String verb = asSource ? "invalidate-remote" : "invalidate";
         if (!asSource && state.role == Role.PRIMARY) {

@@ -132,8 +132,15 @@ final class SyncMessages {
             case BECOME_SOURCE, BECOME_TARGET -> state.scheduler.call(() -> {
                 if (sync.state == ReplicationState.ESTABLISHED && peer.replicating) {
                     VolumeReport report = peer.reports.get(message.volume());
+                    Optional<PeerRuntime> busy = state.handshake.syncingAsTargetWith(message.volume(), peer);
                     if (message.kind() == SyncMessage.Kind.BECOME_SOURCE) {
                         state.resync.startAsSource(peer, local.get(), false);
+                    } else if (busy.isPresent()) {
+                        // One source at a time, as at connect: two would each finish on their own and declare the
+                        // data UpToDate while the other still copies. The peer started as source already; ending the
+                        // session ends that, and the next handshake, after this resync, decides again.
+                        sender.close("volume " + message.volume() + " is resyncing from " + busy.get().host.name()
+                            + "; handshaking again afterwards");
                     } else if (report != null) {
                         state.resync.startAsTarget(peer, local.get(), false, report);
                     }

@@ -81,6 +81,11 @@ final class ScriptedPeers implements PeerNetwork {
         return new VolumeReport(ours.volume(), same, 0, ours.dataBytes(), role, disk, false, false, 0, false, false);
     }
 
+    /** Why the conductor closed {@code peer}'s current session, in order. */
+    List<String> closesOf(String peer) {
+        return senders.get(peer).closes;
+    }
+
     /** The out-of-sync notices sent to {@code peer}, as offsets. */
     List<Long> outOfSyncTo(String peer) {
         return senders.get(peer).outOfSync;
@@ -116,6 +121,7 @@ final class ScriptedPeers implements PeerNetwork {
         final List<WriteRequest> writes = new ArrayList<>();
         final List<SyncMessage> syncs = new CopyOnWriteArrayList<>();
         final List<Long> outOfSync = new CopyOnWriteArrayList<>();
+        final List<String> closes = new CopyOnWriteArrayList<>();
 
         @Override
         public void sendReport(VolumeReport report) {
@@ -151,6 +157,7 @@ final class ScriptedPeers implements PeerNetwork {
 
         @Override
         public void close(String reason) {
+            closes.add(reason);
         }
 
         @Override

@@ -1,0 +1,46 @@
+package io.replicator.core.resource;
+
+import io.replicator.core.replication.SyncMessage;
+import io.replicator.core.state.DiskState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A volume resyncs from one source at a time: a second resync as target would finish on its own and declare the data
+ * UpToDate while the first still copies (the simulation's "finished a resync from X while another runs").
+ */
+@Timeout(30)
+class OneResyncSourceAtATimeTest {
+    private final ScriptedPeers network = new ScriptedPeers();
+
+    @Test
+    void invalidateIsRefusedWhileTheVolumeAlreadyResyncsAsTarget() throws Exception {
+        ResourceConductor bravo = TestNode.start(network, "bravo", 3, "").conductor();
+        network.connectAsTwin("alpha");
+        network.connectAsTwin("charlie");
+
+        assertThat(bravo.invalidate(true).ok()).isTrue();
+        assertThat(bravo.diskStates()).isEqualTo(Map.of(0, DiskState.INCONSISTENT));
+
+        Outcome again = bravo.invalidate(true);
+        assertThat(again.ok()).isFalse();
+        assertThat(again.message()).contains("already resyncing from alpha");
+    }
+
+    @Test
+    void aPeerAskingThisTargetToResyncFromItTooIsToldToHandshakeAgain() throws Exception {
+        ResourceConductor bravo = TestNode.start(network, "bravo", 3, "").conductor();
+        network.connectAsTwin("alpha");
+        network.connectAsTwin("charlie");
+        assertThat(bravo.invalidate(true).ok()).isTrue();
+
+        network.events("charlie").sync(SyncMessage.of(SyncMessage.Kind.BECOME_TARGET, 0, 0, 0, 0));
+
+        assertThat(network.closesOf("charlie")).as("charlie's session ends; the next handshake decides again")
+            .anyMatch(reason -> reason.contains("is resyncing from alpha"));
+    }
+}
