@@ -294,16 +294,9 @@ final class Generations {
      * The replicating peer started a new generation: adopt it. With {@code --clear-bitmap} (skip the initial sync)
      * both copies are declared identical: bitmaps cleared, UpToDate; otherwise the Primary moved on while this node
      * kept receiving every write, so only the current id changes: the old one goes into the bitmap slots of peers
-     * that are away (their changes are recorded from here on, {@link #markForAbsentPeers}) or else to history.
-     */
-    void adoptGeneration(VolumeRuntime volume, VolumeReport report) {
-        adoptGeneration(volume, report, -1);
-    }
-
-    /**
-     * {@link #adoptGeneration(VolumeRuntime, VolumeReport)} of the generation of the Primary whose replicated set is
-     * {@code primaryReaches} (-1: everyone): a peer connected here that the Primary does not reach keeps our old
-     * generation in its slot too, since it does not get the writes of the new one (H3).
+     * that are away (their changes are recorded from here on, {@link #markForAbsentPeers}) or else to history —
+     * and, {@code primaryReaches} being the Primary's replicated set (-1: everyone), of peers connected here that
+     * the Primary does not reach, since they do not get the new generation's writes either (H3).
      */
     void adoptGeneration(VolumeRuntime volume, VolumeReport report, long primaryReaches) {
         volume.disk().ifPresent(disk -> {

@@ -145,25 +145,28 @@ final class PeerEventHandler implements PeerEvents {
         public void write(int volume, long offset, ByteBuf data) throws IOException {
             int length = data.readableBytes();
             peer.traffic(volume).received(length);
-            state.generations.markForAbsentPeers(peer.nodeId(), volume, offset, length);
-            AttachedDisk pinned = null;
-            try {
-                pinned = pinForAbsentPeers(volume, offset, length);
-                state.replicaTarget.write(volume, offset, data);
-            } catch (IOException failure) {
-                throw failed(volume, offset, length, failure);
-            } finally {
-                unpin(pinned, offset, length);
-            }
+            apply(volume, offset, length, data);
         }
 
         @Override
         public void zero(int volume, long offset, long length) throws IOException {
+            apply(volume, offset, length, null);
+        }
+
+        /**
+         * Marks the range for absent peers, pins it in the activity log when they must remember it, and writes
+         * {@code data} there (zeroes when null); a failure goes to on-io-error and back for the negative ack.
+         */
+        private void apply(int volume, long offset, long length, ByteBuf data) throws IOException {
             state.generations.markForAbsentPeers(peer.nodeId(), volume, offset, length);
             AttachedDisk pinned = null;
             try {
                 pinned = pinForAbsentPeers(volume, offset, length);
-                state.replicaTarget.zero(volume, offset, length);
+                if (data != null) {
+                    state.replicaTarget.write(volume, offset, data);
+                } else {
+                    state.replicaTarget.zero(volume, offset, length);
+                }
             } catch (IOException failure) {
                 throw failed(volume, offset, length, failure);
             } finally {

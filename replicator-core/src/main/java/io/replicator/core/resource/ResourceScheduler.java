@@ -51,6 +51,20 @@ public interface ResourceScheduler {
     /** Monotonic time in nanoseconds, as {@link System#nanoTime()}. */
     long nanoTime();
 
+    /**
+     * Runs {@code work} on the calling thread for a {@link #call} that is already on the owner: its checked failure
+     * comes back as an {@link IllegalStateException}, unchecked ones as they are.
+     */
+    static <T> T callInline(Callable<T> work) {
+        try {
+            return work.call();
+        } catch (RuntimeException | Error failure) {
+            throw failure;
+        } catch (Exception failure) {
+            throw new IllegalStateException(failure);
+        }
+    }
+
     /** Stops every lane; queued work is dropped. */
     void close();
 }

@@ -51,13 +51,7 @@ public final class ThreadedScheduler implements ResourceScheduler {
     @Override
     public <T> T call(Callable<T> work) {
         if (Thread.currentThread() == ownerThread) {
-            try {
-                return work.call();
-            } catch (RuntimeException | Error failure) {
-                throw failure;
-            } catch (Exception failure) {
-                throw new IllegalStateException(failure);
-            }
+            return ResourceScheduler.callInline(work);
         }
         Future<T> future = owner.submit(work);
         try {
