@@ -90,7 +90,11 @@ public final class AttachedDisk implements AutoCloseable {
                 attached = attached.withFlag(MetadataFlag.UNCLEAN_RESTART, true);
             }
             if (crashedPrimary) {
-                attached = attached.withFlag(MetadataFlag.CRASHED_PRIMARY, true);
+                // The node comes back Secondary: the indication becomes the crashed-primary mark, which a handshake
+                // without resync or a finished resync as target clears. Left set, every later restart would make
+                // the node a crashed Primary again, after a resync had made it a copy of its peer.
+                attached = attached.withFlag(MetadataFlag.CRASHED_PRIMARY, true)
+                    .withFlag(MetadataFlag.PRIMARY_IND, false);
             }
             if (attached.flags() != superblock.flags() || attached.bootId() != superblock.bootId()) {
                 disk.metadata().write(attached);
