@@ -28,6 +28,8 @@ import java.util.List;
  *       bitmaps, or everything if the ids are related only through history (drbd.md §5, manual recovery).</li>
  *   <li>A no-sync between equal generations while blocks are marked on either side resyncs those blocks instead
  *       ({@link SyncRule#MARKED_BLOCKS}): equal ids must never hide copies that differ.</li>
+ *   <li>A resync whose source asked for {@code --discard-my-data} (and the other side did not) is turned around:
+ *       "reverting to older data".</li>
  *   <li>A source whose disk is not better than Inconsistent is refused. A target that is Primary with a disk at
  *       least Consistent, when there is something to resync, meets rr-conflict.</li>
  * </ol>
@@ -124,7 +126,30 @@ public final class HandshakeDecider {
         if (decision instanceof NoSync) {
             return steps.outcome(decision, Action.PROCEED);
         }
+        decision = revertToOlderData(decision, self, peer, steps);
         return refuseOrProceed(decision, self, peer, policies.rrConflict(), targetDemotes, steps);
+    }
+
+    /**
+     * Step 6: a resync whose source is the side that asked for {@code --discard-my-data} (and the other did not) is
+     * turned around — "reverting to older data" — if the other side's disk can be a source. Before rr-conflict: a
+     * Primary that asked becomes target only as rr-conflict allows (it would otherwise keep serving, and
+     * acknowledging writes, on a disk made Inconsistent under it).
+     */
+    private static SyncDecision revertToOlderData(SyncDecision decision, HandshakeSide self, HandshakeSide peer,
+            Steps steps) {
+        if (self.discardMyData() == peer.discardMyData()
+            || (self.discardMyData() ? !decision.isSyncSource() : !decision.isSyncTarget())) {
+            return decision;
+        }
+        HandshakeSide newSource = self.discardMyData() ? peer : self;
+        if (!better(newSource.disk())) {
+            return decision;
+        }
+        SyncDecision reversed = decision.mirror();
+        steps.add("reverting to older data: " + (self.discardMyData() ? "we" : "the peer")
+            + " asked for --discard-my-data: " + direction(reversed));
+        return reversed;
     }
 
     /**

@@ -217,8 +217,8 @@ final class ConnectHandshake {
 
     /**
      * The connect-time handshake for {@code local} (drbd.md §4–§5): the id comparison, the disk-state override, the
-     * split-brain policies and rr-conflict ({@link HandshakeDecider}), then {@code --discard-my-data} reversing a
-     * plain resync ("reverting to older data"). Both nodes compute it from the same two reports, so they agree.
+     * split-brain policies, {@code --discard-my-data} reversing a plain resync ("reverting to older data") and
+     * rr-conflict ({@link HandshakeDecider}). Both nodes compute it from the same two reports, so they agree.
      * Handlers the outcome names run here; the decision is logged as {@code sync decision: ...}.
      */
     HandshakeOutcome handshake(PeerRuntime peer, VolumeRuntime local, VolumeReport report) {
@@ -236,20 +236,6 @@ final class ConnectHandshake {
         HandshakeOutcome outcome = HandshakeDecider.decide(selfSide, peerSide,
             SplitBrainPolicies.of(peer.connection.net(), self.name()),
             peer.connection.net().protocol() == Protocol.C);
-        SyncDecision decision = outcome.decision();
-        // The side that did not ask becomes source: only if its data is better than Inconsistent (DRBD never makes
-        // an Inconsistent disk a sync source).
-        DiskState wouldBeSource = state.discardMyData ? report.disk() : local.state();
-        if (outcome.action() == HandshakeOutcome.Action.PROCEED && state.discardMyData != report.discardMyData()
-            && (state.discardMyData ? decision.isSyncSource() : decision.isSyncTarget())
-            && wouldBeSource.compareTo(DiskState.INCONSISTENT) > 0) {
-            SyncDecision reversed = decision.mirror();
-            LOG.log(System.Logger.Level.WARNING, "{0}/{1} with {2}: {3}; reverting to older data: {4} asked "
-                + "--discard-my-data", config.name(), local.config().number(), peer.host.name(), decision.logLine(),
-                state.discardMyData ? self.name() : peer.host.name());
-            outcome = new HandshakeOutcome(reversed, outcome.action(), outcome.handlers(), outcome.explanation()
-                + "; reversed by --discard-my-data");
-        }
         LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: {3}", config.name(), local.config().number(),
             peer.host.name(), outcome.explanation());
         for (HandshakeOutcome.Handler handler : outcome.handlers()) {

@@ -374,6 +374,32 @@ class HandshakeDeciderTest {
     }
 
     @Test
+    void discardMyData_revertsAPlainResyncToOlderData_whenTheAskingSideWouldBeSource() {
+        HandshakeOutcome outcome = decide(rrSource().withDiscardMyData(true), rrTarget().withPrimary(false),
+            SplitBrainPolicies.DEFAULT);
+
+        assertThat(outcome.action()).isEqualTo(PROCEED);
+        assertThat(outcome.decision().isSyncTarget()).isTrue();
+        assertThat(outcome.explanation()).contains("reverting to older data: we asked for --discard-my-data");
+    }
+
+    /**
+     * A Primary that asked for --discard-my-data meets rr-conflict like any Primary that would become target: before,
+     * the reversal came after rr-conflict, the Primary became SyncTarget with its disk Inconsistent and went on
+     * acknowledging writes that the next handshake discarded without a split brain (simulation seed
+     * -6021575856519581700, two nodes).
+     */
+    @Test
+    void discardMyData_onAPrimary_meetsRrConflict() {
+        HandshakeOutcome outcome = decide(rrSource().withPrimary(true).withDiscardMyData(true),
+            rrTarget().withPrimary(false), rr(RrConflict.DISCONNECT));
+
+        assertThat(outcome.action()).isEqualTo(DISCONNECT);
+        assertThat(outcome.explanation()).contains("reverting to older data")
+            .contains("we would become sync target while Primary: rr-conflict disconnect");
+    }
+
+    @Test
     void initialSplitBrain_isReportedForEverySplitBrain_andSplitBrainOnlyWhenUnresolved() {
         HandshakeOutcome resolved = decide(self(), peer(), policies(AfterSb0pri.DISCARD_LOCAL));
         HandshakeOutcome unresolved = decide(self(), peer(), SplitBrainPolicies.DEFAULT);
