@@ -157,7 +157,8 @@ public final class HandshakeDecider {
      * flight when the link went are marked under the generation they were written in, and a Primary that goes idle
      * after the loss never starts a new one; a no-sync here would leave two copies that differ while both report
      * UpToDate. So the marked blocks are resynced, from the side whose data is in use: the only Primary, else the
-     * better disk, else the side that marked more blocks (it wrote them), else the peer of the RESOLVE_CONFLICTS
+     * better disk, else the side that did not restart after a machine crash (the other may have lost unflushed
+     * writes), else the side that marked more blocks (it wrote them), else the peer of the RESOLVE_CONFLICTS
      * holder. The just-created case (two fresh, never-synced disks) is left alone, and so are two Primaries.
      */
     private static SyncDecision reconcileMarkedBlocks(NoSync noSync, HandshakeSide self, HandshakeSide peer,
@@ -170,6 +171,9 @@ public final class HandshakeDecider {
             selfIsSource = self.primary();
         } else if (self.disk() != peer.disk()) {
             selfIsSource = self.disk().compareTo(peer.disk()) > 0;
+        } else if (self.restartedUnclean() != peer.restartedUnclean()) {
+            // A machine crash may have lost unflushed writes that the other copy still holds.
+            selfIsSource = peer.restartedUnclean();
         } else if (self.changedBlocks() != peer.changedBlocks()) {
             selfIsSource = self.changedBlocks() > peer.changedBlocks();
         } else {

@@ -556,6 +556,21 @@ class HandshakeDeciderTest {
             sameGeneration(false).withChangedBlocks(0), rr(RrConflict.DISCONNECT)), TARGET_BY_MARKS);
     }
 
+    /**
+     * Two Secondaries of one generation, one back from a machine crash (its activity-log extents marked, its unflushed
+     * writes possibly gone): the one that kept its page cache is source, however many blocks each marked. Before,
+     * the crashed one was source for having marked more, and copied the stale blocks its crash left over the
+     * acknowledged writes of the other (simulation seed -2808825552627002381, two nodes).
+     */
+    @Test
+    void sameGeneration_twoSecondaries_theOneThatDidNotRestartUncleanIsSource() {
+        assertProceeds(decide(sameGeneration(true).withChangedBlocks(1),
+            sameGeneration(false).withChangedBlocks(128).withRestartedUnclean(true), rr(RrConflict.DISCONNECT)),
+            SOURCE_BY_MARKS);
+        assertProceeds(decide(sameGeneration(true).withChangedBlocks(128).withRestartedUnclean(true),
+            sameGeneration(false).withChangedBlocks(1), rr(RrConflict.DISCONNECT)), TARGET_BY_MARKS);
+    }
+
     @Test
     void sameGeneration_withNothingMarked_orTwoFreshDisks_staysNoSync() {
         HandshakeOutcome nothing = decide(sameGeneration(true), sameGeneration(false), rr(RrConflict.DISCONNECT));
