@@ -143,7 +143,9 @@ final class ResyncCoordinator {
                 if (job != null) {
                     scheduler.background(() -> job.pause(ResyncTargetJob.PauseReason.USER, on));
                 }
-                if (sender != null && sync.resyncing()) {
+                // Told whether a resync runs or not: one that starts later (a bitmap already on its way, the
+                // peer's invalidate) would otherwise keep the pause the peer last heard of.
+                if (sender != null && peer.replicating) {
                     sender.sendSync(SyncMessage.of(on ? SyncMessage.Kind.PAUSE : SyncMessage.Kind.RESUME,
                         sync.volume, 0, 0, 0));
                 }
