@@ -17,6 +17,8 @@ import java.util.List;
  * its result.
  *
  * <ol>
+ *   <li>Two UpToDate sides of one generation that both replicate from a Primary hold its data: no-sync
+ *       ({@link SyncRule#SAME_PRIMARY}).</li>
  *   <li>{@link SyncDecider#decide}; unrelated data drops the connection.</li>
  *   <li>Exactly one side Inconsistent (the other better): that side is target ({@link DiskStateOverride}).</li>
  *   <li>A split brain (8.4's |result| = 100): this node runs {@code initial-split-brain}.</li>
@@ -30,8 +32,9 @@ import java.util.List;
  *       ({@link SyncRule#MARKED_BLOCKS}): equal ids must never hide copies that differ.</li>
  *   <li>A resync whose source asked for {@code --discard-my-data} (and the other side did not) is turned around:
  *       "reverting to older data".</li>
- *   <li>A source whose disk is not better than Inconsistent is refused. A target that is Primary with a disk at
- *       least Consistent, when there is something to resync, meets rr-conflict.</li>
+ *   <li>A source whose disk is not better than Inconsistent is refused. A target that replicates from another
+ *       Primary (its data in use there) is not resynced from here: the connection is tried again later. A target
+ *       that is Primary with a disk at least Consistent, when there is something to resync, meets rr-conflict.</li>
  * </ol>
  *
  * <h2>Symmetry</h2>
@@ -76,6 +79,12 @@ public final class HandshakeDecider {
      */
     public static HandshakeOutcome decide(HandshakeSide self, HandshakeSide peer, SplitBrainPolicies policies,
             boolean protocolC) {
+        if (self.servesPrimary() && peer.servesPrimary() && self.disk() == DiskState.UP_TO_DATE
+            && peer.disk() == DiskState.UP_TO_DATE && GenerationIds.mask(self.sync().ids().current())
+                == GenerationIds.mask(peer.sync().ids().current())) {
+            SyncDecision same = new NoSync(SyncRule.SAME_PRIMARY);
+            return new Steps(same.logLine()).outcome(same, Action.PROCEED);
+        }
         SyncDecision compared = SyncDecider.decide(self.sync(), peer.sync());
         Steps steps = new Steps(compared.logLine());
         if (protocolC) {
@@ -157,7 +166,7 @@ public final class HandshakeDecider {
      * flight when the link went are marked under the generation they were written in, and a Primary that goes idle
      * after the loss never starts a new one; a no-sync here would leave two copies that differ while both report
      * UpToDate. So the marked blocks are resynced, from the side whose data is in use: the only Primary, else the
-     * better disk, else the side that did not restart after a machine crash (the other may have lost unflushed
+     * side that replicates from another Primary, else the better disk, else the side that did not restart after a machine crash (the other may have lost unflushed
      * writes), else the side that marked more blocks (it wrote them), else the peer of the RESOLVE_CONFLICTS
      * holder. The just-created case (two fresh, never-synced disks) is left alone, and so are two Primaries.
      */
@@ -169,6 +178,9 @@ public final class HandshakeDecider {
         boolean selfIsSource;
         if (self.primary() != peer.primary()) {
             selfIsSource = self.primary();
+        } else if (self.servesPrimary() != peer.servesPrimary()) {
+            // Its data is in use by a Primary, which keeps writing to it.
+            selfIsSource = self.servesPrimary();
         } else if (self.disk() != peer.disk()) {
             selfIsSource = self.disk().compareTo(peer.disk()) > 0;
         } else if (self.restartedUnclean() != peer.restartedUnclean()) {
@@ -227,6 +239,13 @@ public final class HandshakeDecider {
             steps.add((selfIsSource ? "we" : "the peer") + " would become sync source, but "
                 + (selfIsSource ? "our" : "its") + " disk is " + source.disk().drbdName());
             return steps.outcome(decision, Action.DISCONNECT);
+        }
+        if (target.servesPrimary() && target.disk().isAtLeast(DiskState.CONSISTENT)) {
+            // Its data is in use by another Primary, whose writes keep coming: a resync from here would change it
+            // under them (and leave the two apart). It resyncs from that Primary; try again later.
+            steps.add((selfIsSource ? "the peer" : "we") + " would become sync target while replicating from "
+                + "another Primary");
+            return steps.outcome(decision, Action.RETRY_CONNECT);
         }
         boolean changesPrimary = !isBitmapResync(decision) || self.changedBlocks() + peer.changedBlocks() > 0;
         if (!target.primary() || !target.disk().isAtLeast(DiskState.CONSISTENT) || targetDemotes || !changesPrimary) {

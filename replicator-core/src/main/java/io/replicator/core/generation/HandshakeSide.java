@@ -17,9 +17,11 @@ import java.util.Objects;
  *                      as the target of an otherwise unresolved split brain
  * @param restartedUnclean the side restarted without a clean shutdown and has not completed a handshake since: it
  *                      may have lost writes it acknowledged but had not flushed
+ * @param servesPrimary the side replicates from a Primary other than the other side: its data is in use there, and
+ *                      a resync from the other side would change it under that Primary's writes
  */
 public record HandshakeSide(SyncInput sync, DiskState disk, long changedBlocks, boolean discardMyData,
-                            boolean restartedUnclean) {
+                            boolean restartedUnclean, boolean servesPrimary) {
     public HandshakeSide {
         Objects.requireNonNull(sync, "sync");
         Objects.requireNonNull(disk, "disk");
@@ -28,9 +30,9 @@ public record HandshakeSide(SyncInput sync, DiskState disk, long changedBlocks, 
         }
     }
 
-    /** A side that did not restart uncleanly. */
+    /** A side that did not restart uncleanly and serves no Primary. */
     public HandshakeSide(SyncInput sync, DiskState disk, long changedBlocks, boolean discardMyData) {
-        this(sync, disk, changedBlocks, discardMyData, false);
+        this(sync, disk, changedBlocks, discardMyData, false, false);
     }
 
     /** An UpToDate side with no changes that did not ask to discard its data. */
@@ -40,27 +42,32 @@ public record HandshakeSide(SyncInput sync, DiskState disk, long changedBlocks, 
 
     /** This side with the role now ({@link SyncInput#primary()}) replaced. */
     public HandshakeSide withPrimary(boolean value) {
-        return new HandshakeSide(sync.withPrimary(value), disk, changedBlocks, discardMyData, restartedUnclean);
+        return new HandshakeSide(sync.withPrimary(value), disk, changedBlocks, discardMyData, restartedUnclean, servesPrimary);
     }
 
     /** This side with {@link #disk()} replaced. */
     public HandshakeSide withDisk(DiskState value) {
-        return new HandshakeSide(sync, value, changedBlocks, discardMyData, restartedUnclean);
+        return new HandshakeSide(sync, value, changedBlocks, discardMyData, restartedUnclean, servesPrimary);
     }
 
     /** This side with {@link #changedBlocks()} replaced. */
     public HandshakeSide withChangedBlocks(long value) {
-        return new HandshakeSide(sync, disk, value, discardMyData, restartedUnclean);
+        return new HandshakeSide(sync, disk, value, discardMyData, restartedUnclean, servesPrimary);
     }
 
     /** This side with {@link #discardMyData()} replaced. */
     public HandshakeSide withDiscardMyData(boolean value) {
-        return new HandshakeSide(sync, disk, changedBlocks, value, restartedUnclean);
+        return new HandshakeSide(sync, disk, changedBlocks, value, restartedUnclean, servesPrimary);
     }
 
     /** This side with {@link #restartedUnclean()} replaced. */
     public HandshakeSide withRestartedUnclean(boolean value) {
-        return new HandshakeSide(sync, disk, changedBlocks, discardMyData, value);
+        return new HandshakeSide(sync, disk, changedBlocks, discardMyData, value, servesPrimary);
+    }
+
+    /** This side with {@link #servesPrimary()} replaced. */
+    public HandshakeSide withServesPrimary(boolean value) {
+        return new HandshakeSide(sync, disk, changedBlocks, discardMyData, restartedUnclean, value);
     }
 
     /** Whether the side is Primary now. */

@@ -39,6 +39,12 @@ public enum SyncRule {
      * {@code maybe_reconcile_equal_uuid_bitmap} resyncs leftover bits instead of dropping them). No 8.4 equivalent.
      */
     MARKED_BLOCKS("marked-blocks", -1),
+    /**
+     * Equal currents and both sides replicate, UpToDate, from a Primary that is neither of them: both hold its data,
+     * whatever their bitmap ids for each other say; nothing to sync (a resync either way would change one under the
+     * Primary's writes). Decided by {@link HandshakeDecider}. No 8.4 equivalent.
+     */
+    SAME_PRIMARY("same-primary", -1),
     /** This node's current is the peer's bitmap id for it: bitmap-based resync from the peer. */
     BITMAP_PEER("bitmap-peer", 50),
     /** This node's current is one of the peer's bitmap ids for another node. No 8.4 equivalent. */
@@ -100,7 +106,8 @@ public enum SyncRule {
             case SYNC_SOURCE_MISSED_START -> SYNC_TARGET_MISSED_START;
             case HISTORY_PEER -> HISTORY_SELF;
             case HISTORY_SELF -> HISTORY_PEER;
-            case JUST_CREATED_BOTH, RECONNECTED, CRASHED_PRIMARY, LOST_QUORUM, BOTH_OFF, MARKED_BLOCKS, BITMAP_BOTH,
+            case JUST_CREATED_BOTH, RECONNECTED, CRASHED_PRIMARY, LOST_QUORUM, BOTH_OFF, MARKED_BLOCKS, SAME_PRIMARY,
+                 BITMAP_BOTH,
                  HISTORY_BOTH,
                  UNRELATED_DATA -> this;
         };

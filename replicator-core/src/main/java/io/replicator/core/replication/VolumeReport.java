@@ -25,10 +25,12 @@ import java.util.Objects;
  *                        (its unflushed writes may be gone)
  * @param discardMyData   the sender was connected with {@code --discard-my-data}: it gives up its changes in a split
  *                        brain
+ * @param servesPrimary   the sender replicates from a Primary other than the receiver: it must not become the
+ *                        receiver's sync target (that would change its data under the Primary's writes)
  */
 public record VolumeReport(int volume, GenerationIds ids, int peerSlot, long dataBytes, Role role, DiskState disk,
                            boolean crashedPrimary, boolean skipInitialSync, long dirtyBlocks,
-                           boolean discardMyData, boolean restartedUnclean) {
+                           boolean discardMyData, boolean restartedUnclean, boolean servesPrimary) {
     public VolumeReport {
         Objects.requireNonNull(ids, "ids");
         Objects.requireNonNull(role, "role");

@@ -225,14 +225,20 @@ final class ConnectHandshake {
         AttachedDisk disk = local.disk().orElseThrow();
         Superblock superblock = disk.backing().metadata().current();
         int slot = slotOf(disk, peer.nodeId());
+        // This side as the peer sees it: the report we sent (changedSinceReported handshakes again if our role, disk
+        // or generation moved since), so both nodes decide from the same two sides.
+        VolumeReport sent = peer.reported.get(local.config().number());
         SyncInput selfInput = new SyncInput(superblock.generationIds(), slot, state.role == Role.PRIMARY,
             superblock.has(MetadataFlag.CRASHED_PRIMARY), false, false, self.nodeId() < peer.nodeId());
         SyncInput peerInput = new SyncInput(report.ids(), report.peerSlot(), report.role() == Role.PRIMARY,
             report.crashedPrimary(), false, false, peer.nodeId() < self.nodeId());
-        HandshakeSide selfSide = new HandshakeSide(selfInput, local.state(), dirtyBlocks(disk, peer.nodeId()),
-            state.discardMyData, superblock.has(MetadataFlag.UNCLEAN_RESTART));
+        HandshakeSide selfSide = new HandshakeSide(selfInput, local.state(),
+            sent != null ? sent.dirtyBlocks() : dirtyBlocks(disk, peer.nodeId()),
+            sent != null ? sent.discardMyData() : state.discardMyData,
+            sent != null ? sent.restartedUnclean() : superblock.has(MetadataFlag.UNCLEAN_RESTART),
+            sent != null ? sent.servesPrimary() : state.generations.servesPrimaryOtherThan(peer));
         HandshakeSide peerSide = new HandshakeSide(peerInput, report.disk(), report.dirtyBlocks(),
-            report.discardMyData(), report.restartedUnclean());
+            report.discardMyData(), report.restartedUnclean(), report.servesPrimary());
         HandshakeOutcome outcome = HandshakeDecider.decide(selfSide, peerSide,
             SplitBrainPolicies.of(peer.connection.net(), self.name()),
             peer.connection.net().protocol() == Protocol.C);

@@ -5,6 +5,7 @@ import static io.replicator.core.resource.ResourceState.dirtyBlocks;
 import io.replicator.core.config.HostConfig;
 import io.replicator.core.config.ResourceConfig;
 import io.replicator.core.replication.PeerNetwork;
+import io.replicator.core.replication.PeerSender;
 import io.replicator.core.replication.TransferLog;
 import io.replicator.core.state.ConnectionState;
 import io.replicator.core.state.ReplicationState;
@@ -91,10 +92,15 @@ final class Connections {
         boolean wasConnected = peer.sender != null;
         boolean wasReplicating = peer.replicating;
         boolean wasSyncing = peer.syncs.values().stream().anyMatch(sync -> sync.state != ReplicationState.ESTABLISHED);
+        boolean wasPrimary = wasReplicating && peer.peerRole() == Role.PRIMARY;
         transferLog.peerLost(peer.nodeId());
         peer.forgetSession();
         if (wasReplicating) {
             state.generations.markRecentPeerWrites(peer);
+        }
+        if (wasPrimary) {
+            state.generations.markRecentWritesOfLostPrimary(peer);
+            reconcileMarkedBlocks(peer, "the loss of Primary " + peer.host.name());
         }
         if (wasSyncing) {
             // Keep the resync's progress: the next connect resumes from the bitmap.
@@ -120,6 +126,33 @@ final class Connections {
                 state.generations.startNewGeneration();
             } else {
                 state.newGenerationBeforeWrite = true;
+            }
+        }
+    }
+
+    /**
+     * After an event that may have moved this node's data away from that of peers it replicates with — it finished a
+     * resync from {@code cause}, or lost {@code cause} as its Primary with writes it may have applied and the others
+     * not, or the reverse —, the connection to every other replicating Secondary for which blocks are marked
+     * handshakes again: equal generations with marked blocks resync them ({@code MARKED_BLOCKS}), different ones
+     * decide as at any connect. Established over marked blocks, the two would differ while both report UpToDate.
+     * (DRBD 9 settles this with a new handshake after a resync, "resync after unstable", and a reconciliation resync
+     * after losing a Primary.)
+     */
+    void reconcileMarkedBlocks(PeerRuntime cause, String why) {
+        for (PeerRuntime other : peers.values()) {
+            PeerSender sender = other.sender;
+            if (other == cause || sender == null || !other.replicating || other.peerRole() == Role.PRIMARY
+                || other.syncs.values().stream().anyMatch(VolumeSync::resyncing)) {
+                continue;
+            }
+            long marked = volumes.stream().mapToLong(volume -> volume.disk()
+                .map(disk -> dirtyBlocks(disk, other.nodeId())).orElse(0L)).sum();
+            if (marked > 0) {
+                String reason = marked + " block(s) marked for " + other.host.name() + " after " + why
+                    + ": handshaking again";
+                LOG.log(System.Logger.Level.INFO, "{0}: {1}", config.name(), reason);
+                sender.close(reason);
             }
         }
     }

@@ -70,8 +70,14 @@ final class Generations {
             return new VolumeReport(volume.config().number(), superblock.generationIds(), slot,
                 disk.data().sizeBytes(), state.role, volume.state(), superblock.has(MetadataFlag.CRASHED_PRIMARY),
                 skipInitialSync, dirtyBlocks(disk, peer.nodeId()), state.discardMyData,
-                superblock.has(MetadataFlag.UNCLEAN_RESTART));
+                superblock.has(MetadataFlag.UNCLEAN_RESTART), servesPrimaryOtherThan(peer));
         });
+    }
+
+    /** Whether this node replicates from a Primary other than {@code peer} (its data is in use there). */
+    boolean servesPrimaryOtherThan(PeerRuntime peer) {
+        return state.role != Role.PRIMARY && peers.values().stream()
+            .anyMatch(other -> other != peer && other.replicating && other.peerRole() == Role.PRIMARY);
     }
 
     /** Sends every connected peer a fresh report (after a role or generation change). */
@@ -273,6 +279,31 @@ final class Generations {
                         disk.markOutOfSync(slot, extent, Math.min(ActivityLog.EXTENT_BYTES, size - extent));
                     }
                 }));
+            });
+        }
+    }
+
+    /**
+     * {@code primary}, this node's Primary, was lost: the writes it sent here within the detection window may not have
+     * reached the other nodes, and they may hold some that did not reach this one. Those extents are marked for every
+     * other peer, so that the next handshake with each resyncs them ({@link Connections#reconcileMarkedBlocks}).
+     */
+    void markRecentWritesOfLostPrimary(PeerRuntime primary) {
+        long now = scheduler.nanoTime();
+        for (VolumeRuntime volume : volumes) {
+            volume.disk().ifPresent(disk -> {
+                long size = disk.data().sizeBytes();
+                for (PeerRuntime other : peers.values()) {
+                    int slot = slotOf(disk, other.nodeId());
+                    if (other == primary || slot < 0) {
+                        continue;
+                    }
+                    volume.writesFrom(primary.nodeId()).forEachRecent(now, extent -> {
+                        if (extent < size) {
+                            disk.markOutOfSync(slot, extent, Math.min(ActivityLog.EXTENT_BYTES, size - extent));
+                        }
+                    });
+                }
             });
         }
     }

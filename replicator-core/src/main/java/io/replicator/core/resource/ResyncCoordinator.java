@@ -225,6 +225,20 @@ final class ResyncCoordinator {
     }
 
     /**
+     * The bitmap slots of the peers whose copy a resync from {@code source} moves this node's data away from: every
+     * peer but the source — except, when the source is Primary, the nodes it replicates to, which hold its data
+     * already (or get it from it).
+     */
+    private int[] slotsChangedByResyncFrom(PeerRuntime source, AttachedDisk disk) {
+        long sameData = source.peerRole() == Role.PRIMARY ? source.replicatesTo : 0;
+        return peers.values().stream()
+            .filter(other -> other != source && (sameData & (1L << other.nodeId())) == 0)
+            .mapToInt(other -> slotOf(disk, other.nodeId()))
+            .filter(slot -> slot >= 0)
+            .toArray();
+    }
+
+    /**
      * The peer's last bitmap chunk came: both sides now hold the union of the two bitmaps, and the resync runs. On
      * the owner thread, called synchronously from the receive thread so that requests after the bitmap find it.
      */
@@ -254,7 +268,8 @@ final class ResyncCoordinator {
         } else {
             // A Primary target (rr-conflict violently) writes the volume itself: answers are applied under the
             // transfer log's range hold and dropped when one of its writes overtook the request.
-            ResyncTargetJob job = new ResyncTargetJob(number, disk.bitmaps().bitmap(slot), disk.data(),
+            ResyncTargetJob job = new ResyncTargetJob(number, disk.bitmaps().bitmap(slot),
+                new ResyncDataVolume(disk, slotsChangedByResyncFrom(peer, disk)),
                 digestOf(net.csumsAlg()), pacerFor(local.get(), net), sender::sendSync, scheduler::nanoTime,
                 maxInFlight, () -> scheduler.execute(() -> finishAsTarget(peer, number)),
                 state.role == Role.PRIMARY ? rangeLock : RangeLock.NONE);
@@ -325,6 +340,7 @@ final class ResyncCoordinator {
         config.handler("after-resync-target").ifPresent(command ->
             handlers.invoke("after-resync-target", command, state.handlerEnv.environment(local.get(), peer)));
         state.generations.reportToPeers(false);
+        state.connections.reconcileMarkedBlocks(peer, "a resync from " + peer.host.name());
         state.notifyListeners();
     }
 

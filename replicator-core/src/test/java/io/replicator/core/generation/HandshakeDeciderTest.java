@@ -571,6 +571,36 @@ class HandshakeDeciderTest {
             sameGeneration(false).withChangedBlocks(1), rr(RrConflict.DISCONNECT)), TARGET_BY_MARKS);
     }
 
+    /**
+     * Two replicas of the same Primary hold its data, whatever their bitmap ids for each other say (here: a missed
+     * resync finish between them). Before, that made one the other's sync target, under the Primary's writes.
+     */
+    @Test
+    void twoReplicasOfThePrimary_ofOneGeneration_doNotResync() {
+        HandshakeSide self = sameGeneration(true).withServesPrimary(true).withChangedBlocks(3);
+        HandshakeSide peer = sameGeneration(false).withServesPrimary(true);
+
+        assertProceeds(decide(self, peer, rr(RrConflict.DISCONNECT)), new SyncDecision.NoSync(SyncRule.SAME_PRIMARY));
+    }
+
+    /** A replica of a Primary is never resynced from another node: that would change it under the Primary's writes. */
+    @Test
+    void aReplicaOfAnotherPrimary_isNotMadeSyncTarget_theConnectionIsTriedAgainLater() {
+        HandshakeOutcome outcome = decide(rrSource().withServesPrimary(false), rrTarget().withPrimary(false)
+            .withServesPrimary(true), rr(RrConflict.DISCONNECT));
+
+        assertThat(outcome.action()).isEqualTo(RETRY_CONNECT);
+        assertThat(outcome.explanation()).contains("the peer would become sync target while replicating from "
+            + "another Primary");
+    }
+
+    /** Marked blocks between one generation: the replica of a Primary is source, its data is in use. */
+    @Test
+    void sameGeneration_marksResyncFromTheReplicaOfThePrimary() {
+        assertProceeds(decide(sameGeneration(true).withChangedBlocks(9),
+            sameGeneration(false).withServesPrimary(true), rr(RrConflict.DISCONNECT)), TARGET_BY_MARKS);
+    }
+
     @Test
     void sameGeneration_withNothingMarked_orTwoFreshDisks_staysNoSync() {
         HandshakeOutcome nothing = decide(sameGeneration(true), sameGeneration(false), rr(RrConflict.DISCONNECT));

@@ -50,8 +50,8 @@ class SyncDeciderPropertiesTest {
             assertThat(theirs).as("%s vs %s", pair.self(), pair.peer()).isEqualTo(mine.mirror());
         });
 
-        // MARKED_BLOCKS is decided by HandshakeDecider after the comparison, never by SyncDecider.
-        Set<SyncRule> compared = EnumSet.complementOf(EnumSet.of(SyncRule.MARKED_BLOCKS));
+        // MARKED_BLOCKS and SAME_PRIMARY are decided by HandshakeDecider, never by SyncDecider.
+        Set<SyncRule> compared = EnumSet.complementOf(EnumSet.of(SyncRule.MARKED_BLOCKS, SyncRule.SAME_PRIMARY));
         assertThat(rules).as("rules decided, with base seed %d", seed).containsOnlyKeys(compared);
     }
 

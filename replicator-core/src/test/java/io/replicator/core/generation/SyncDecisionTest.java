@@ -59,7 +59,7 @@ class SyncDecisionTest {
         assertThat(table).isEqualTo("just-created-both=10 just-created-self=20 just-created-peer=30 "
                 + "sync-source-missed-finish=34 sync-target-peer-missed-finish=35 sync-source-peer-missed-finish=36 "
                 + "sync-target-missed-finish=37 reconnected=- crashed-primary=41 lost-quorum=- both-off=40 marked-blocks=- "
-                + "bitmap-peer=50 bitmap-peer-other=- sync-target-missed-start=51 bitmap-self=70 bitmap-self-other=- "
+                + "same-primary=- bitmap-peer=50 bitmap-peer-other=- sync-target-missed-start=51 bitmap-self=70 bitmap-self-other=- "
                 + "sync-source-missed-start=71 history-peer=60 history-self=80 bitmap-both=90 history-both=100 "
                 + "unrelated-data=-");
     }

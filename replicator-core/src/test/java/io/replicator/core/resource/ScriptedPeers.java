@@ -78,7 +78,8 @@ final class ScriptedPeers implements PeerNetwork {
     private static VolumeReport twinReport(VolumeReport ours, Role role, DiskState disk) {
         GenerationIds same = GenerationIds.of(GenerationIds.mask(ours.ids().current()),
             new long[ours.ids().peerSlots()]);
-        return new VolumeReport(ours.volume(), same, 0, ours.dataBytes(), role, disk, false, false, 0, false, false);
+        return new VolumeReport(ours.volume(), same, 0, ours.dataBytes(), role, disk, false, false, 0, false, false,
+            false);
     }
 
     /** Why the conductor closed {@code peer}'s current session, in order. */

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * A {@link VolumeReport} on the wire: UUIDS, SIZES and STATE of the volume, in that order (DRBD's P_UUIDS110,
- * P_SIZES, P_STATE). UUIDS' flags: bit 0 crashed primary, bit 1 skip initial sync, bit 2 discard my data, bits 8–15
+ * P_SIZES, P_STATE). UUIDS' flags: bit 0 crashed primary, bit 1 skip initial sync, bit 2 discard my data, bit 3 restarted unclean, bit 4 serves
+ * another Primary, bits 8–15
  * the sender's bitmap slot for the receiver (0xFF = none), bits 16–63 the sender's dirty blocks toward the receiver
  * (DRBD's dirty_bits). STATE carries role and disk state as the ordinals of the core enums.
  */
@@ -20,6 +21,7 @@ final class ReportCodec {
     static final long FLAG_SKIP_INITIAL_SYNC = 2;
     static final long FLAG_DISCARD_MY_DATA = 4;
     static final long FLAG_RESTARTED_UNCLEAN = 8;
+    static final long FLAG_SERVES_PRIMARY = 16;
     private static final int SLOT_SHIFT = 8;
     private static final int DIRTY_SHIFT = 16;
 
@@ -31,6 +33,7 @@ final class ReportCodec {
             | (report.skipInitialSync() ? FLAG_SKIP_INITIAL_SYNC : 0)
             | (report.discardMyData() ? FLAG_DISCARD_MY_DATA : 0)
             | (report.restartedUnclean() ? FLAG_RESTARTED_UNCLEAN : 0)
+            | (report.servesPrimary() ? FLAG_SERVES_PRIMARY : 0)
             | ((long) (report.peerSlot() & 0xFF) << SLOT_SHIFT)
             | (Math.min(report.dirtyBlocks(), -1L >>> DIRTY_SHIFT) << DIRTY_SHIFT);
         GenerationIds ids = report.ids();
@@ -64,6 +67,7 @@ final class ReportCodec {
         return new VolumeReport(state.volume(), ids, slot, sizes.currentBytes(), roles[state.role()],
             disks[state.disk()], (uuids.flags() & FLAG_CRASHED_PRIMARY) != 0,
             (uuids.flags() & FLAG_SKIP_INITIAL_SYNC) != 0, uuids.flags() >>> DIRTY_SHIFT,
-            (uuids.flags() & FLAG_DISCARD_MY_DATA) != 0, (uuids.flags() & FLAG_RESTARTED_UNCLEAN) != 0);
+            (uuids.flags() & FLAG_DISCARD_MY_DATA) != 0, (uuids.flags() & FLAG_RESTARTED_UNCLEAN) != 0,
+            (uuids.flags() & FLAG_SERVES_PRIMARY) != 0);
     }
 }
