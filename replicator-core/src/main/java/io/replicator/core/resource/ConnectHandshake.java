@@ -76,6 +76,12 @@ final class ConnectHandshake {
                 state.connections.refuse(peer, "both nodes became Primary while connected and allow-two-primaries "
                     + "is off");
                 return;
+            } else if (otherPrimary(peer).isPresent() && !peer.connection.net().allowTwoPrimaries()) {
+                // Promoted while another Primary replicates here (each before hearing of the other): taking writes
+                // from both would mix two histories. The first keeps this node; the second is dropped before its
+                // first write (its report comes first on the data stream) and meets us again at a handshake.
+                sender.close(secondPrimary(peer));
+                return;
             }
             VolumeSync sync = peer.sync(report.volume());
             if (sync.resyncing()) {
@@ -111,6 +117,14 @@ final class ConnectHandshake {
         Map<VolumeRuntime, SyncDecision> decisions = new LinkedHashMap<>();
         for (VolumeRuntime local : volumes) {
             VolumeReport reported = peer.reports.get(local.config().number());
+            if (reported.role() == Role.PRIMARY && otherPrimary(peer).isPresent()
+                && !peer.connection.net().allowTwoPrimaries()) {
+                // Not for good: once one of the two is demoted, the two connect.
+                LOG.log(System.Logger.Level.WARNING, "{0}: {1}; connecting again later", config.name(),
+                    secondPrimary(peer));
+                sender.close(secondPrimary(peer));
+                return;
+            }
             Optional<String> problem = establishProblem(peer, local, reported);
             if (problem.isPresent()) {
                 state.connections.refuse(peer, problem.get());
@@ -212,7 +226,19 @@ final class ConnectHandshake {
         if (state.role == Role.PRIMARY && report.role() == Role.PRIMARY && !peer.connection.net().allowTwoPrimaries()) {
             return Optional.of("both nodes are Primary and allow-two-primaries is off");
         }
+
         return Optional.empty();
+    }
+
+    /** A peer other than {@code peer} that is Primary and replicates with this node. */
+    private Optional<PeerRuntime> otherPrimary(PeerRuntime peer) {
+        return peers.values().stream()
+            .filter(other -> other != peer && other.replicating && other.peerRole() == Role.PRIMARY).findFirst();
+    }
+
+    private String secondPrimary(PeerRuntime peer) {
+        return peer.host.name() + " is Primary while " + otherPrimary(peer).map(p -> p.host.name()).orElse("?")
+            + " is Primary and replicates here, and allow-two-primaries is off";
     }
 
     /**

@@ -133,8 +133,8 @@ final class Connections {
     /**
      * After an event that may have moved this node's data away from that of peers it replicates with — it finished a
      * resync from {@code cause}, or lost {@code cause} as its Primary with writes it may have applied and the others
-     * not, or the reverse —, the connection to every other replicating Secondary for which blocks are marked
-     * handshakes again: equal generations with marked blocks resync them ({@code MARKED_BLOCKS}), different ones
+     * not, or the reverse —, the connection to every other replicating peer for which blocks are marked
+     * handshakes again (a Primary among them is the source): equal generations with marked blocks resync them ({@code MARKED_BLOCKS}), different ones
      * decide as at any connect. Established over marked blocks, the two would differ while both report UpToDate.
      * (DRBD 9 settles this with a new handshake after a resync, "resync after unstable", and a reconciliation resync
      * after losing a Primary.)
@@ -142,7 +142,7 @@ final class Connections {
     void reconcileMarkedBlocks(PeerRuntime cause, String why) {
         for (PeerRuntime other : peers.values()) {
             PeerSender sender = other.sender;
-            if (other == cause || sender == null || !other.replicating || other.peerRole() == Role.PRIMARY
+            if (other == cause || sender == null || !other.replicating
                 || other.syncs.values().stream().anyMatch(VolumeSync::resyncing)) {
                 continue;
             }
