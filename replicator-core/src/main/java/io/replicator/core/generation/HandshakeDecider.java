@@ -90,6 +90,7 @@ public final class HandshakeDecider {
         if (protocolC) {
             compared = survivorIsSource(compared, self, peer, steps);
         }
+        compared = changedOnBothSides(compared, self, peer, steps);
 
         boolean selfInconsistent = self.disk() == DiskState.INCONSISTENT && better(peer.disk());
         boolean peerInconsistent = peer.disk() == DiskState.INCONSISTENT && better(self.disk());
@@ -203,6 +204,29 @@ public final class HandshakeDecider {
         steps.add("same generation, but " + self.changedBlocks() + " block(s) marked here and "
             + peer.changedBlocks() + " at the peer: " + reconciled.logLine().replace("sync decision: ", ""));
         return reconciled;
+    }
+
+    /**
+     * A bitmap resync because one side is behind the other (bitmap-peer / bitmap-self: its current id is the other's
+     * bitmap id for it), while the side that is behind has blocks marked that the other lacks: both changed since
+     * they parted — a split brain (auto-recoverable, as 8.4's bitmap-both), not a resync that would silently discard
+     * what only the target holds. It happens with three nodes and no quorum: a Secondary holds writes of a Primary
+     * that the other side, promoted elsewhere meanwhile, never saw.
+     */
+    private static SyncDecision changedOnBothSides(SyncDecision compared, HandshakeSide self, HandshakeSide peer,
+            Steps steps) {
+        boolean behind = compared.rule() == SyncRule.BITMAP_PEER || compared.rule() == SyncRule.BITMAP_SELF;
+        if (!behind || !isBitmapResync(compared)) {
+            return compared;
+        }
+        HandshakeSide target = compared.isSyncTarget() ? self : peer;
+        if (target.changedBlocks() == 0) {
+            return compared;
+        }
+        steps.add((compared.isSyncTarget() ? "we" : "the peer") + " would become target, but "
+            + (compared.isSyncTarget() ? "we" : "it") + " marked " + target.changedBlocks()
+            + " block(s) the other lacks: both changed");
+        return new SplitBrain(true, compared.rule());
     }
 
     /**

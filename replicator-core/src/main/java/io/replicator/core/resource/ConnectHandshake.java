@@ -182,11 +182,11 @@ final class ConnectHandshake {
                 .ifPresent(d -> state.disk.writeMetadata(local, superblock -> superblock
                     .withFlag(MetadataFlag.UNCLEAN_RESTART, false)));
         }
-        if (state.discardMyData) {
-            // --discard-my-data is spent on the first connection that completes its handshake, as DRBD clears it
-            // once connected: applied again toward another peer, or at a later reconnect after this node wrote as
-            // Primary, it would discard a copy nobody asked to discard.
-            state.discardMyData = false;
+        if (peer.discardMyData) {
+            // --discard-my-data toward this peer is spent once a handshake with it completes, as DRBD clears it once
+            // connected: applied again at a later reconnect, after this node wrote as Primary, it would discard a
+            // copy nobody asked to discard. Toward the other peers it stays until each of them connects.
+            peer.discardMyData = false;
             LOG.log(System.Logger.Level.INFO, "{0}: --discard-my-data used with {1}", config.name(),
                 peer.host.name());
         }
@@ -260,7 +260,7 @@ final class ConnectHandshake {
             report.crashedPrimary(), false, false, peer.nodeId() < self.nodeId());
         HandshakeSide selfSide = new HandshakeSide(selfInput, local.state(),
             sent != null ? sent.dirtyBlocks() : dirtyBlocks(disk, peer.nodeId()),
-            sent != null ? sent.discardMyData() : state.discardMyData,
+            sent != null ? sent.discardMyData() : peer.discardMyData,
             sent != null ? sent.restartedUnclean() : superblock.has(MetadataFlag.UNCLEAN_RESTART),
             sent != null ? sent.servesPrimary() : state.generations.servesPrimaryOtherThan(peer));
         HandshakeSide peerSide = new HandshakeSide(peerInput, report.disk(), report.dirtyBlocks(),

@@ -44,12 +44,12 @@ final class Connections {
     }
 
     Outcome doConnect(boolean discard) {
-        state.discardMyData = discard;
         List<String> problems = new ArrayList<>();
         for (PeerRuntime peer : peers.values()) {
             if (peer.state != ConnectionState.STANDALONE) {
                 continue;
             }
+            peer.discardMyData = discard;
             if (peer.link == null) {
                 try {
                     peer.link = network.open(config.name(), peer.connection, self, peer.host,

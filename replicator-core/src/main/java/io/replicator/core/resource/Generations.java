@@ -69,7 +69,7 @@ final class Generations {
             int slot = superblock.slotOf(peer.nodeId());
             return new VolumeReport(volume.config().number(), superblock.generationIds(), slot,
                 disk.data().sizeBytes(), state.role, volume.state(), superblock.has(MetadataFlag.CRASHED_PRIMARY),
-                skipInitialSync, dirtyBlocks(disk, peer.nodeId()), state.discardMyData,
+                skipInitialSync, dirtyBlocks(disk, peer.nodeId()), peer.discardMyData,
                 superblock.has(MetadataFlag.UNCLEAN_RESTART), servesPrimaryOtherThan(peer));
         });
     }

@@ -32,6 +32,11 @@ final class PeerRuntime {
      * n), or -1 (everyone) until it says. Read by the receive threads of other peers ({@code markForAbsentPeers}).
      */
     volatile long replicatesTo = -1;
+    /**
+     * {@code connect --discard-my-data} toward this peer: sent in our reports, spent when a handshake with this peer
+     * completes (DRBD's per-connection net option). Owner lane.
+     */
+    boolean discardMyData;
     /** The peer's latest report per volume number. */
     final Map<Integer, VolumeReport> reports = new HashMap<>();
     /** What this node reported to the peer when the session came up, per volume number: the handshake's basis. */

@@ -348,7 +348,7 @@ public final class ResourceConductor implements AutoCloseable {
 
     /** Whether {@code connect --discard-my-data} was asked for (sent to the peer at the handshake). */
     public boolean discardMyData() {
-        return call(() -> state.discardMyData);
+        return call(() -> state.peers.values().stream().anyMatch(peer -> peer.discardMyData));
     }
 
     /** Detaches cleanly and stops the owner thread; used when the daemon stops. */

@@ -65,7 +65,6 @@ final class ResourceState {
 
     boolean up;
     Role role = Role.SECONDARY;
-    boolean discardMyData;
     /** Set when a Primary lost a replicating peer; the next write starts a new generation first. I/O threads read. */
     volatile boolean newGenerationBeforeWrite;
     /** {@code pause-sync} on this node; the background lane reads it. */

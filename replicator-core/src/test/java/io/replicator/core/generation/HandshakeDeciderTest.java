@@ -601,6 +601,22 @@ class HandshakeDeciderTest {
             sameGeneration(false).withServesPrimary(true), rr(RrConflict.DISCONNECT)), TARGET_BY_MARKS);
     }
 
+    /**
+     * The side that is behind (its current is the other's bitmap id for it) holds blocks the other lacks: both
+     * changed since they parted, a split brain — not a resync that silently discards what only the target holds
+     * (three nodes, no quorum: a Secondary kept a Primary's writes that a node promoted elsewhere never saw;
+     * simulation seed -7703251605370956984).
+     */
+    @Test
+    void behindButWithBlocksOfItsOwn_isASplitBrain() {
+        HandshakeOutcome outcome = decide(rrTarget().withPrimary(false).withChangedBlocks(4), rrSource(),
+            SplitBrainPolicies.DEFAULT);
+
+        assertThat(outcome.action()).isEqualTo(DISCONNECT);
+        assertThat(outcome.handlers()).containsExactly(INITIAL_SPLIT_BRAIN, SPLIT_BRAIN);
+        assertThat(outcome.explanation()).contains("we marked 4 block(s) the other lacks: both changed");
+    }
+
     @Test
     void sameGeneration_withNothingMarked_orTwoFreshDisks_staysNoSync() {
         HandshakeOutcome nothing = decide(sameGeneration(true), sameGeneration(false), rr(RrConflict.DISCONNECT));
