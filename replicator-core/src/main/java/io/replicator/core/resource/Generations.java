@@ -141,20 +141,15 @@ final class Generations {
      * node noticed, from {@link #markRecentPeerWrites}. Over-marking costs resync time, never data.
      */
     /**
-     * Whether a write that came from node {@code source} must be remembered for some other peer that is away: then
-     * the receiver pins its extents in the activity log while applying it ({@link AttachedDisk#pinExtents}), so that
-     * the marks {@link #markForAbsentPeers} sets in memory survive a crash of this node (H5).
+     * Whether a write that came from a peer is pinned in the activity log while it is applied here
+     * ({@link AttachedDisk#pinExtents}): whenever there is a third node. Then a crash of this node marks the extent
+     * toward every peer at the next attach — the marks {@link #markForAbsentPeers} set in memory for a peer that is
+     * away (H5), and the writes of a Primary that reached this node and not another one, which this node cannot
+     * tell yet (DRBD 9 runs a Secondary's writes through the activity log too). With one peer, the Primary's own
+     * activity log covers them.
      */
-    boolean remembersForAbsentPeers(int source) {
-        if (peers.size() < 2) {
-            return false;
-        }
-        for (PeerRuntime other : peersByNode) {
-            if (other != null && other.nodeId() != source && !other.replicating) {
-                return true;
-            }
-        }
-        return false;
+    boolean pinsPeerWrites() {
+        return peers.size() >= 2;
     }
 
     void markForAbsentPeers(int source, int number, long offset, long length) {

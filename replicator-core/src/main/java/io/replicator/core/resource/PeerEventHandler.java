@@ -103,7 +103,7 @@ final class PeerEventHandler implements PeerEvents {
         state.generations.markForAbsentPeers(peer.nodeId(), volume, offset, length);
         AttachedDisk pinned = null;
         try {
-            pinned = pinForAbsentPeers(volume, offset, length);
+            pinned = pinPeerWrite(volume, offset, length);
             job.onData(offset, id, data);
         } catch (IOException failure) {
             state.scheduler.execute(() -> state.volume(volume).ifPresent(v -> state.disk.localIoError(v, failure)));
@@ -113,11 +113,12 @@ final class PeerEventHandler implements PeerEvents {
     }
 
     /**
-     * Pins the range in the activity log when a write from this peer must be remembered for another peer that is
-     * away (H5), and returns the disk to unpin after the write; null when nothing was pinned.
+     * Pins the range in the activity log while a write from this peer is applied, when there is a third node
+     * ({@link Generations#pinsPeerWrites}), and returns the disk to unpin after the write; null when nothing was
+     * pinned.
      */
-    private AttachedDisk pinForAbsentPeers(int volume, long offset, long length) throws IOException {
-        if (!state.generations.remembersForAbsentPeers(peer.nodeId())) {
+    private AttachedDisk pinPeerWrite(int volume, long offset, long length) throws IOException {
+        if (!state.generations.pinsPeerWrites()) {
             return null;
         }
         Optional<AttachedDisk> disk = state.volume(volume).flatMap(VolumeRuntime::disk);
@@ -161,7 +162,7 @@ final class PeerEventHandler implements PeerEvents {
             state.generations.markForAbsentPeers(peer.nodeId(), volume, offset, length);
             AttachedDisk pinned = null;
             try {
-                pinned = pinForAbsentPeers(volume, offset, length);
+                pinned = pinPeerWrite(volume, offset, length);
                 if (data != null) {
                     state.replicaTarget.write(volume, offset, data);
                 } else {
