@@ -1,5 +1,6 @@
 package io.replicator.core.generation;
 
+import io.replicator.core.replication.LastWrite;
 import io.replicator.core.state.DiskState;
 import java.util.Objects;
 
@@ -19,12 +20,14 @@ import java.util.Objects;
  *                      may have lost writes it acknowledged but had not flushed
  * @param servesPrimary the side replicates from a Primary other than the other side: its data is in use there, and
  *                      a resync from the other side would change it under that Primary's writes
+ * @param lastWrite     the last write the side applied from a Primary
  */
 public record HandshakeSide(SyncInput sync, DiskState disk, long changedBlocks, boolean discardMyData,
-                            boolean restartedUnclean, boolean servesPrimary) {
+                            boolean restartedUnclean, boolean servesPrimary, LastWrite lastWrite) {
     public HandshakeSide {
         Objects.requireNonNull(sync, "sync");
         Objects.requireNonNull(disk, "disk");
+        Objects.requireNonNull(lastWrite, "lastWrite");
         if (changedBlocks < 0) {
             throw new IllegalArgumentException("changed blocks must not be negative: " + changedBlocks);
         }
@@ -32,7 +35,7 @@ public record HandshakeSide(SyncInput sync, DiskState disk, long changedBlocks, 
 
     /** A side that did not restart uncleanly and serves no Primary. */
     public HandshakeSide(SyncInput sync, DiskState disk, long changedBlocks, boolean discardMyData) {
-        this(sync, disk, changedBlocks, discardMyData, false, false);
+        this(sync, disk, changedBlocks, discardMyData, false, false, LastWrite.NONE);
     }
 
     /** An UpToDate side with no changes that did not ask to discard its data. */
@@ -42,32 +45,37 @@ public record HandshakeSide(SyncInput sync, DiskState disk, long changedBlocks, 
 
     /** This side with the role now ({@link SyncInput#primary()}) replaced. */
     public HandshakeSide withPrimary(boolean value) {
-        return new HandshakeSide(sync.withPrimary(value), disk, changedBlocks, discardMyData, restartedUnclean, servesPrimary);
+        return new HandshakeSide(sync.withPrimary(value), disk, changedBlocks, discardMyData, restartedUnclean, servesPrimary, lastWrite);
     }
 
     /** This side with {@link #disk()} replaced. */
     public HandshakeSide withDisk(DiskState value) {
-        return new HandshakeSide(sync, value, changedBlocks, discardMyData, restartedUnclean, servesPrimary);
+        return new HandshakeSide(sync, value, changedBlocks, discardMyData, restartedUnclean, servesPrimary, lastWrite);
     }
 
     /** This side with {@link #changedBlocks()} replaced. */
     public HandshakeSide withChangedBlocks(long value) {
-        return new HandshakeSide(sync, disk, value, discardMyData, restartedUnclean, servesPrimary);
+        return new HandshakeSide(sync, disk, value, discardMyData, restartedUnclean, servesPrimary, lastWrite);
     }
 
     /** This side with {@link #discardMyData()} replaced. */
     public HandshakeSide withDiscardMyData(boolean value) {
-        return new HandshakeSide(sync, disk, changedBlocks, value, restartedUnclean, servesPrimary);
+        return new HandshakeSide(sync, disk, changedBlocks, value, restartedUnclean, servesPrimary, lastWrite);
     }
 
     /** This side with {@link #restartedUnclean()} replaced. */
     public HandshakeSide withRestartedUnclean(boolean value) {
-        return new HandshakeSide(sync, disk, changedBlocks, discardMyData, value, servesPrimary);
+        return new HandshakeSide(sync, disk, changedBlocks, discardMyData, value, servesPrimary, lastWrite);
     }
 
     /** This side with {@link #servesPrimary()} replaced. */
     public HandshakeSide withServesPrimary(boolean value) {
-        return new HandshakeSide(sync, disk, changedBlocks, discardMyData, restartedUnclean, value);
+        return new HandshakeSide(sync, disk, changedBlocks, discardMyData, restartedUnclean, value, lastWrite);
+    }
+
+    /** This side with {@link #lastWrite()} replaced. */
+    public HandshakeSide withLastWrite(LastWrite value) {
+        return new HandshakeSide(sync, disk, changedBlocks, discardMyData, restartedUnclean, servesPrimary, value);
     }
 
     /** Whether the side is Primary now. */

@@ -63,6 +63,7 @@ public final class ReplicaReceiver {
             replies.negativeAck(volume, offset, id, sizeBytes, sequence);
             throw failure;
         }
+        target.applied(id);
         if ((dpFlags & DpFlags.SEND_WRITE_ACK) != 0) {
             replies.writeAck(volume, offset, id, sizeBytes, sequence);
         }

@@ -20,4 +20,8 @@ public interface ReplicaTarget {
 
     /** The Primary reports the range changed without sending it (it is Ahead): record it out of sync. */
     void markOutOfSync(int volume, long offset, long length);
+
+    /** The write with transfer-log id {@code id} was applied (after {@link #write} or {@link #zero} returned). */
+    default void applied(long id) {
+    }
 }

@@ -89,7 +89,7 @@ public final class TransferLog {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition conflictsCleared = lock.newCondition();
     private Epoch current = new Epoch(1);
-    private long nextId = 1;
+    private long nextId;
     private int nextSequence = 1;
 
     /**
@@ -99,6 +99,16 @@ public final class TransferLog {
      * @param nanoClock      monotonic time, for {@code ko-count}
      */
     public TransferLog(ReplicationOutbox outbox, int maxEpochSize, List<Integer> peerNodeIds, LongSupplier nanoClock) {
+        this(outbox, maxEpochSize, peerNodeIds, nanoClock, 1);
+    }
+
+    /**
+     * @param firstId the id of the first write: ids grow by one per write from there, in the order writes go to the
+     *                peers, so a Secondary's last applied id says how far it got ({@link LastWrite})
+     */
+    public TransferLog(ReplicationOutbox outbox, int maxEpochSize, List<Integer> peerNodeIds, LongSupplier nanoClock,
+                       long firstId) {
+        this.nextId = Math.max(1, firstId);
         if (maxEpochSize < 1) {
             throw new IllegalArgumentException("max-epoch-size " + maxEpochSize);
         }

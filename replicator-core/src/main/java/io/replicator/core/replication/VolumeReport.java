@@ -27,12 +27,16 @@ import java.util.Objects;
  *                        brain
  * @param servesPrimary   the sender replicates from a Primary other than the receiver: it must not become the
  *                        receiver's sync target (that would change its data under the Primary's writes)
+ * @param lastWrite       the last write the sender applied from a Primary: which of two Secondaries that lost
+ *                        their Primary got further
  */
 public record VolumeReport(int volume, GenerationIds ids, int peerSlot, long dataBytes, Role role, DiskState disk,
                            boolean crashedPrimary, boolean skipInitialSync, long dirtyBlocks,
-                           boolean discardMyData, boolean restartedUnclean, boolean servesPrimary) {
+                           boolean discardMyData, boolean restartedUnclean, boolean servesPrimary,
+                           LastWrite lastWrite) {
     public VolumeReport {
         Objects.requireNonNull(ids, "ids");
+        Objects.requireNonNull(lastWrite, "lastWrite");
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(disk, "disk");
     }

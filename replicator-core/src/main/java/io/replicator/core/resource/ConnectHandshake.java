@@ -262,9 +262,10 @@ final class ConnectHandshake {
             sent != null ? sent.dirtyBlocks() : dirtyBlocks(disk, peer.nodeId()),
             sent != null ? sent.discardMyData() : peer.discardMyData,
             sent != null ? sent.restartedUnclean() : superblock.has(MetadataFlag.UNCLEAN_RESTART),
-            sent != null ? sent.servesPrimary() : state.generations.servesPrimaryOtherThan(peer));
+            sent != null ? sent.servesPrimary() : state.generations.servesPrimaryOtherThan(peer),
+            sent != null ? sent.lastWrite() : state.lastWrite);
         HandshakeSide peerSide = new HandshakeSide(peerInput, report.disk(), report.dirtyBlocks(),
-            report.discardMyData(), report.restartedUnclean(), report.servesPrimary());
+            report.discardMyData(), report.restartedUnclean(), report.servesPrimary(), report.lastWrite());
         HandshakeOutcome outcome = HandshakeDecider.decide(selfSide, peerSide,
             SplitBrainPolicies.of(peer.connection.net(), self.name()),
             peer.connection.net().protocol() == Protocol.C);

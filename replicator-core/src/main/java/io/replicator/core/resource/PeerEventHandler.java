@@ -4,11 +4,13 @@ import static io.replicator.core.resource.ResourceState.slotOf;
 
 import io.netty.buffer.ByteBuf;
 import io.replicator.core.disk.AttachedDisk;
+import io.replicator.core.replication.LastWrite;
 import io.replicator.core.replication.PeerEvents;
 import io.replicator.core.replication.PeerSender;
 import io.replicator.core.replication.ReplicaTarget;
 import io.replicator.core.replication.TransferLog;
 import io.replicator.core.replication.VolumeReport;
+import io.replicator.core.state.Role;
 import io.replicator.core.replication.SyncMessage;
 import io.replicator.core.resync.ResyncTargetJob;
 import io.replicator.core.volume.Durability;
@@ -200,6 +202,13 @@ final class PeerEventHandler implements PeerEvents {
         private IOException failed(int volume, long offset, long length, IOException failure) {
             state.scheduler.execute(() -> state.disk.replicaWriteFailed(peer, volume, offset, length, failure));
             return failure;
+        }
+
+        @Override
+        public void applied(long id) {
+            if (peer.peerRole() == Role.PRIMARY) {
+                state.lastWrite = new LastWrite(peer.nodeId(), id);
+            }
         }
 
         @Override

@@ -52,6 +52,14 @@ public interface ResourceScheduler {
     long nanoTime();
 
     /**
+     * Wall-clock time in microseconds: where a Primary's write ids start ({@link
+     * io.replicator.core.replication.TransferLog}), so that a restarted Primary's ids follow its earlier ones.
+     */
+    default long wallMicros() {
+        return System.currentTimeMillis() * 1000;
+    }
+
+    /**
      * Runs {@code work} on the calling thread for a {@link #call} that is already on the owner: its checked failure
      * comes back as an {@link IllegalStateException}, unchecked ones as they are.
      */

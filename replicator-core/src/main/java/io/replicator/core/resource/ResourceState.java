@@ -9,6 +9,7 @@ import io.replicator.core.config.VolumeConfig;
 import io.replicator.core.disk.AttachedDisk;
 import io.replicator.core.generation.GenerationIds;
 import io.replicator.core.replication.PeerNetwork;
+import io.replicator.core.replication.LastWrite;
 import io.replicator.core.replication.TransferLog;
 import io.replicator.core.state.Role;
 
@@ -39,7 +40,8 @@ import java.util.random.RandomGenerator;
  * <h2>Threads</h2>
  * Every mutable field here is the owner lane's ({@link ResourceScheduler}): only work running on it changes them.
  * The exceptions are written at each field: {@code newGenerationBeforeWrite}, {@code userPausedSync} and
- * {@code resyncActivity} are read by I/O and background threads (volatile); the collections are fixed at
+ * {@code resyncActivity} are read by I/O and background threads, {@code lastWrite} written by receive threads
+ * (volatile); the collections are fixed at
  * construction or concurrent where other threads read them. See the package documentation for the whole map.
  */
 final class ResourceState {
@@ -67,6 +69,8 @@ final class ResourceState {
     Role role = Role.SECONDARY;
     /** Set when a Primary lost a replicating peer; the next write starts a new generation first. I/O threads read. */
     volatile boolean newGenerationBeforeWrite;
+    /** The last write applied here from a Primary; receive threads write it, the owner reads it for reports. */
+    volatile LastWrite lastWrite = LastWrite.NONE;
     /** {@code pause-sync} on this node; the background lane reads it. */
     volatile boolean userPausedSync;
     /** Answers resync-after's question: is device (resource, volume) of this node resyncing? */
@@ -115,7 +119,7 @@ final class ResourceState {
             }
         }
         this.transferLog = new TransferLog(new TransferLogOutbox(this), firstNet.maxEpochSize(),
-            peers.values().stream().map(PeerRuntime::nodeId).toList(), scheduler::nanoTime);
+            peers.values().stream().map(PeerRuntime::nodeId).toList(), scheduler::nanoTime, scheduler.wallMicros());
         this.disk = new DiskEdge(this);
         this.handlerEnv = new HandlerEnvironment(this);
         this.generations = new Generations(this);

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.replicator.core.config.NetConfig;
 import io.replicator.core.generation.SyncDecision.BecomeSyncSource;
 import io.replicator.core.generation.SyncDecision.BecomeSyncTarget;
+import io.replicator.core.replication.LastWrite;
 import io.replicator.core.state.DiskState;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -615,6 +616,27 @@ class HandshakeDeciderTest {
         assertThat(outcome.action()).isEqualTo(DISCONNECT);
         assertThat(outcome.handlers()).containsExactly(INITIAL_SPLIT_BRAIN, SPLIT_BRAIN);
         assertThat(outcome.explanation()).contains("we marked 4 block(s) the other lacks: both changed");
+    }
+
+    /**
+     * Two Secondaries that lost their Primary reconcile from the one that applied its later writes, whatever the
+     * tie-break would say (simulation seed 2034121338464903924: the RESOLVE_CONFLICTS tie-break took the side that
+     * had missed the Primary's last acknowledged write).
+     */
+    @Test
+    void sameGeneration_marksResyncFromTheSideThatGotFurtherFromTheLostPrimary() {
+        LastWrite behind = new LastWrite(2, 1000);
+        LastWrite ahead = new LastWrite(2, 1004);
+        assertProceeds(decide(sameGeneration(true).withChangedBlocks(128).withLastWrite(behind),
+            sameGeneration(false).withChangedBlocks(128).withLastWrite(ahead), rr(RrConflict.DISCONNECT)),
+            TARGET_BY_MARKS);
+        assertProceeds(decide(sameGeneration(true).withChangedBlocks(128).withLastWrite(ahead),
+            sameGeneration(false).withChangedBlocks(128).withLastWrite(behind), rr(RrConflict.DISCONNECT)),
+            SOURCE_BY_MARKS);
+        // Writes of different Primaries say nothing about each other: the tie-break decides.
+        assertProceeds(decide(sameGeneration(true).withChangedBlocks(128).withLastWrite(new LastWrite(1, 5000)),
+            sameGeneration(false).withChangedBlocks(128).withLastWrite(ahead), rr(RrConflict.DISCONNECT)),
+            TARGET_BY_MARKS);
     }
 
     @Test

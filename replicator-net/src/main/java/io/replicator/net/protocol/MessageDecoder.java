@@ -96,12 +96,12 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
                 expect(type, bodyBytes, 20);
                 return new PeerMessage.Sizes(volume, f.getLong(at), f.getLong(at + 8), f.getInt(at + 16));
             case STATE:
-                expect(type, bodyBytes, 8);
+                expect(type, bodyBytes, 16);
                 if (f.getShort(at + 2) != 0) {
                     throw new CorruptedFrameException("STATE padding is not 0");
                 }
                 return new PeerMessage.State(volume, f.getUnsignedByte(at), f.getUnsignedByte(at + 1),
-                    f.getInt(at + 4));
+                    f.getInt(at + 4), f.getLong(at + 8));
             default:
                 throw new IllegalStateException("not a control message: " + type);
         }

@@ -84,7 +84,8 @@ public final class MessageEncoder extends MessageToMessageEncoder<PeerMessage> {
             }
             case STATE -> {
                 PeerMessage.State state = (PeerMessage.State) msg;
-                frame.writeByte(state.role()).writeByte(state.disk()).writeShort(0).writeInt(state.flags());
+                frame.writeByte(state.role()).writeByte(state.disk()).writeShort(0).writeInt(state.flags())
+                    .writeLong(state.lastWrite());
             }
             default -> throw new IllegalStateException("not a control message: " + type);
         }

@@ -299,10 +299,16 @@ public sealed interface PeerMessage permits PeerMessage.Barrier, PeerMessage.Bar
     }
 
     /**
-     * The sender's state of a volume: role and disk state as ordinals of the core enums, plus flag bits
-     * (suspended and the like), all owned by the connection layer.
+     * The sender's state of a volume: role and disk state as ordinals of the core enums, flag bits owned by the
+     * connection layer, and {@code lastWrite}, the last write the sender applied from a Primary (that Primary's node
+     * id + 1 in flag bits 0–7, 0 for none; the write's transfer-log id here).
      */
-    record State(int volume, int role, int disk, int flags) implements PeerMessage {
+    record State(int volume, int role, int disk, int flags, long lastWrite) implements PeerMessage {
+        /** A state without a last write. */
+        public State(int volume, int role, int disk, int flags) {
+            this(volume, role, disk, flags, 0);
+        }
+
         public State {
             FrameDescriptor.checkVolume(volume);
             if (role < 0 || role > 0xFF || disk < 0 || disk > 0xFF) {

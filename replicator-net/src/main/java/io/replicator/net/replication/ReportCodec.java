@@ -1,6 +1,7 @@
 package io.replicator.net.replication;
 
 import io.replicator.core.generation.GenerationIds;
+import io.replicator.core.replication.LastWrite;
 import io.replicator.core.replication.VolumeReport;
 import io.replicator.core.state.DiskState;
 import io.replicator.core.state.Role;
@@ -14,7 +15,8 @@ import java.util.List;
  * P_SIZES, P_STATE). UUIDS' flags: bit 0 crashed primary, bit 1 skip initial sync, bit 2 discard my data, bit 3 restarted unclean, bit 4 serves
  * another Primary, bits 8–15
  * the sender's bitmap slot for the receiver (0xFF = none), bits 16–63 the sender's dirty blocks toward the receiver
- * (DRBD's dirty_bits). STATE carries role and disk state as the ordinals of the core enums.
+ * (DRBD's dirty_bits). STATE carries role and disk state as the ordinals of the core enums, and the last write the
+ * sender applied from a Primary (its node id + 1 in the low byte of the flags, 0 for none; the write's id).
  */
 final class ReportCodec {
     static final long FLAG_CRASHED_PRIMARY = 1;
@@ -41,7 +43,8 @@ final class ReportCodec {
             new PeerMessage.Uuids(report.volume(), ids.current(), ids.bitmaps(), ids.history(), flags),
             new PeerMessage.Sizes(report.volume(), report.dataBytes(), report.dataBytes(),
                 FrameDescriptor.MAX_DATA_BYTES),
-            new PeerMessage.State(report.volume(), report.role().ordinal(), report.disk().ordinal(), 0));
+            new PeerMessage.State(report.volume(), report.role().ordinal(), report.disk().ordinal(),
+                (report.lastWrite().node() + 1) & 0xFF, report.lastWrite().id()));
     }
 
     /**
@@ -68,6 +71,11 @@ final class ReportCodec {
             disks[state.disk()], (uuids.flags() & FLAG_CRASHED_PRIMARY) != 0,
             (uuids.flags() & FLAG_SKIP_INITIAL_SYNC) != 0, uuids.flags() >>> DIRTY_SHIFT,
             (uuids.flags() & FLAG_DISCARD_MY_DATA) != 0, (uuids.flags() & FLAG_RESTARTED_UNCLEAN) != 0,
-            (uuids.flags() & FLAG_SERVES_PRIMARY) != 0);
+            (uuids.flags() & FLAG_SERVES_PRIMARY) != 0, lastWrite(state));
+    }
+
+    private static LastWrite lastWrite(PeerMessage.State state) {
+        int node = (state.flags() & 0xFF) - 1;
+        return node < 0 ? LastWrite.NONE : new LastWrite(node, state.lastWrite());
     }
 }
