@@ -230,7 +230,8 @@ final class ResyncCoordinator {
      * already (or get it from it).
      */
     private int[] slotsChangedByResyncFrom(PeerRuntime source, AttachedDisk disk) {
-        long sameData = source.peerRole() == Role.PRIMARY ? source.replicatesTo : 0;
+        // Its set as announced (PEERS); before the announcement came, nobody is assumed to hold its data.
+        long sameData = source.peerRole() == Role.PRIMARY && source.replicatesTo != -1 ? source.replicatesTo : 0;
         return peers.values().stream()
             .filter(other -> other != source && (sameData & (1L << other.nodeId())) == 0)
             .mapToInt(other -> slotOf(disk, other.nodeId()))
@@ -489,7 +490,10 @@ final class ResyncCoordinator {
      */
     void fellBehind(PeerRuntime peer, int number) {
         Optional<VolumeRuntime> local = state.volume(number);
-        if (local.isEmpty() || local.get().disk().isEmpty() || local.get().state() != DiskState.UP_TO_DATE) {
+        if (local.isEmpty() || local.get().disk().isEmpty() || local.get().state() != DiskState.UP_TO_DATE
+            || state.role == Role.PRIMARY) {
+            // A Primary's data is the one in use: a notice that crossed its promotion does not outdate it (the
+            // ranges stay marked toward the sender, and the next handshake settles who holds what).
             return;
         }
         state.disk.writeMetadata(local.get(), superblock -> superblock.withFlag(MetadataFlag.OUTDATED, true)
