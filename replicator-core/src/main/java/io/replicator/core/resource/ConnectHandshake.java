@@ -92,6 +92,16 @@ final class ConnectHandshake {
             }
             boolean newGeneration = GenerationIds.mask(report.ids().current()) != volume.get().disk()
                 .map(d -> GenerationIds.mask(d.backing().metadata().current().generationIds().current())).orElse(0L);
+            if (newGeneration && report.role() == Role.PRIMARY && !report.skipInitialSync()
+                && volume.get().state() == DiskState.UP_TO_DATE && !followsOurGeneration(volume.get(), report)) {
+                // The Primary moved on from a generation we do not hold (we took another Primary's writes meanwhile,
+                // each before hearing of the other): adopting it would claim its data. Handshake again instead.
+                String reason = "the new generation of Primary " + peer.host.name() + " does not follow ours: "
+                    + "handshaking again";
+                LOG.log(System.Logger.Level.WARNING, "{0}: {1}", config.name(), reason);
+                sender.close(reason);
+                return;
+            }
             if (report.skipInitialSync() || (newGeneration && report.role() == Role.PRIMARY
                 && volume.get().state() == DiskState.UP_TO_DATE)) {
                 // The Primary started a new generation while we replicate from it (--clear-bitmap, or after it
@@ -228,6 +238,22 @@ final class ConnectHandshake {
         }
 
         return Optional.empty();
+    }
+
+    /**
+     * Whether the generation a Primary just started follows ours: our current id is the one it moved from (now in one
+     * of its bitmap slots, or the newest in its history).
+     */
+    private static boolean followsOurGeneration(VolumeRuntime local, VolumeReport report) {
+        long ours = local.disk().map(d -> GenerationIds.mask(d.backing().metadata().current().generationIds()
+            .current())).orElse(0L);
+        GenerationIds theirs = report.ids();
+        for (long bitmap : theirs.bitmaps()) {
+            if (GenerationIds.mask(bitmap) == ours) {
+                return true;
+            }
+        }
+        return theirs.history().length > 0 && GenerationIds.mask(theirs.history(0)) == ours;
     }
 
     /** A peer other than {@code peer} that is Primary and replicates with this node. */
