@@ -237,6 +237,12 @@ public final class GenerationIds {
      * history[0], which is exactly what 8.4 rule 34/35 checks to recognise a source that missed the finish. Bit 0 of
      * the new current follows this node's role, not the source's.
      *
+     * <p>The old current goes to history only if the source knows it (one of its bitmap or history ids): then the
+     * source's data descends from it. After a split brain this node lost, it does not: its changes were discarded,
+     * and keeping the id would make it look, to a third node still holding that generation's writes, like a
+     * descendant of them — a later handshake would overwrite that node's data without a split brain (DRBD 9 too
+     * takes the source's ids as they are).
+     *
      * @param sourceSlot this node's slot for the source; its bitmap id is cleared
      * @param source the source's ids at the end of the resync
      */
@@ -247,7 +253,9 @@ public final class GenerationIds {
         for (int i = HISTORY_SIZE - 1; i >= 0; i--) {
             nextHistory = pushed(nextHistory, source.history[i]);
         }
-        nextHistory = pushed(nextHistory, current);
+        if (source.knows(current)) {
+            nextHistory = pushed(nextHistory, current);
+        }
         for (long id : source.bitmaps) {
             nextHistory = pushed(nextHistory, id);
         }
@@ -255,6 +263,22 @@ public final class GenerationIds {
         nextBitmaps[sourceSlot] = 0;
         long nextCurrent = mask(source.current) | (current & UUID_PRIMARY);
         return new GenerationIds(nextCurrent, nextBitmaps, nextHistory);
+    }
+
+    /** Whether {@code id} is one of these bitmap or history ids. */
+    private boolean knows(long id) {
+        long masked = mask(id);
+        for (long bitmap : bitmaps) {
+            if (mask(bitmap) == masked) {
+                return true;
+            }
+        }
+        for (long old : history) {
+            if (mask(old) == masked) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -143,6 +143,23 @@ class GenerationIdsTest {
         assertThat(next.history()).startsWith(X + UUID_NEW_BM_OFFSET, X, Z);
     }
 
+    /**
+     * A split brain this node lost: its own generation (W, since the split at Z) was discarded, so it must not stay in
+     * its history — a third node still holding W's writes would later look like this node's ancestor, and be
+     * overwritten by it without a split brain (simulation seed 4253632408388199211, three nodes).
+     */
+    @Test
+    void shouldForgetItsDiscardedGenerationWhenASplitBrainResyncEndsOnTarget() {
+        long w = 0x4440L;
+        GenerationIds source = GenerationIds.of(Y, new long[] {Z, 0}, X);
+        GenerationIds target = GenerationIds.of(w, new long[] {Z, 0}, X);
+
+        GenerationIds next = target.resyncFinishedAsTarget(0, source);
+
+        assertThat(next.current()).isEqualTo(Y);
+        assertThat(next.history()).doesNotContain(w);
+    }
+
     @Test
     void shouldClearSlotIntoHistoryWhenResyncEndsOnSource() {
         GenerationIds ids = GenerationIds.of(Y, new long[] {X + UUID_NEW_BM_OFFSET}, X);
