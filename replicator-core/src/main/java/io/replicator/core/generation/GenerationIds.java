@@ -209,12 +209,25 @@ public final class GenerationIds {
      * starting a full sync again.
      */
     public GenerationIds resyncStartingAsTarget(PeerSlots slotsToRotate, long syncId) {
+        return resyncStartingAsTarget(slotsToRotate, syncId, null);
+    }
+
+    /**
+     * {@link #resyncStartingAsTarget(PeerSlots, long)} from a source with ids {@code source} (null: unknown). If the
+     * source does not know this node's current id (it is not the source's current, nor one of its bitmap or
+     * history ids), this node's data is not behind the source's but discarded by the resync — a split brain it lost,
+     * or {@code --discard-my-data}: its current id then goes nowhere, neither into the slots of peers that are away
+     * nor into history. Kept, it would make a node still holding that generation's writes look, later, like an
+     * ancestor of this node's new data, to be overwritten without a split brain.
+     */
+    public GenerationIds resyncStartingAsTarget(PeerSlots slotsToRotate, long syncId, GenerationIds source) {
         long[] nextBitmaps = bitmaps.clone();
-        boolean rotated = rotateInto(nextBitmaps, current, slotsToRotate);
+        boolean discarded = source != null && mask(source.current) != mask(current) && !source.knows(current);
+        boolean rotated = !discarded && rotateInto(nextBitmaps, current, slotsToRotate);
         if (mask(syncId) == mask(current)) {
             return new GenerationIds(current, nextBitmaps, history);
         }
-        long[] nextHistory = rotated ? history : pushed(history, current);
+        long[] nextHistory = rotated || discarded ? history : pushed(history, current);
         return new GenerationIds(mask(syncId) | (current & UUID_PRIMARY), nextBitmaps, nextHistory);
     }
 

@@ -41,7 +41,13 @@ final class DiskEdge {
         AttachedDisk disk = volume.disk().orElseThrow();
         try {
             disk.backing().flushDataBeforeMetadata();
-            disk.backing().metadata().write(change.apply(disk.backing().metadata().current()));
+            Superblock before = disk.backing().metadata().current();
+            Superblock after = change.apply(before);
+            disk.backing().metadata().write(after);
+            if (!after.generationIds().equals(before.generationIds())) {
+                LOG.log(System.Logger.Level.DEBUG, "{0}/{1}: generation ids {2} -> {3}", config.name(),
+                    volume.config().number(), before.generationIds(), after.generationIds());
+            }
             return Outcome.done("");
         } catch (IOException failure) {
             return localIoError(volume, failure);

@@ -202,7 +202,8 @@ final class ResyncCoordinator {
         PeerSlots others = state.generations.otherUnreachableSlots(disk.backing().metadata().current(), peer.nodeId());
         state.disk.writeMetadata(local, superblock -> superblock.withFlag(MetadataFlag.CONSISTENT, false)
             .withFlag(MetadataFlag.WAS_UP_TO_DATE, false)
-            .withGenerationIds(superblock.generationIds().resyncStartingAsTarget(others, syncId)));
+            .withGenerationIds(superblock.generationIds().resyncStartingAsTarget(others, syncId,
+                sourceReport.ids())));
         state.disk.persistBitmap(local);
         if (local.state() != DiskState.INCONSISTENT) {
             local.moveTo(DiskState.INCONSISTENT);

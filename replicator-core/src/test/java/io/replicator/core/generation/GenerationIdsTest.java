@@ -160,6 +160,20 @@ class GenerationIdsTest {
         assertThat(next.history()).doesNotContain(w);
     }
 
+    /** The same at the start of that resync: the discarded generation goes neither to history nor to a slot. */
+    @Test
+    void shouldForgetItsDiscardedGenerationWhenASplitBrainResyncStartsOnTarget() {
+        long w = 0x4440L;
+        GenerationIds source = GenerationIds.of(Y, new long[] {Z, 0}, X);
+        GenerationIds target = GenerationIds.of(w, new long[] {Z, 0}, X);
+
+        GenerationIds next = target.resyncStartingAsTarget(PeerSlots.of(1), Z, source);
+
+        assertThat(next.current()).isEqualTo(Z);
+        assertThat(next.history()).doesNotContain(w);
+        assertThat(next.bitmaps()).doesNotContain(w);
+    }
+
     @Test
     void shouldClearSlotIntoHistoryWhenResyncEndsOnSource() {
         GenerationIds ids = GenerationIds.of(Y, new long[] {X + UUID_NEW_BM_OFFSET}, X);
