@@ -157,6 +157,16 @@ final class ConnectHandshake {
                 return;
             }
             Optional<PeerRuntime> busy = syncingAsTargetWith(local.config().number(), peer);
+            Optional<PeerRuntime> serving = syncingAsSourceWith(local.config().number(), peer);
+            if (outcome.decision().isSyncTarget() && busy.isEmpty() && serving.isPresent()) {
+                // Our data must not change under a resync we source: the target would end with a mix of the old
+                // and the new. Come back once it is done (then the target gets the change in its turn).
+                String reason = "volume " + local.config().number() + " is sync source for "
+                    + serving.get().host.name() + "; connecting to " + peer.host.name() + " again afterwards";
+                LOG.log(System.Logger.Level.INFO, "{0}: {1}", config.name(), reason);
+                sender.close(reason);
+                return;
+            }
             if (outcome.decision().isSyncTarget() && busy.isPresent()) {
                 // One source at a time: two sources would each finish on their own and declare the data UpToDate
                 // while the other still copies. Come back once this resync is done (then, most likely, no-sync).
@@ -328,6 +338,17 @@ final class ConnectHandshake {
     }
 
     /** The other peer this node is sync target of for {@code volume}, if any. */
+    /** A peer other than {@code except} this node is sync source of, for {@code volume}. */
+    Optional<PeerRuntime> syncingAsSourceWith(int volume, PeerRuntime except) {
+        for (PeerRuntime other : peers.values()) {
+            VolumeSync sync = other == except ? null : other.syncs.get(volume);
+            if (sync != null && sync.resyncing() && sync.source) {
+                return Optional.of(other);
+            }
+        }
+        return Optional.empty();
+    }
+
     Optional<PeerRuntime> syncingAsTargetWith(int volume, PeerRuntime except) {
         for (PeerRuntime other : peers.values()) {
             VolumeSync sync = other == except ? null : other.syncs.get(volume);

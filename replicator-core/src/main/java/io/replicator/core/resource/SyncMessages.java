@@ -132,14 +132,16 @@ final class SyncMessages {
             case BECOME_SOURCE, BECOME_TARGET -> state.scheduler.call(() -> {
                 if (sync.state == ReplicationState.ESTABLISHED && peer.replicating) {
                     VolumeReport report = peer.reports.get(message.volume());
-                    Optional<PeerRuntime> busy = state.handshake.syncingAsTargetWith(message.volume(), peer);
+                    Optional<PeerRuntime> busy = state.handshake.syncingAsTargetWith(message.volume(), peer)
+                        .or(() -> state.handshake.syncingAsSourceWith(message.volume(), peer));
                     if (message.kind() == SyncMessage.Kind.BECOME_SOURCE) {
                         state.resync.startAsSource(peer, local.get(), false);
                     } else if (busy.isPresent()) {
                         // One source at a time, as at connect: two would each finish on their own and declare the
                         // data UpToDate while the other still copies. The peer started as source already; ending the
                         // session ends that, and the next handshake, after this resync, decides again.
-                        sender.close("volume " + message.volume() + " is resyncing from " + busy.get().host.name()
+                        // Likewise while this node is the source of another resync: its data must not change under it.
+                        sender.close("volume " + message.volume() + " is resyncing with " + busy.get().host.name()
                             + "; handshaking again afterwards");
                     } else if (report != null) {
                         state.resync.startAsTarget(peer, local.get(), false, report);
