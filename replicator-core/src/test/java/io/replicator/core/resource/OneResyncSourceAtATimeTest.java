@@ -41,6 +41,20 @@ class OneResyncSourceAtATimeTest {
         network.events("charlie").sync(SyncMessage.of(SyncMessage.Kind.BECOME_TARGET, 0, 0, 0, 0));
 
         assertThat(network.closesOf("charlie")).as("charlie's session ends; the next handshake decides again")
-            .anyMatch(reason -> reason.contains("is resyncing from alpha"));
+            .anyMatch(reason -> reason.contains("is resyncing with alpha"));
+    }
+
+    /** A sync source is not made another node's sync target mid-resync: its data would change under the first. */
+    @Test
+    void aSyncSourceAskedToBecomeTargetOfAnotherIsToldToHandshakeAgain() throws Exception {
+        ResourceConductor bravo = TestNode.start(network, "bravo", 3, "").conductor();
+        network.connectAsTwin("alpha");
+        network.connectAsTwin("charlie");
+        network.events("alpha").sync(SyncMessage.of(SyncMessage.Kind.BECOME_SOURCE, 0, 0, 0, 0));
+
+        network.events("charlie").sync(SyncMessage.of(SyncMessage.Kind.BECOME_TARGET, 0, 0, 0, 0));
+
+        assertThat(network.closesOf("charlie")).as("charlie's session ends; the next handshake decides again")
+            .anyMatch(reason -> reason.contains("is resyncing with alpha"));
     }
 }
