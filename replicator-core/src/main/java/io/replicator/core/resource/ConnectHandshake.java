@@ -196,11 +196,16 @@ final class ConnectHandshake {
                 state.generations.releaseBitmapIdOfSameGeneration(peer, local);
             }
         });
-        for (VolumeRuntime local : decisions.keySet()) {
-            // Compared with a peer now: an unclean restart no longer needs telling.
-            local.disk().filter(d -> d.backing().metadata().current().has(MetadataFlag.UNCLEAN_RESTART))
-                .ifPresent(d -> state.disk.writeMetadata(local, superblock -> superblock
-                    .withFlag(MetadataFlag.UNCLEAN_RESTART, false)));
+        // This peer was told of an unclean restart (or of suspect data resynced from one); once every peer was, it
+        // no longer needs telling. Told only the first peer that connects, a third node holding writes this node lost
+        // would meet a copy of this node's data as an equal.
+        state.toldUnclean.add(peer.nodeId());
+        if (peers.values().stream().allMatch(p -> state.toldUnclean.contains(p.nodeId()))) {
+            for (VolumeRuntime local : decisions.keySet()) {
+                local.disk().filter(d -> d.backing().metadata().current().has(MetadataFlag.UNCLEAN_RESTART))
+                    .ifPresent(d -> state.disk.writeMetadata(local, superblock -> superblock
+                        .withFlag(MetadataFlag.UNCLEAN_RESTART, false)));
+            }
         }
         if (peer.discardMyData) {
             // --discard-my-data toward this peer is spent once a handshake with it completes, as DRBD clears it once
@@ -297,7 +302,8 @@ final class ConnectHandshake {
         HandshakeSide selfSide = new HandshakeSide(selfInput, local.state(),
             sent != null ? sent.dirtyBlocks() : dirtyBlocks(disk, peer.nodeId()),
             sent != null ? sent.discardMyData() : peer.discardMyData,
-            sent != null ? sent.restartedUnclean() : superblock.has(MetadataFlag.UNCLEAN_RESTART),
+            sent != null ? sent.restartedUnclean() : superblock.has(MetadataFlag.UNCLEAN_RESTART)
+                && !state.toldUnclean.contains(peer.nodeId()),
             sent != null ? sent.servesPrimary() : state.generations.servesPrimaryOtherThan(peer),
             sent != null ? sent.lastWrite() : state.lastWrite);
         HandshakeSide peerSide = new HandshakeSide(peerInput, report.disk(), report.dirtyBlocks(),

@@ -70,7 +70,8 @@ final class Generations {
             return new VolumeReport(volume.config().number(), superblock.generationIds(), slot,
                 disk.data().sizeBytes(), state.role, volume.state(), superblock.has(MetadataFlag.CRASHED_PRIMARY),
                 skipInitialSync, dirtyBlocks(disk, peer.nodeId()), peer.discardMyData,
-                superblock.has(MetadataFlag.UNCLEAN_RESTART), servesPrimaryOtherThan(peer),
+                superblock.has(MetadataFlag.UNCLEAN_RESTART) && !state.toldUnclean.contains(peer.nodeId()),
+                servesPrimaryOtherThan(peer),
                 state.lastWrite);
         });
     }

@@ -71,6 +71,12 @@ final class ResourceState {
     volatile boolean newGenerationBeforeWrite;
     /** The last write applied here from a Primary; receive threads write it, the owner reads it for reports. */
     volatile LastWrite lastWrite = LastWrite.NONE;
+    /**
+     * Peers that completed a handshake since this node's data became suspect ({@code UNCLEAN_RESTART}: a machine crash
+     * may have lost unflushed writes, or a resync copied such data here): each is told once, at its own handshake;
+     * the flag is cleared when all are. Owner lane.
+     */
+    final java.util.Set<Integer> toldUnclean = new java.util.HashSet<>();
     /** {@code pause-sync} on this node; the background lane reads it. */
     volatile boolean userPausedSync;
     /** Answers resync-after's question: is device (resource, volume) of this node resyncing? */
