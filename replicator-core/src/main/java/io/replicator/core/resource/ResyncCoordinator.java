@@ -85,10 +85,14 @@ final class ResyncCoordinator {
         for (PeerRuntime peer : peers.values()) {
             if (peer.replicating && peer.sender != null) {
                 chosen.add(peer);
-                if (!asSource) {
-                    break;
-                }
             }
+        }
+        if (!asSource && chosen.size() > 1) {
+            // One source: the Primary if there is one — its writes keep coming, and a resync from another node
+            // would overwrite them with older data.
+            PeerRuntime source = chosen.stream().filter(peer -> peer.peerRole() == Role.PRIMARY).findFirst()
+                .orElse(chosen.get(0));
+            chosen = List.of(source);
         }
         if (chosen.isEmpty()) {
             return Outcome.refused(StateChangeRefusal.NO_UP_TO_DATE_DISK, verb + " needs a connected peer; connect "

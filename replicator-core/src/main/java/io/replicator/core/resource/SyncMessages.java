@@ -136,6 +136,11 @@ final class SyncMessages {
                         .or(() -> state.handshake.syncingAsSourceWith(message.volume(), peer));
                     if (message.kind() == SyncMessage.Kind.BECOME_SOURCE) {
                         state.resync.startAsSource(peer, local.get(), false);
+                    } else if (state.role == Role.PRIMARY || state.generations.servesPrimaryOtherThan(peer)) {
+                        // A Primary's data is in use, and so is a replica's of another Primary (whose writes keep
+                        // coming): neither is overwritten from here. The next handshake decides again.
+                        sender.close("volume " + message.volume() + " is in use by a Primary here; not becoming "
+                            + "sync target of " + peer.host.name());
                     } else if (busy.isPresent()) {
                         // One source at a time, as at connect: two would each finish on their own and declare the
                         // data UpToDate while the other still copies. The peer started as source already; ending the
