@@ -90,7 +90,6 @@ public final class HandshakeDecider {
         if (protocolC) {
             compared = survivorIsSource(compared, self, peer, steps);
         }
-        compared = changedOnBothSides(compared, self, peer, steps);
 
         boolean selfInconsistent = self.disk() == DiskState.INCONSISTENT && better(peer.disk());
         boolean peerInconsistent = peer.disk() == DiskState.INCONSISTENT && better(self.disk());
@@ -211,31 +210,9 @@ public final class HandshakeDecider {
     }
 
     /**
-     * A bitmap resync because one side is behind the other (bitmap-peer / bitmap-self: its current id is the other's
-     * bitmap id for it), while the side that is behind has blocks marked that the other lacks: both changed since
-     * they parted — a split brain (auto-recoverable, as 8.4's bitmap-both), not a resync that would silently discard
-     * what only the target holds. It happens with three nodes and no quorum: a Secondary holds writes of a Primary
-     * that the other side, promoted elsewhere meanwhile, never saw.
-     */
-    private static SyncDecision changedOnBothSides(SyncDecision compared, HandshakeSide self, HandshakeSide peer,
-            Steps steps) {
-        boolean behind = compared.rule() == SyncRule.BITMAP_PEER || compared.rule() == SyncRule.BITMAP_SELF;
-        if (!behind || !isBitmapResync(compared)) {
-            return compared;
-        }
-        HandshakeSide target = compared.isSyncTarget() ? self : peer;
-        if (target.changedBlocks() == 0) {
-            return compared;
-        }
-        steps.add((compared.isSyncTarget() ? "we" : "the peer") + " would become target, but "
-            + (compared.isSyncTarget() ? "we" : "it") + " marked " + target.changedBlocks()
-            + " block(s) the other lacks: both changed");
-        return new SplitBrain(true, compared.rule());
-    }
-
-    /**
      * Protocol C: a bitmap resync whose source is the side that crashed as Primary, decided because it crashed, is
-     * turned around when the other side did not crash — did not restart uncleanly either, as a machine crash of a
+     * turned around when the other side did not crash and was replicating from it (the crashed side records no
+     * older generation for it) — did not restart uncleanly either, as a machine crash of a
      * Secondary loses unflushed writes too — and is not Primary now: the survivor holds every acknowledged write,
      * and the union of both bitmaps (the crashed side's activity-log extents among them) is copied from it.
      */
@@ -249,6 +226,12 @@ public final class HandshakeDecider {
         HandshakeSide target = compared.isSyncSource() ? peer : self;
         if (!source.sync().crashedPrimary() || target.sync().crashedPrimary() || target.restartedUnclean()
             || target.primary() || !better(target.disk())) {
+            return compared;
+        }
+        long awaySince = source.sync().bitmapForPeer();
+        if (awaySince != 0 && awaySince != source.sync().current()) {
+            // The crashed Primary had recorded the other side as away (its bitmap id for it is an older generation):
+            // the other side did not get the writes since, acknowledged without it. No survivor then.
             return compared;
         }
         SyncDecision reversed = compared.mirror();

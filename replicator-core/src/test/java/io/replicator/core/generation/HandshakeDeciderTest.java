@@ -603,40 +603,17 @@ class HandshakeDeciderTest {
     }
 
     /**
-     * The side that is behind (its current is the other's bitmap id for it) holds blocks the other lacks: both
-     * changed since they parted, a split brain — not a resync that silently discards what only the target holds
-     * (three nodes, no quorum: a Secondary kept a Primary's writes that a node promoted elsewhere never saw;
-     * simulation seed -7703251605370956984).
+     * A side that is behind (its current is the other's bitmap id for it) resyncs from the other even with blocks of
+     * its own marked — its activity log after a crash, or a lost Primary's last writes: DRBD's bitmap-peer rule. (A
+     * split brain here made every failback of a crashed Primary StandAlone under the default policies.)
      */
     @Test
-    void behindButWithBlocksOfItsOwn_isASplitBrain() {
+    void behindWithBlocksOfItsOwnMarked_isStillATarget() {
         HandshakeOutcome outcome = decide(rrTarget().withPrimary(false).withChangedBlocks(4), rrSource(),
             SplitBrainPolicies.DEFAULT);
 
-        assertThat(outcome.action()).isEqualTo(DISCONNECT);
-        assertThat(outcome.handlers()).containsExactly(INITIAL_SPLIT_BRAIN, SPLIT_BRAIN);
-        assertThat(outcome.explanation()).contains("we marked 4 block(s) the other lacks: both changed");
-    }
-
-    /**
-     * Two Secondaries that lost their Primary reconcile from the one that applied its later writes, whatever the
-     * tie-break would say (simulation seed 2034121338464903924: the RESOLVE_CONFLICTS tie-break took the side that
-     * had missed the Primary's last acknowledged write).
-     */
-    @Test
-    void sameGeneration_marksResyncFromTheSideThatGotFurtherFromTheLostPrimary() {
-        LastWrite behind = new LastWrite(2, 1000);
-        LastWrite ahead = new LastWrite(2, 1004);
-        assertProceeds(decide(sameGeneration(true).withChangedBlocks(128).withLastWrite(behind),
-            sameGeneration(false).withChangedBlocks(128).withLastWrite(ahead), rr(RrConflict.DISCONNECT)),
-            TARGET_BY_MARKS);
-        assertProceeds(decide(sameGeneration(true).withChangedBlocks(128).withLastWrite(ahead),
-            sameGeneration(false).withChangedBlocks(128).withLastWrite(behind), rr(RrConflict.DISCONNECT)),
-            SOURCE_BY_MARKS);
-        // Writes of different Primaries say nothing about each other: the tie-break decides.
-        assertProceeds(decide(sameGeneration(true).withChangedBlocks(128).withLastWrite(new LastWrite(1, 5000)),
-            sameGeneration(false).withChangedBlocks(128).withLastWrite(ahead), rr(RrConflict.DISCONNECT)),
-            TARGET_BY_MARKS);
+        assertProceeds(outcome, new BecomeSyncTarget(BecomeSyncTarget.Kind.USE_BITMAP, SyncRule.BITMAP_PEER));
+        assertThat(outcome.handlers()).isEmpty();
     }
 
     @Test
@@ -661,6 +638,12 @@ class HandshakeDeciderTest {
     }
 
     /** A side of the generation SELF_CURRENT with no bitmap id for the other: both-off when compared. */
+    /** A Secondary of generation SELF_CURRENT that crashed as Primary, with {@code awaySince} as its bitmap id. */
+    private static HandshakeSide crashedPrimary(long awaySince) {
+        GenerationIds ids = GenerationIds.of(SELF_CURRENT, new long[] {awaySince, 0}, ANCESTOR);
+        return HandshakeSide.of(SyncInput.of(ids, 0).withCrashedPrimary(true).withResolveConflicts(true));
+    }
+
     private static HandshakeSide sameGeneration(boolean resolveConflicts) {
         return side(SELF_CURRENT, 0, ANCESTOR, resolveConflicts);
     }
