@@ -166,8 +166,8 @@ public final class HandshakeDecider {
      * flight when the link went are marked under the generation they were written in, and a Primary that goes idle
      * after the loss never starts a new one; a no-sync here would leave two copies that differ while both report
      * UpToDate. So the marked blocks are resynced, from the side whose data is in use: the only Primary, else the
-     * side that replicates from another Primary, else the better disk, else the side that applied the later writes of
-     * the same Primary, else the side that did not restart after a machine crash (the other may have lost unflushed
+     * side that applied the later writes of the same Primary, else the side that replicates from another Primary,
+     * else the better disk, else the side that did not restart after a machine crash (the other may have lost unflushed
      * writes), else the side that marked more blocks (it wrote them), else the peer of the RESOLVE_CONFLICTS
      * holder. The just-created case (two fresh, never-synced disks) is left alone, and so are two Primaries.
      */
@@ -179,14 +179,16 @@ public final class HandshakeDecider {
         boolean selfIsSource;
         if (self.primary() != peer.primary()) {
             selfIsSource = self.primary();
+        } else if (self.lastWrite().aheadOf(peer.lastWrite()) || peer.lastWrite().aheadOf(self.lastWrite())) {
+            // Both replicated from the same Primary: the one that applied its later writes holds all the other has
+            // — even if the other still replicates from it (a one-way cut it has not noticed yet: it then is not
+            // made target, and the connection is tried again once it noticed).
+            selfIsSource = self.lastWrite().aheadOf(peer.lastWrite());
         } else if (self.servesPrimary() != peer.servesPrimary()) {
             // Its data is in use by a Primary, which keeps writing to it.
             selfIsSource = self.servesPrimary();
         } else if (self.disk() != peer.disk()) {
             selfIsSource = self.disk().compareTo(peer.disk()) > 0;
-        } else if (self.lastWrite().aheadOf(peer.lastWrite()) || peer.lastWrite().aheadOf(self.lastWrite())) {
-            // Both replicated from the same Primary: the one that applied its later writes holds all the other has.
-            selfIsSource = self.lastWrite().aheadOf(peer.lastWrite());
         } else if (self.restartedUnclean() != peer.restartedUnclean()) {
             // A machine crash may have lost unflushed writes that the other copy still holds.
             selfIsSource = peer.restartedUnclean();
