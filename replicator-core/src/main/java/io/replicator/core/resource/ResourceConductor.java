@@ -239,12 +239,12 @@ public final class ResourceConductor implements AutoCloseable {
      * already marked (e.g. by a verify).
      */
     public Outcome invalidate(boolean resetBitmap) {
-        return run(() -> state.resync.startResyncCommand(false, resetBitmap));
+        return run(() -> state.resyncCommands.startResyncCommand(false, resetBitmap));
     }
 
     /** {@code invalidate-remote [--reset-bitmap=no]}: the peers' data is declared out of date; this node syncs them. */
     public Outcome invalidateRemote(boolean resetBitmap) {
-        return run(() -> state.resync.startResyncCommand(true, resetBitmap));
+        return run(() -> state.resyncCommands.startResyncCommand(true, resetBitmap));
     }
 
     /**
@@ -291,12 +291,12 @@ public final class ResourceConductor implements AutoCloseable {
 
     /** {@code pause-sync}: suspends every running resync of this resource (the "user" flag). */
     public Outcome pauseSync() {
-        return run(() -> state.resync.setUserPause(true));
+        return run(() -> state.resyncCommands.setUserPause(true));
     }
 
     /** {@code resume-sync}: lifts {@link #pauseSync}. */
     public Outcome resumeSync() {
-        return run(() -> state.resync.setUserPause(false));
+        return run(() -> state.resyncCommands.setUserPause(false));
     }
 
     /** The generation ids and flags of {@code volume}'s metadata, if it has a disk. */

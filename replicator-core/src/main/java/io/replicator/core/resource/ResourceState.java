@@ -31,11 +31,11 @@ import java.util.random.RandomGenerator;
  * for what they decide or carry out, each holding this object: {@link RoleChanges} (promotion, demotion),
  * {@link Connections} (connect, disconnect, a lost peer), {@link ConnectHandshake} (the reports exchanged at
  * connect and the sync decision), {@link Generations} (when a data generation starts, which bits are marked for
- * whom), {@link ResyncCoordinator} and {@link SyncMessages} (resync), {@link VerifyCoordinator} (online verify),
- * {@link StatusSnapshot} (what status shows), and the edges that touch the outside: {@link DiskEdge} (metadata and
- * bitmap writes, I/O errors), {@link HandlerEnvironment} (handler runs), {@link LocalReplicaTarget} (a Secondary's
- * disk writes), {@link TransferLogOutbox} (sends and marks of the transfer log), {@link PeerEventHandler} (what a
- * peer's link reports).
+ * whom), {@link ResyncCoordinator}, {@link SyncMessages} and {@link ResyncCommands} (resync),
+ * {@link VerifyCoordinator} (online verify), {@link StatusSnapshot} (what status shows), and the edges that touch
+ * the outside: {@link DiskEdge} (metadata and bitmap writes, I/O errors), {@link HandlerEnvironment} (handler runs),
+ * {@link LocalReplicaTarget} (a Secondary's disk writes), {@link TransferLogOutbox} (sends and marks of the transfer
+ * log), {@link PeerEventHandler} (what a peer's link reports).
  *
  * <h2>Threads</h2>
  * Every mutable field here is the owner lane's ({@link ResourceScheduler}): only work running on it changes them.
@@ -91,6 +91,7 @@ final class ResourceState {
     final Connections connections;
     final ConnectHandshake handshake;
     final ResyncCoordinator resync;
+    final ResyncCommands resyncCommands;
     final SyncMessages syncMessages;
     final VerifyCoordinator verifier;
     final StatusSnapshot status;
@@ -133,6 +134,7 @@ final class ResourceState {
         this.connections = new Connections(this);
         this.handshake = new ConnectHandshake(this);
         this.resync = new ResyncCoordinator(this);
+        this.resyncCommands = new ResyncCommands(this);
         this.syncMessages = new SyncMessages(this);
         this.verifier = new VerifyCoordinator(this);
         this.status = new StatusSnapshot(this);
