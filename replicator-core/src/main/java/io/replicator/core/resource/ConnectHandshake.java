@@ -76,7 +76,7 @@ final class ConnectHandshake {
                 state.connections.refuse(peer, "both nodes became Primary while connected and allow-two-primaries "
                     + "is off");
                 return;
-            } else if (otherPrimary(peer).isPresent() && !peer.connection.net().allowTwoPrimaries()) {
+            } else if (state.generations.otherPrimary(peer).isPresent() && !peer.connection.net().allowTwoPrimaries()) {
                 // Promoted while another Primary replicates here (each before hearing of the other): taking writes
                 // from both would mix two histories. The first keeps this node; the second is dropped before its
                 // first write (its report comes first on the data stream) and meets us again at a handshake.
@@ -127,7 +127,7 @@ final class ConnectHandshake {
         Map<VolumeRuntime, SyncDecision> decisions = new LinkedHashMap<>();
         for (VolumeRuntime local : volumes) {
             VolumeReport reported = peer.reports.get(local.config().number());
-            if (reported.role() == Role.PRIMARY && otherPrimary(peer).isPresent()
+            if (reported.role() == Role.PRIMARY && state.generations.otherPrimary(peer).isPresent()
                 && !peer.connection.net().allowTwoPrimaries()) {
                 // Not for good: once one of the two is demoted, the two connect.
                 LOG.log(System.Logger.Level.WARNING, "{0}: {1}; connecting again later", config.name(),
@@ -271,14 +271,8 @@ final class ConnectHandshake {
         return theirs.history().length > 0 && GenerationIds.mask(theirs.history(0)) == ours;
     }
 
-    /** A peer other than {@code peer} that is Primary and replicates with this node. */
-    private Optional<PeerRuntime> otherPrimary(PeerRuntime peer) {
-        return peers.values().stream()
-            .filter(other -> other != peer && other.replicating && other.peerRole() == Role.PRIMARY).findFirst();
-    }
-
     private String secondPrimary(PeerRuntime peer) {
-        return peer.host.name() + " is Primary while " + otherPrimary(peer).map(p -> p.host.name()).orElse("?")
+        return peer.host.name() + " is Primary while " + state.generations.otherPrimary(peer).map(p -> p.host.name()).orElse("?")
             + " is Primary and replicates here, and allow-two-primaries is off";
     }
 
@@ -346,19 +340,18 @@ final class ConnectHandshake {
     /** The other peer this node is sync target of for {@code volume}, if any. */
     /** A peer other than {@code except} this node is sync source of, for {@code volume}. */
     Optional<PeerRuntime> syncingAsSourceWith(int volume, PeerRuntime except) {
-        for (PeerRuntime other : peers.values()) {
-            VolumeSync sync = other == except ? null : other.syncs.get(volume);
-            if (sync != null && sync.resyncing() && sync.source) {
-                return Optional.of(other);
-            }
-        }
-        return Optional.empty();
+        return resyncingWith(volume, except, true);
     }
 
+    /** A peer other than {@code except} this node is sync target of, for {@code volume}. */
     Optional<PeerRuntime> syncingAsTargetWith(int volume, PeerRuntime except) {
+        return resyncingWith(volume, except, false);
+    }
+
+    private Optional<PeerRuntime> resyncingWith(int volume, PeerRuntime except, boolean asSource) {
         for (PeerRuntime other : peers.values()) {
             VolumeSync sync = other == except ? null : other.syncs.get(volume);
-            if (sync != null && sync.resyncing() && !sync.source) {
+            if (sync != null && sync.resyncing() && sync.source == asSource) {
                 return Optional.of(other);
             }
         }

@@ -78,8 +78,13 @@ final class Generations {
 
     /** Whether this node replicates from a Primary other than {@code peer} (its data is in use there). */
     boolean servesPrimaryOtherThan(PeerRuntime peer) {
-        return state.role != Role.PRIMARY && peers.values().stream()
-            .anyMatch(other -> other != peer && other.replicating && other.peerRole() == Role.PRIMARY);
+        return state.role != Role.PRIMARY && otherPrimary(peer).isPresent();
+    }
+
+    /** A peer other than {@code peer} that is Primary and replicates with this node. */
+    Optional<PeerRuntime> otherPrimary(PeerRuntime peer) {
+        return peers.values().stream()
+            .filter(other -> other != peer && other.replicating && other.peerRole() == Role.PRIMARY).findFirst();
     }
 
     /** Sends every connected peer a fresh report (after a role or generation change). */

@@ -10,7 +10,6 @@ import io.replicator.core.replication.PeerSender;
 import io.replicator.core.replication.ReplicaTarget;
 import io.replicator.core.replication.TransferLog;
 import io.replicator.core.replication.VolumeReport;
-import io.replicator.core.state.Role;
 import io.replicator.core.replication.SyncMessage;
 import io.replicator.core.resync.ResyncTargetJob;
 import io.replicator.core.volume.Durability;
@@ -206,9 +205,9 @@ final class PeerEventHandler implements PeerEvents {
 
         @Override
         public void applied(long id) {
-            if (peer.peerRole() == Role.PRIMARY) {
-                state.lastWrite = new LastWrite(peer.nodeId(), id);
-            }
+            // Only a Primary has a data path that sends writes (its role report follows them on the same stream),
+            // so no role check here, on the receive thread's path of every write.
+            state.lastWrite = new LastWrite(peer.nodeId(), id);
         }
 
         @Override

@@ -15,10 +15,12 @@ import io.replicator.core.state.Role;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
@@ -76,7 +78,7 @@ final class ResourceState {
      * may have lost unflushed writes, or a resync copied such data here): each is told once, at its own handshake;
      * the flag is cleared when all are. Owner lane.
      */
-    final java.util.Set<Integer> toldUnclean = new java.util.HashSet<>();
+    final Set<Integer> toldUnclean = new HashSet<>();
     /** {@code pause-sync} on this node; the background lane reads it. */
     volatile boolean userPausedSync;
     /** Answers resync-after's question: is device (resource, volume) of this node resyncing? */
