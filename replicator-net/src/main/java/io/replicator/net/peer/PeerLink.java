@@ -18,16 +18,13 @@ import io.replicator.net.handshake.HandshakeFailed;
 import io.replicator.net.handshake.HandshakeOptions;
 import io.replicator.net.handshake.HandshakePipeline;
 import io.replicator.net.handshake.TlsContexts;
-import io.replicator.net.protocol.IntegrityException;
 import io.replicator.net.protocol.MessageType;
 import io.replicator.net.protocol.PeerMessage;
 
-import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -233,8 +230,8 @@ public final class PeerLink {
         attach(attempt, stream, channel);
         connected.addListener(done -> {
             if (!done.isSuccess() && isLive(attempt)) {
-                end(attempt, "cannot connect the " + name(stream) + " to " + path.peer().endpoint() + ": "
-                    + describe(done.cause()));
+                end(attempt, "cannot connect the " + DisconnectReasons.channel(stream) + " to " + path.peer().endpoint() + ": "
+                    + DisconnectReasons.describe(done.cause()));
             }
         });
     }
@@ -334,7 +331,7 @@ public final class PeerLink {
                 attempt.halfUpTimer = loop.schedule(() -> {
                     if (isLive(attempt) && !attempt.bothUp()) {
                         end(attempt, "session half up for more than " + limitMs + " ms: the "
-                            + name(attempt.dataHandshake == null ? MessageType.Stream.DATA
+                            + DisconnectReasons.channel(attempt.dataHandshake == null ? MessageType.Stream.DATA
                             : MessageType.Stream.CONTROL) + " did not complete its handshake");
                     }
                 }, limitMs, TimeUnit.MILLISECONDS);
@@ -351,7 +348,7 @@ public final class PeerLink {
                 return;
             }
             if (failed.retryable()) {
-                end(attempt, "handshake on the " + name(stream) + " failed: " + failed.reason());
+                end(attempt, "handshake on the " + DisconnectReasons.channel(stream) + " failed: " + failed.reason());
             } else {
                 refuse(attempt, failed.reason());
             }
@@ -379,7 +376,7 @@ public final class PeerLink {
     void onFailure(Pairing attempt, MessageType.Stream stream, Throwable cause) {
         onLoop(() -> {
             if (isLive(attempt)) {
-                String reason = reason(stream, cause);
+                String reason = DisconnectReasons.of(stream, cause);
                 if (!(cause instanceof IOException || cause instanceof DecoderException)) {
                     LOG.log(System.Logger.Level.WARNING, this + ": " + reason, cause);
                 }
@@ -391,7 +388,7 @@ public final class PeerLink {
     void onChannelClosed(Pairing attempt, MessageType.Stream stream) {
         onLoop(() -> {
             if (isLive(attempt)) {
-                end(attempt, "the " + name(stream) + " was closed by the peer");
+                end(attempt, "the " + DisconnectReasons.channel(stream) + " was closed by the peer");
             }
         });
     }
@@ -583,42 +580,5 @@ public final class PeerLink {
             LOG.log(System.Logger.Level.DEBUG, "{0}: event loop shut down, dropping a channel event", this);
             ifShutDown.run();
         }
-    }
-
-    private static String name(MessageType.Stream stream) {
-        return stream.name().toLowerCase(Locale.ROOT) + " channel";
-    }
-
-    /** A disconnect reason for {@code cause} on {@code stream}, for the listener and the log. */
-    static String reason(MessageType.Stream stream, Throwable cause) {
-        if (cause instanceof KeepAliveHandler.PingTimeoutException) {
-            return cause.getMessage();
-        }
-        if (cause instanceof IntegrityException) {
-            return "data integrity check failed on the " + name(stream) + ": " + cause.getMessage();
-        }
-        if (root(cause) instanceof SSLException) {
-            return "TLS error on the " + name(stream) + ": " + describe(cause);
-        }
-        if (cause instanceof DecoderException) {
-            return "protocol error on the " + name(stream) + ": " + describe(cause);
-        }
-        if (cause instanceof IOException) {
-            return "I/O error on the " + name(stream) + ": " + describe(cause);
-        }
-        return "unexpected error on the " + name(stream) + ": " + cause;
-    }
-
-    private static Throwable root(Throwable cause) {
-        Throwable root = cause;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root;
-    }
-
-    private static String describe(Throwable cause) {
-        Throwable root = root(cause);
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

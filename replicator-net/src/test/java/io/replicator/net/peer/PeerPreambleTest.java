@@ -107,16 +107,16 @@ class PeerPreambleTest {
 
     @Test
     void disconnectReasonsSayWhatFailedAndOnWhichChannel() {
-        assertThat(PeerLink.reason(MessageType.Stream.DATA, new IntegrityException(2, 8, 9, DigestKind.SHA256)))
+        assertThat(DisconnectReasons.of(MessageType.Stream.DATA, new IntegrityException(2, 8, 9, DigestKind.SHA256)))
             .isEqualTo("data integrity check failed on the data channel: SHA256 digest mismatch in volume 2 at "
                 + "sector 8 (block id 9)");
-        assertThat(PeerLink.reason(MessageType.Stream.CONTROL, new CorruptedFrameException("bad frame magic 0x1")))
+        assertThat(DisconnectReasons.of(MessageType.Stream.CONTROL, new CorruptedFrameException("bad frame magic 0x1")))
             .isEqualTo("protocol error on the control channel: bad frame magic 0x1");
-        assertThat(PeerLink.reason(MessageType.Stream.DATA, new IOException("Connection reset by peer")))
+        assertThat(DisconnectReasons.of(MessageType.Stream.DATA, new IOException("Connection reset by peer")))
             .isEqualTo("I/O error on the data channel: Connection reset by peer");
-        assertThat(PeerLink.reason(MessageType.Stream.DATA, new DecoderException(new SSLException("bad record"))))
+        assertThat(DisconnectReasons.of(MessageType.Stream.DATA, new DecoderException(new SSLException("bad record"))))
             .isEqualTo("TLS error on the data channel: bad record");
-        assertThat(PeerLink.reason(MessageType.Stream.CONTROL, new KeepAliveHandler.PingTimeoutException(500)))
+        assertThat(DisconnectReasons.of(MessageType.Stream.CONTROL, new KeepAliveHandler.PingTimeoutException(500)))
             .isEqualTo("ping ack did not arrive in time (ping-timeout 500 ms)");
     }
 }
