@@ -278,6 +278,24 @@ public final class GenerationIds {
         return new GenerationIds(nextCurrent, nextBitmaps, nextHistory);
     }
 
+    /**
+     * Whether these ids moved on from {@code id} by one new generation: {@code id} is where {@link #newCurrent} put
+     * the old current — one of the bitmap ids, or the newest history id. A node whose current is {@code id} holds
+     * what these ids' generation started from, and may adopt it.
+     */
+    public boolean movedOnFrom(long id) {
+        long masked = mask(id);
+        if (masked == 0) {
+            return false;
+        }
+        for (long bitmap : bitmaps) {
+            if (mask(bitmap) == masked) {
+                return true;
+            }
+        }
+        return mask(history[0]) == masked;
+    }
+
     /** Whether {@code id} is one of these bitmap or history ids. */
     private boolean knows(long id) {
         long masked = mask(id);

@@ -255,25 +255,16 @@ final class ConnectHandshake {
         return Optional.empty();
     }
 
-    /**
-     * Whether the generation a Primary just started follows ours: our current id is the one it moved from (now in one
-     * of its bitmap slots, or the newest in its history).
-     */
+    /** Whether the generation a Primary just started follows ours ({@link GenerationIds#movedOnFrom}). */
     private static boolean followsOurGeneration(VolumeRuntime local, VolumeReport report) {
-        long ours = local.disk().map(d -> GenerationIds.mask(d.backing().metadata().current().generationIds()
-            .current())).orElse(0L);
-        GenerationIds theirs = report.ids();
-        for (long bitmap : theirs.bitmaps()) {
-            if (GenerationIds.mask(bitmap) == ours) {
-                return true;
-            }
-        }
-        return theirs.history().length > 0 && GenerationIds.mask(theirs.history(0)) == ours;
+        return local.disk().map(d -> report.ids().movedOnFrom(d.backing().metadata().current().generationIds()
+            .current())).orElse(false);
     }
 
     private String secondPrimary(PeerRuntime peer) {
-        return peer.host.name() + " is Primary while " + state.generations.otherPrimary(peer).map(p -> p.host.name()).orElse("?")
-            + " is Primary and replicates here, and allow-two-primaries is off";
+        String other = state.generations.otherPrimary(peer).map(p -> p.host.name()).orElse("?");
+        return peer.host.name() + " is Primary while " + other + " is Primary and replicates here, and "
+            + "allow-two-primaries is off";
     }
 
     /**

@@ -175,6 +175,17 @@ class GenerationIdsTest {
     }
 
     @Test
+    void shouldHaveMovedOnFromTheCurrentItRotatedAwayAndNoOlderOne() {
+        GenerationIds rotated = GenerationIds.of(Y, new long[] {X, 0}, Z);
+        GenerationIds intoHistory = GenerationIds.of(Y, new long[] {0, 0}, X, Z);
+
+        assertThat(rotated.movedOnFrom(X)).isTrue();
+        assertThat(intoHistory.movedOnFrom(X)).isTrue();
+        assertThat(intoHistory.movedOnFrom(Z)).as("two generations back: not a follower").isFalse();
+        assertThat(rotated.movedOnFrom(0x7770L)).isFalse();
+    }
+
+    @Test
     void shouldClearSlotIntoHistoryWhenResyncEndsOnSource() {
         GenerationIds ids = GenerationIds.of(Y, new long[] {X + UUID_NEW_BM_OFFSET}, X);
 
