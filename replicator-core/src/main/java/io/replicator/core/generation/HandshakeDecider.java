@@ -130,6 +130,11 @@ public final class HandshakeDecider {
             steps.add(direction(decision));
         }
         if (decision instanceof NoSync noSync && (self.changedBlocks() > 0 || peer.changedBlocks() > 0)) {
+            if (mustAskThePrimaryFirst(self, peer)) {
+                steps.add("blocks are marked, but " + (self.servesPrimary() ? "the peer" : "this node")
+                    + " cannot tell how far it got with the Primary; it resyncs from the Primary first");
+                return steps.outcome(decision, Action.RETRY_CONNECT);
+            }
             decision = reconcileMarkedBlocks(noSync, self, peer, steps);
         }
         if (decision instanceof NoSync) {
@@ -209,6 +214,21 @@ public final class HandshakeDecider {
         steps.add("same generation, but " + self.changedBlocks() + " block(s) marked here and "
             + peer.changedBlocks() + " at the peer: " + reconciled.logLine().replace("sync decision: ", ""));
         return reconciled;
+    }
+
+    /**
+     * Marked blocks between a side that replicates from a Primary and one that does not, which cannot say how far it
+     * got with its last Primary (it restarted since, {@link LastWrite#NONE}): the replicating side would be the source,
+     * yet the other may hold writes it has not received (a cut it has not noticed yet, and the Primary still waits for
+     * its acks), which a resync from it would overwrite — and the Primary, having their acks, would not send them
+     * again. So the other side resyncs from the Primary itself first; this pair tries again later.
+     */
+    private static boolean mustAskThePrimaryFirst(HandshakeSide self, HandshakeSide peer) {
+        if (self.servesPrimary() == peer.servesPrimary() || self.primary() || peer.primary()) {
+            return false;
+        }
+        HandshakeSide other = self.servesPrimary() ? peer : self;
+        return other.lastWrite().equals(LastWrite.NONE) && better(other.disk());
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.replicator.core.generation;
 
-import io.replicator.core.replication.LastWrite;
 import io.replicator.core.state.DiskState;
 import java.util.Objects;
 

@@ -1,10 +1,12 @@
 package io.replicator.core.metadata;
 
 import io.replicator.core.generation.GenerationIds;
+import io.replicator.core.generation.LastWrite;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The decoded metadata superblock of one volume: identity, layout, flags and generation ids.
@@ -21,6 +23,9 @@ import java.util.List;
  * @param bootId        the boot of the machine (a hash of the kernel's boot id) when the metadata was last attached, 0
  *                      if unknown: an unclean restart within the same boot was a process crash, which loses nothing
  *                      written, while a new boot may have lost what was not flushed
+ * @param lastWrite     the last write this node had applied from a Primary when it lost that Primary
+ *                      ({@link LastWrite#NONE} otherwise, and once a later session may have brought newer writes): a
+ *                      restarted node still knows which of two Secondaries got further ({@link LastWrite})
  */
 public record Superblock(
     long sequence,
@@ -32,7 +37,8 @@ public record Superblock(
     long currentUuid,
     List<PeerSlot> peers,
     List<Long> history,
-    long bootId) {
+    long bootId,
+    LastWrite lastWrite) {
 
     /** A superblock of an unknown boot. */
     public Superblock(long sequence, long deviceUuid, int nodeId, int alExtents, int flags, MetadataLayout layout,
@@ -40,9 +46,17 @@ public record Superblock(
         this(sequence, deviceUuid, nodeId, alExtents, flags, layout, currentUuid, peers, history, 0);
     }
 
+    /** A superblock that records no last write. */
+    public Superblock(long sequence, long deviceUuid, int nodeId, int alExtents, int flags, MetadataLayout layout,
+                      long currentUuid, List<PeerSlot> peers, List<Long> history, long bootId) {
+        this(sequence, deviceUuid, nodeId, alExtents, flags, layout, currentUuid, peers, history, bootId,
+            LastWrite.NONE);
+    }
+
     public Superblock {
         peers = List.copyOf(peers);
         history = List.copyOf(history);
+        Objects.requireNonNull(lastWrite, "lastWrite");
         if (peers.size() != layout.maxPeers()) {
             throw new IllegalArgumentException(peers.size() + " peer slots for max-peers " + layout.maxPeers());
         }
@@ -55,13 +69,13 @@ public record Superblock(
     /** This superblock with {@code newSequence}. */
     public Superblock withSequence(long newSequence) {
         return new Superblock(newSequence, deviceUuid, nodeId, alExtents, flags, layout, currentUuid, peers, history,
-            bootId);
+            bootId, lastWrite);
     }
 
     /** This superblock with {@code newFlags}. */
     public Superblock withFlags(int newFlags) {
         return new Superblock(sequence, deviceUuid, nodeId, alExtents, newFlags, layout, currentUuid, peers, history,
-            bootId);
+            bootId, lastWrite);
     }
 
     /** This superblock with {@code flag} set or cleared. */
@@ -72,7 +86,13 @@ public record Superblock(
     /** This superblock recorded as attached in boot {@code newBootId}. */
     public Superblock withBootId(long newBootId) {
         return new Superblock(sequence, deviceUuid, nodeId, alExtents, flags, layout, currentUuid, peers, history,
-            newBootId);
+            newBootId, lastWrite);
+    }
+
+    /** This superblock recording {@code newLastWrite}. */
+    public Superblock withLastWrite(LastWrite newLastWrite) {
+        return new Superblock(sequence, deviceUuid, nodeId, alExtents, flags, layout, currentUuid, peers, history,
+            bootId, newLastWrite);
     }
 
     /** Whether {@code flag} is set. */
@@ -83,7 +103,7 @@ public record Superblock(
     /** This superblock with new generation ids. */
     public Superblock withGenerationIds(long newCurrent, List<PeerSlot> newPeers, List<Long> newHistory) {
         return new Superblock(sequence, deviceUuid, nodeId, alExtents, flags, layout, newCurrent, newPeers, newHistory,
-            bootId);
+            bootId, lastWrite);
     }
 
     /** The generation ids: current, one bitmap id per peer slot, history. */

@@ -1,5 +1,6 @@
 package io.replicator.core.metadata;
 
+import io.replicator.core.generation.LastWrite;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -36,7 +37,10 @@ import java.util.zip.CRC32C;
  *   640    4  history count         0..32
  *   644    4  reserved (0)
  *   648  256  32 history ids, newest first (unused entries 0)
- *   904 3188  reserved (0)
+ *   904    4  last write's Primary node id + 1 (0 = none; see {@link Superblock#lastWrite()})
+ *   908    4  reserved (0)
+ *   912    8  last write's id in that Primary's transfer log
+ *   920 3172  reserved (0)
  *  4092    4  CRC32C of bytes [0, 4092)
  * </pre>
  *
@@ -60,6 +64,8 @@ public final class SuperblockDescriptor {
     private static final int PEER_RECORD_BYTES = 16;
     private static final int HISTORY_COUNT_OFFSET = 640;
     private static final int HISTORY_OFFSET = 648;
+    private static final int LAST_WRITE_NODE_OFFSET = 904;
+    private static final int LAST_WRITE_ID_OFFSET = 912;
     static final int CRC_OFFSET = SUPERBLOCK_BYTES - 4;
 
     private SuperblockDescriptor() {
@@ -98,6 +104,8 @@ public final class SuperblockDescriptor {
         for (int i = 0; i < history.size(); i++) {
             buffer.putLong(HISTORY_OFFSET + i * 8, history.get(i));
         }
+        LastWrite lastWrite = superblock.lastWrite();
+        buffer.putInt(LAST_WRITE_NODE_OFFSET, lastWrite.node() + 1).putLong(LAST_WRITE_ID_OFFSET, lastWrite.id());
         buffer.putInt(CRC_OFFSET, crc(buffer));
         return buffer;
     }
@@ -132,8 +140,11 @@ public final class SuperblockDescriptor {
             for (int i = 0; i < historyCount; i++) {
                 history.add(in.getLong(HISTORY_OFFSET + i * 8));
             }
+            int lastWriteNode = in.getInt(LAST_WRITE_NODE_OFFSET) - 1;
+            LastWrite lastWrite = lastWriteNode < 0 ? LastWrite.NONE
+                : new LastWrite(lastWriteNode, in.getLong(LAST_WRITE_ID_OFFSET));
             return Optional.of(new Superblock(in.getLong(SEQUENCE_OFFSET), in.getLong(24), in.getInt(44),
-                in.getInt(52), in.getInt(40), layout, in.getLong(32), peers, history, in.getLong(120)));
+                in.getInt(52), in.getInt(40), layout, in.getLong(32), peers, history, in.getLong(120), lastWrite));
         } catch (IllegalArgumentException outOfRange) {
             return Optional.empty();
         }

@@ -104,7 +104,7 @@ public final class TransferLog {
 
     /**
      * @param firstId the id of the first write: ids grow by one per write from there, in the order writes go to the
-     *                peers, so a Secondary's last applied id says how far it got ({@link LastWrite})
+     *                peers, so a Secondary's last applied id says how far it got ({@link io.replicator.core.generation.LastWrite})
      */
     public TransferLog(ReplicationOutbox outbox, int maxEpochSize, List<Integer> peerNodeIds, LongSupplier nanoClock,
                        long firstId) {

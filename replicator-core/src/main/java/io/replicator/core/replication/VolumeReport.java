@@ -1,6 +1,7 @@
 package io.replicator.core.replication;
 
 import io.replicator.core.generation.GenerationIds;
+import io.replicator.core.generation.LastWrite;
 import io.replicator.core.state.DiskState;
 import io.replicator.core.state.Role;
 

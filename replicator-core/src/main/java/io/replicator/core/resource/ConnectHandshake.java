@@ -178,6 +178,7 @@ final class ConnectHandshake {
             }
             decisions.put(local, outcome.decision());
         }
+        state.generations.forgetRecordedLastWrite();
         peer.replicating = true;
         transferLog.addPeer(peer.nodeId(), PeerPolicy.of(peer.connection.net()));
         if (peers.values().stream().allMatch(p -> p.replicating)) {

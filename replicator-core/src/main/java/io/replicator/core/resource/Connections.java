@@ -100,6 +100,7 @@ final class Connections {
         }
         if (wasPrimary) {
             state.generations.markRecentWritesOfLostPrimary(peer);
+            state.generations.recordLastWriteOf(peer);
             reconcileMarkedBlocks(peer, "the loss of Primary " + peer.host.name());
         }
         if (wasSyncing) {

@@ -8,6 +8,7 @@ import io.replicator.core.activitylog.ActivityLog;
 import io.replicator.core.config.ResourceConfig;
 import io.replicator.core.disk.AttachedDisk;
 import io.replicator.core.generation.GenerationIds;
+import io.replicator.core.generation.LastWrite;
 import io.replicator.core.generation.PeerSlots;
 import io.replicator.core.replication.PeerSender;
 import io.replicator.core.replication.SyncMessage;
@@ -307,6 +308,44 @@ final class Generations {
                     });
                 }
             });
+        }
+    }
+
+    /**
+     * Records on disk how far this node got with {@code primary}, just lost: the last write it applied from it. A
+     * process that restarts reads it back at attach ({@link #recallLastWrite}), so the reconciliation with the other
+     * Secondaries still resyncs from the one that got further. The data it names is flushed first
+     * ({@link DiskEdge#writeMetadata}).
+     */
+    void recordLastWriteOf(PeerRuntime primary) {
+        LastWrite last = state.lastWrite;
+        if (last.node() != primary.nodeId()) {
+            return;
+        }
+        for (VolumeRuntime volume : volumes) {
+            if (volume.disk().isPresent()) {
+                state.disk.writeMetadata(volume, superblock -> superblock.withLastWrite(last));
+            }
+        }
+    }
+
+    /**
+     * Forgets the recorded last write on disk before a session that may bring newer writes starts: a crash after them
+     * would otherwise read back a write this node got past, and it would claim to be behind. Memory keeps it.
+     */
+    void forgetRecordedLastWrite() {
+        for (VolumeRuntime volume : volumes) {
+            volume.disk().filter(disk -> !disk.backing().metadata().current().lastWrite().equals(LastWrite.NONE))
+                .ifPresent(disk -> state.disk.writeMetadata(volume, superblock -> superblock.withLastWrite(
+                    LastWrite.NONE)));
+        }
+    }
+
+    /** After attaching {@code disk}: a restarted node takes back the last write it recorded. */
+    void recallLastWrite(AttachedDisk disk) {
+        LastWrite recorded = disk.backing().metadata().current().lastWrite();
+        if (state.lastWrite.equals(LastWrite.NONE) && !recorded.equals(LastWrite.NONE)) {
+            state.lastWrite = recorded;
         }
     }
 

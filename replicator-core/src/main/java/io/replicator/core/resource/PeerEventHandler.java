@@ -4,7 +4,7 @@ import static io.replicator.core.resource.ResourceState.slotOf;
 
 import io.netty.buffer.ByteBuf;
 import io.replicator.core.disk.AttachedDisk;
-import io.replicator.core.replication.LastWrite;
+import io.replicator.core.generation.LastWrite;
 import io.replicator.core.replication.PeerEvents;
 import io.replicator.core.replication.PeerSender;
 import io.replicator.core.replication.ReplicaTarget;

@@ -383,6 +383,7 @@ public final class ResourceConductor implements AutoCloseable {
                 AttachedDisk disk = AttachedDisk.attach(backing, volume.config().alExtents(),
                     state.scheduler.bootId());
                 volume.attached(disk, DiskEdge.diskStateOf(disk.backing().metadata().current()));
+                state.generations.recallLastWrite(disk);
                 attachedAny = true;
                 if (disk.replayedExtents() > 0) {
                     notes.add(state.config.name() + "/" + volume.config().number() + ": activity log replayed, "

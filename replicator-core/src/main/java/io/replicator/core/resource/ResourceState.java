@@ -9,7 +9,7 @@ import io.replicator.core.config.VolumeConfig;
 import io.replicator.core.disk.AttachedDisk;
 import io.replicator.core.generation.GenerationIds;
 import io.replicator.core.replication.PeerNetwork;
-import io.replicator.core.replication.LastWrite;
+import io.replicator.core.generation.LastWrite;
 import io.replicator.core.replication.TransferLog;
 import io.replicator.core.state.Role;
 

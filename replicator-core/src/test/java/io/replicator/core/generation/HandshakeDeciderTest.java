@@ -12,7 +12,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.replicator.core.config.NetConfig;
 import io.replicator.core.generation.SyncDecision.BecomeSyncSource;
 import io.replicator.core.generation.SyncDecision.BecomeSyncTarget;
-import io.replicator.core.replication.LastWrite;
 import io.replicator.core.state.DiskState;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -595,11 +594,40 @@ class HandshakeDeciderTest {
             + "another Primary");
     }
 
-    /** Marked blocks between one generation: the replica of a Primary is source, its data is in use. */
+    /**
+     * Marked blocks between one generation: the replica of a Primary is source, its data is in use — when the other
+     * side got no further with that Primary.
+     */
     @Test
     void sameGeneration_marksResyncFromTheReplicaOfThePrimary() {
-        assertProceeds(decide(sameGeneration(true).withChangedBlocks(9),
-            sameGeneration(false).withServesPrimary(true), rr(RrConflict.DISCONNECT)), TARGET_BY_MARKS);
+        LastWrite last = new LastWrite(2, 100);
+        assertProceeds(decide(sameGeneration(true).withChangedBlocks(9).withLastWrite(last),
+            sameGeneration(false).withServesPrimary(true).withLastWrite(last), rr(RrConflict.DISCONNECT)),
+            TARGET_BY_MARKS);
+    }
+
+    /**
+     * A side that restarted (it cannot say how far it got with its Primary) and the replica of a Primary: the
+     * replica may have missed writes the restarted side applied before it went down (a cut the replica has not
+     * noticed yet, the Primary still waiting for its ack), and the Primary, holding the restarted side's acks, would
+     * never send them again. So neither resyncs from the other: the restarted side resyncs from the Primary first.
+     * Before, the replica was source and its older blocks overwrote an acknowledged write (simulation seed
+     * -692628639114418154, three nodes).
+     */
+    @Test
+    void sameGeneration_aRestartedSideAndAReplicaOfThePrimary_tryAgainAfterThePrimaryResyncedIt() {
+        LastWrite replicaGotTo = new LastWrite(0, 19);
+        HandshakeSide restarted = sameGeneration(true).withChangedBlocks(128);
+        HandshakeSide replica = sameGeneration(false).withChangedBlocks(128).withServesPrimary(true)
+            .withLastWrite(replicaGotTo);
+
+        HandshakeOutcome outcome = decide(restarted, replica, rr(RrConflict.DISCONNECT));
+        HandshakeOutcome mirrored = decide(sameGeneration(true).withChangedBlocks(128).withServesPrimary(true)
+            .withLastWrite(replicaGotTo), sameGeneration(false).withChangedBlocks(128), rr(RrConflict.DISCONNECT));
+
+        assertThat(outcome.action()).isEqualTo(RETRY_CONNECT);
+        assertThat(mirrored.action()).isEqualTo(RETRY_CONNECT);
+        assertThat(outcome.explanation()).contains("this node cannot tell how far it got with the Primary");
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.replicator.core.metadata;
 
+import io.replicator.core.generation.LastWrite;
 import io.replicator.core.testing.HeapVolume;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,8 +29,21 @@ class MetadataStoreTest {
             history.add(i * 0x1111_1111_1111L);
         }
         Superblock full = new Superblock(77, -5L, 31, 6000, 0x1FFFF, MetadataLayout.internalForDataSize(1L << 40, 31,
-            32 * 1024), Long.MIN_VALUE | 5, Collections.nCopies(31, new PeerSlot(7, -1L, 0x10010)), history);
+            32 * 1024), Long.MIN_VALUE | 5, Collections.nCopies(31, new PeerSlot(7, -1L, 0x10010)), history,
+            0x0123_4567_89AB_CDEFL, new LastWrite(31, Long.MAX_VALUE - 3));
         assertThat(SuperblockDescriptor.decode(SuperblockDescriptor.encode(full))).contains(full);
+    }
+
+    /** Metadata written before the last write was recorded has zeroes there: no last write, not node 0's write 0. */
+    @Test
+    void shouldReadNoLastWriteFromZeroes() {
+        Superblock none = sample(42);
+        assertThat(none.lastWrite()).isEqualTo(LastWrite.NONE);
+        assertThat(SuperblockDescriptor.decode(SuperblockDescriptor.encode(none)).orElseThrow().lastWrite())
+            .isEqualTo(LastWrite.NONE);
+        Superblock nodeZero = none.withLastWrite(new LastWrite(0, 0));
+        assertThat(SuperblockDescriptor.decode(SuperblockDescriptor.encode(nodeZero)).orElseThrow().lastWrite())
+            .isEqualTo(new LastWrite(0, 0));
     }
 
     @Test

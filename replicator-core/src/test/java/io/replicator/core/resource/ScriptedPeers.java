@@ -79,7 +79,7 @@ final class ScriptedPeers implements PeerNetwork {
         GenerationIds same = GenerationIds.of(GenerationIds.mask(ours.ids().current()),
             new long[ours.ids().peerSlots()]);
         return new VolumeReport(ours.volume(), same, 0, ours.dataBytes(), role, disk, false, false, 0, false, false,
-            false, io.replicator.core.replication.LastWrite.NONE);
+            false, io.replicator.core.generation.LastWrite.NONE);
     }
 
     /** Why the conductor closed {@code peer}'s current session, in order. */
@@ -105,6 +105,11 @@ final class ScriptedPeers implements PeerNetwork {
     /** What {@code peer}'s link reports to the conductor: the test plays the link. */
     PeerEvents events(String peer) {
         return events.get(peer);
+    }
+
+    /** The reports sent to {@code peer} since it connected. */
+    List<VolumeReport> reportsTo(String peer) {
+        return senders.get(peer).reports;
     }
 
     /** The sync messages sent to {@code peer} since it connected. */

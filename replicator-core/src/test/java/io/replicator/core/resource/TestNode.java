@@ -26,15 +26,7 @@ record TestNode(ResourceConductor conductor, HeapVolume volume) {
 
     /** Node {@code self} of the first {@code nodes} names, with {@code diskOptions} in a {@code disk} section. */
     static TestNode start(ScriptedPeers network, String self, int nodes, String diskOptions) throws Exception {
-        StringBuilder text = new StringBuilder("resource r0 {\n  net { protocol C; }\n  disk { " + diskOptions
-            + " }\n");
-        for (int id = 0; id < nodes; id++) {
-            text.append("  on ").append(NAMES.get(id)).append(" { node-id ").append(id)
-                .append("; address 127.0.0.1:").append(7000 + id)
-                .append("; volume 0 { device /dev/drbd3; disk /").append(NAMES.get(id))
-                .append("; meta-disk internal; } }\n");
-        }
-        ResourceConfig config = Configuration.load("t.res", text.append("}\n").toString()).resource("r0");
+        ResourceConfig config = config(nodes, diskOptions);
         int selfId = NAMES.indexOf(self);
         List<Integer> peers = new ArrayList<>();
         for (int id = 0; id < nodes; id++) {
@@ -46,10 +38,38 @@ record TestNode(ResourceConductor conductor, HeapVolume volume) {
             MetadataLayout.DEFAULT_AL_SIZE_BYTES).backingSizeBytes());
         BackingDisk.create(volume, Optional.empty(),
             new BackingDisk.Format(selfId, peers, peers.size(), 1237, DATA, 1)).close();
-        ResourceConductor conductor = new ResourceConductor(config, self, v -> BackingDisk.open(volume,
-            Optional.empty()), (handler, command, env) -> { }, new SplittableRandom(selfId + 7), network);
-        assertThat(conductor.up().ok()).isTrue();
+        ResourceConductor conductor = conductor(network, self, config, volume);
         assertThat(conductor.newCurrentUuid(true).ok()).isTrue();
         return new TestNode(conductor, volume);
+    }
+
+    /**
+     * Node {@code self} started again on what reached {@code volume} (after a process crash: the old conductor is
+     * simply abandoned), its links played by {@code network}.
+     */
+    static TestNode restart(ScriptedPeers network, String self, int nodes, String diskOptions, HeapVolume volume)
+            throws Exception {
+        return new TestNode(conductor(network, self, config(nodes, diskOptions), volume), volume);
+    }
+
+    private static ResourceConductor conductor(ScriptedPeers network, String self, ResourceConfig config,
+            HeapVolume volume) {
+        ResourceConductor conductor = new ResourceConductor(config, self, v -> BackingDisk.open(volume,
+            Optional.empty()), (handler, command, env) -> { }, new SplittableRandom(NAMES.indexOf(self) + 7),
+            network);
+        assertThat(conductor.up().ok()).isTrue();
+        return conductor;
+    }
+
+    private static ResourceConfig config(int nodes, String diskOptions) throws Exception {
+        StringBuilder text = new StringBuilder("resource r0 {\n  net { protocol C; }\n  disk { " + diskOptions
+            + " }\n");
+        for (int id = 0; id < nodes; id++) {
+            text.append("  on ").append(NAMES.get(id)).append(" { node-id ").append(id)
+                .append("; address 127.0.0.1:").append(7000 + id)
+                .append("; volume 0 { device /dev/drbd3; disk /").append(NAMES.get(id))
+                .append("; meta-disk internal; } }\n");
+        }
+        return Configuration.load("t.res", text.append("}\n").toString()).resource("r0");
     }
 }

@@ -1,7 +1,7 @@
 package io.replicator.net.replication;
 
 import io.replicator.core.generation.GenerationIds;
-import io.replicator.core.replication.LastWrite;
+import io.replicator.core.generation.LastWrite;
 import io.replicator.core.replication.VolumeReport;
 import io.replicator.core.state.DiskState;
 import io.replicator.core.state.Role;

@@ -1,4 +1,4 @@
-package io.replicator.core.replication;
+package io.replicator.core.generation;
 
 /**
  * The last write a Secondary applied from a Primary: the Primary's node id and the write's id in its transfer log

@@ -1,0 +1,76 @@
+package io.replicator.core.resource;
+
+import io.netty.buffer.Unpooled;
+import io.replicator.core.generation.LastWrite;
+import io.replicator.core.metadata.BackingDisk;
+import io.replicator.core.metadata.Superblock;
+import io.replicator.core.replication.ReplicaTarget;
+import io.replicator.core.replication.VolumeReport;
+import io.replicator.core.state.DiskState;
+import io.replicator.core.state.Role;
+import io.replicator.core.testing.HeapVolume;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * How far a Secondary got with a Primary it lost ({@link LastWrite}) decides which of two Secondaries reconciles the
+ * other. It lived in memory only: a Secondary that lost the Primary, then crashed and restarted, reported no last
+ * write, and the reconciliation picked the other Secondary by a tie-break — which had missed the Primary's last
+ * writes and overwrote them (simulation seed -180224023637855810, three nodes). Now the loss records it on disk,
+ * the restart reads it back, and the next session forgets it on disk (newer writes may follow) but not in memory.
+ */
+@Timeout(30)
+class LastWriteSurvivesRestartTest {
+    private static final int ALPHA = 0;
+
+    @Test
+    void theLastWriteOfALostPrimaryIsRecordedAndReadBackAfterARestart() throws Exception {
+        ScriptedPeers network = new ScriptedPeers();
+        HeapVolume volume = TestNode.start(network, "bravo", 3, "").volume();
+        network.connectAsTwin("alpha");
+        network.reportAgain("alpha", Role.PRIMARY, DiskState.UP_TO_DATE);
+        ReplicaTarget fromAlpha = network.events("alpha").replicaTarget().orElseThrow();
+        fromAlpha.write(0, 0, Unpooled.wrappedBuffer(new byte[4096]));
+        fromAlpha.applied(77);
+        assertThat(recorded(volume)).as("nothing recorded while alpha is connected").isEqualTo(LastWrite.NONE);
+
+        network.lose("alpha", "alpha died");
+
+        LastWrite got = new LastWrite(ALPHA, 77);
+        awaitRecorded(volume, got);
+
+        // bravo's process dies; a new one starts on the same disk and meets charlie.
+        ScriptedPeers afterRestart = new ScriptedPeers();
+        TestNode.restart(afterRestart, "bravo", 3, "", volume);
+        afterRestart.connectAsTwin("charlie");
+        List<VolumeReport> reports = afterRestart.reportsTo("charlie");
+        assertThat(reports).as("the restarted node tells charlie how far it got").isNotEmpty()
+            .allSatisfy(report -> assertThat(report.lastWrite()).isEqualTo(got));
+
+        // That session may bring newer writes: the disk no longer claims the old one.
+        awaitRecorded(volume, LastWrite.NONE);
+    }
+
+    private static void awaitRecorded(HeapVolume volume, LastWrite expected) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!recorded(volume).equals(expected)) {
+            if (System.nanoTime() > deadline) {
+                assertThat(recorded(volume)).isEqualTo(expected);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private static LastWrite recorded(HeapVolume volume) throws IOException {
+        try (BackingDisk disk = BackingDisk.open(volume, Optional.empty())) {
+            Superblock superblock = disk.metadata().current();
+            return superblock.lastWrite();
+        }
+    }
+}
