@@ -273,9 +273,10 @@ public final class HandshakeDecider {
                 + (selfIsSource ? "our" : "its") + " disk is " + source.disk().drbdName());
             return steps.outcome(decision, Action.DISCONNECT);
         }
-        if (target.servesPrimary() && target.disk().isAtLeast(DiskState.CONSISTENT)) {
+        if (target.servesPrimary() && target.disk().isAtLeast(DiskState.OUTDATED)) {
             // Its data is in use by another Primary, whose writes keep coming: a resync from here would change it
-            // under them (and leave the two apart). It resyncs from that Primary; try again later.
+            // under them (and leave the two apart). It resyncs from that Primary; try again later. Outdated too: it
+            // fell behind that Primary, which resyncs it, and its later writes are on it already.
             steps.add((selfIsSource ? "the peer" : "we") + " would become sync target while replicating from "
                 + "another Primary");
             return steps.outcome(decision, Action.RETRY_CONNECT);

@@ -595,6 +595,19 @@ class HandshakeDeciderTest {
     }
 
     /**
+     * An Outdated replica too: it fell behind its Primary, which resyncs it, and it holds that Primary's later writes.
+     * Before, an older third node made it sync target (full sync by history) and overwrote them (simulation seed
+     * -6533624638889529580, three nodes).
+     */
+    @Test
+    void anOutdatedReplicaOfAnotherPrimary_isNotMadeSyncTarget_either() {
+        HandshakeOutcome outcome = decide(rrSource().withServesPrimary(false), rrTarget().withPrimary(false)
+            .withServesPrimary(true).withDisk(DiskState.OUTDATED), rr(RrConflict.DISCONNECT));
+
+        assertThat(outcome.action()).isEqualTo(RETRY_CONNECT);
+    }
+
+    /**
      * Marked blocks between one generation: the replica of a Primary is source, its data is in use — when the other
      * side got no further with that Primary.
      */

@@ -62,7 +62,7 @@ record TestNode(ResourceConductor conductor, HeapVolume volume) {
     }
 
     private static ResourceConfig config(int nodes, String diskOptions) throws Exception {
-        StringBuilder text = new StringBuilder("resource r0 {\n  net { protocol C; }\n  disk { " + diskOptions
+        StringBuilder text = new StringBuilder("resource r0 {\n  net { protocol C; verify-alg crc32c; }\n  disk { " + diskOptions
             + " }\n");
         for (int id = 0; id < nodes; id++) {
             text.append("  on ").append(NAMES.get(id)).append(" { node-id ").append(id)
