@@ -19,7 +19,9 @@ import java.util.List;
  * <ol>
  *   <li>Two UpToDate sides of one generation that both replicate from a Primary hold its data: no-sync
  *       ({@link SyncRule#SAME_PRIMARY}).</li>
- *   <li>{@link SyncDecider#decide}; unrelated data drops the connection.</li>
+ *   <li>{@link SyncDecider#decide}; unrelated data drops the connection. Under protocol C the survivor of a crashed
+ *       Primary is source; between two sides of one current generation, the side that applied the later writes of
+ *       their Primary ({@link LastWrite}) is.</li>
  *   <li>Exactly one side Inconsistent (the other better): that side is target ({@link DiskStateOverride}).</li>
  *   <li>A split brain (8.4's |result| = 100): this node runs {@code initial-split-brain}.</li>
  *   <li>An auto-recoverable split brain, or any with always-asbp: after-sb-0pri, -1pri or -2pri by the number of
@@ -29,7 +31,8 @@ import java.util.List;
  *       otherwise {@code split-brain} runs and the connection drops. A manual resolution resyncs the union of both
  *       bitmaps, or everything if the ids are related only through history (drbd.md §5, manual recovery).</li>
  *   <li>A no-sync between equal generations while blocks are marked on either side resyncs those blocks instead
- *       ({@link SyncRule#MARKED_BLOCKS}): equal ids must never hide copies that differ.</li>
+ *       ({@link SyncRule#MARKED_BLOCKS}): equal ids must never hide copies that differ. Between a replica of a
+ *       Primary and a side that cannot say how far it got, nothing: the latter resyncs from the Primary first.</li>
  *   <li>A resync whose source asked for {@code --discard-my-data} (and the other side did not) is turned around:
  *       "reverting to older data".</li>
  *   <li>A source whose disk is not better than Inconsistent is refused. A target that replicates from another
@@ -90,6 +93,7 @@ public final class HandshakeDecider {
         if (protocolC) {
             compared = survivorIsSource(compared, self, peer, steps);
         }
+        compared = laterWritesWin(compared, self, peer, steps);
 
         boolean selfInconsistent = self.disk() == DiskState.INCONSISTENT && better(peer.disk());
         boolean peerInconsistent = peer.disk() == DiskState.INCONSISTENT && better(self.disk());
@@ -259,6 +263,34 @@ public final class HandshakeDecider {
         SyncDecision reversed = compared.mirror();
         steps.add("protocol C: the crashed Primary's acknowledged writes are all on " + (compared.isSyncSource()
             ? "the peer" : "this node") + ", which did not crash: " + direction(reversed));
+        return reversed;
+    }
+
+    /**
+     * A bitmap resync between two sides of the same current generation (the ids say one missed the end of a resync)
+     * is turned around when the would-be target holds later writes of the Primary both replicated from: its last
+     * write from that Primary is ahead, or the would-be source is back from a machine crash without knowing how far it
+     * got while the target knows. The ids only say the source marked blocks for the target; the target may have got
+     * them since (a resync from the Primary) and then writes the source never saw, which the resync would overwrite.
+     * Not when either side is Primary (its data is in use; rr-conflict decides).
+     */
+    private static SyncDecision laterWritesWin(SyncDecision compared, HandshakeSide self, HandshakeSide peer,
+            Steps steps) {
+        if (!isBitmapResync(compared) || GenerationIds.mask(self.sync().ids().current())
+                != GenerationIds.mask(peer.sync().ids().current())) {
+            return compared;
+        }
+        HandshakeSide source = compared.isSyncSource() ? self : peer;
+        HandshakeSide target = compared.isSyncSource() ? peer : self;
+        boolean targetGotFurther = target.lastWrite().aheadOf(source.lastWrite())
+            || (source.lastWrite().equals(LastWrite.NONE) && source.restartedUnclean()
+                && !target.lastWrite().equals(LastWrite.NONE) && !target.restartedUnclean());
+        if (!targetGotFurther || source.primary() || target.primary() || !better(target.disk())) {
+            return compared;
+        }
+        SyncDecision reversed = compared.mirror();
+        steps.add((compared.isSyncSource() ? "the peer" : "this node") + " applied later writes of the Primary: "
+            + direction(reversed));
         return reversed;
     }
 

@@ -657,6 +657,36 @@ class HandshakeDeciderTest {
         assertThat(outcome.handlers()).isEmpty();
     }
 
+    /**
+     * Same current generation, and the ids say this node (its bitmap id for the peer is the peer's newest history id)
+     * missed the end of a resync it sourced: it would be source. But the peer applied later writes of the Primary
+     * both replicated from, so the resync goes the other way. Before, a node back from a machine crash, which had
+     * marked the Primary's writes for the peer before the peer caught up, overwrote the peer's later acknowledged
+     * writes (simulation seed -6043102312892664919, three nodes).
+     */
+    @Test
+    void missedFinish_theSideWithTheLaterWritesOfThePrimaryIsSource() {
+        long old = ANCESTOR;
+        HandshakeSide marked = side(SELF_CURRENT, old, 0, true);
+        HandshakeSide caughtUp = side(SELF_CURRENT, 0, old, false);
+        SyncDecision byIds = HandshakeDecider.decide(marked, caughtUp, rr(RrConflict.DISCONNECT)).decision();
+        assertThat(byIds.isSyncSource()).as("the ids alone make the marking side source").isTrue();
+
+        LastWrite earlier = new LastWrite(1, 10);
+        LastWrite later = new LastWrite(1, 13);
+        HandshakeOutcome byLastWrite = decide(marked.withLastWrite(earlier), caughtUp.withLastWrite(later),
+            rr(RrConflict.DISCONNECT));
+        assertThat(byLastWrite.decision()).isEqualTo(byIds.mirror());
+        assertThat(byLastWrite.explanation()).contains("the peer applied later writes of the Primary");
+
+        HandshakeOutcome afterCrash = decide(marked.withRestartedUnclean(true), caughtUp.withLastWrite(later),
+            rr(RrConflict.DISCONNECT));
+        assertThat(afterCrash.decision()).as("back from a machine crash, it cannot say").isEqualTo(byIds.mirror());
+
+        assertThat(decide(marked.withLastWrite(later), caughtUp.withLastWrite(earlier), rr(RrConflict.DISCONNECT))
+            .decision()).as("the marking side got further: the ids stand").isEqualTo(byIds);
+    }
+
     @Test
     void sameGeneration_withNothingMarked_orTwoFreshDisks_staysNoSync() {
         HandshakeOutcome nothing = decide(sameGeneration(true), sameGeneration(false), rr(RrConflict.DISCONNECT));
