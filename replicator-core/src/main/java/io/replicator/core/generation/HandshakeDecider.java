@@ -91,9 +91,9 @@ public final class HandshakeDecider {
         SyncDecision compared = SyncDecider.decide(self.sync(), peer.sync());
         Steps steps = new Steps(compared.logLine());
         if (protocolC) {
-            compared = survivorIsSource(compared, self, peer, steps);
+            compared = SameGenerationRules.survivorIsSource(compared, self, peer, steps);
         }
-        compared = laterWritesWin(compared, self, peer, steps);
+        compared = SameGenerationRules.laterWritesWin(compared, self, peer, steps);
 
         boolean selfInconsistent = self.disk() == DiskState.INCONSISTENT && better(peer.disk());
         boolean peerInconsistent = peer.disk() == DiskState.INCONSISTENT && better(self.disk());
@@ -134,12 +134,12 @@ public final class HandshakeDecider {
             steps.add(direction(decision));
         }
         if (decision instanceof NoSync noSync && (self.changedBlocks() > 0 || peer.changedBlocks() > 0)) {
-            if (mustAskThePrimaryFirst(self, peer)) {
+            if (SameGenerationRules.mustAskThePrimaryFirst(self, peer)) {
                 steps.add("blocks are marked, but " + (self.servesPrimary() ? "the peer" : "this node")
                     + " cannot tell how far it got with the Primary; it resyncs from the Primary first");
                 return steps.outcome(decision, Action.RETRY_CONNECT);
             }
-            decision = reconcileMarkedBlocks(noSync, self, peer, steps);
+            decision = SameGenerationRules.reconcileMarkedBlocks(noSync, self, peer, steps);
         }
         if (decision instanceof NoSync) {
             return steps.outcome(decision, Action.PROCEED);
@@ -167,130 +167,6 @@ public final class HandshakeDecider {
         SyncDecision reversed = decision.mirror();
         steps.add("reverting to older data: " + (self.discardMyData() ? "we" : "the peer")
             + " asked for --discard-my-data: " + direction(reversed));
-        return reversed;
-    }
-
-    /**
-     * Step 4b: the same generation on both sides, yet blocks marked out of sync between them. Writes that were in
-     * flight when the link went are marked under the generation they were written in, and a Primary that goes idle
-     * after the loss never starts a new one; a no-sync here would leave two copies that differ while both report
-     * UpToDate. So the marked blocks are resynced, from the side whose data is in use: the only Primary, else the
-     * side that applied the later writes of the same Primary, else the side that replicates from another Primary,
-     * else the better disk, else the side that did not restart after a machine crash (the other may have lost unflushed
-     * writes), else the side that marked more blocks (it wrote them), else the peer of the RESOLVE_CONFLICTS
-     * holder. The just-created case (two fresh, never-synced disks) is left alone, and so are two Primaries.
-     */
-    private static SyncDecision reconcileMarkedBlocks(NoSync noSync, HandshakeSide self, HandshakeSide peer,
-            Steps steps) {
-        if (noSync.rule() == SyncRule.JUST_CREATED_BOTH || (self.primary() && peer.primary())) {
-            return noSync;
-        }
-        boolean selfIsSource;
-        if (self.primary() != peer.primary()) {
-            selfIsSource = self.primary();
-        } else if (self.lastWrite().aheadOf(peer.lastWrite()) || peer.lastWrite().aheadOf(self.lastWrite())) {
-            // Both replicated from the same Primary: the one that applied its later writes holds all the other has
-            // — even if the other still replicates from it (a one-way cut it has not noticed yet: it then is not
-            // made target, and the connection is tried again once it noticed).
-            selfIsSource = self.lastWrite().aheadOf(peer.lastWrite());
-        } else if (self.servesPrimary() != peer.servesPrimary()) {
-            // Its data is in use by a Primary, which keeps writing to it.
-            selfIsSource = self.servesPrimary();
-        } else if (self.disk() != peer.disk()) {
-            selfIsSource = self.disk().compareTo(peer.disk()) > 0;
-        } else if (self.restartedUnclean() != peer.restartedUnclean()) {
-            // A machine crash may have lost unflushed writes that the other copy still holds.
-            selfIsSource = peer.restartedUnclean();
-        } else if (self.changedBlocks() != peer.changedBlocks()) {
-            selfIsSource = self.changedBlocks() > peer.changedBlocks();
-        } else {
-            selfIsSource = !self.sync().resolveConflicts();
-        }
-        if (!better((selfIsSource ? self : peer).disk())) {
-            // Both mid-resync from a third node (Inconsistent): neither can be source now; the marks stay, and the
-            // next handshake, after those resyncs, reconciles them.
-            steps.add("blocks are marked, but neither disk can be a sync source now");
-            return noSync;
-        }
-        SyncDecision reconciled = selfIsSource
-            ? new BecomeSyncSource(BecomeSyncSource.Kind.USE_BITMAP, SyncRule.MARKED_BLOCKS)
-            : new BecomeSyncTarget(BecomeSyncTarget.Kind.USE_BITMAP, SyncRule.MARKED_BLOCKS);
-        steps.add("same generation, but " + self.changedBlocks() + " block(s) marked here and "
-            + peer.changedBlocks() + " at the peer: " + reconciled.logLine().replace("sync decision: ", ""));
-        return reconciled;
-    }
-
-    /**
-     * Marked blocks between a side that replicates from a Primary and one that does not, which cannot say how far it
-     * got with its last Primary (it restarted since, {@link LastWrite#NONE}): the replicating side would be the source,
-     * yet the other may hold writes it has not received (a cut it has not noticed yet, and the Primary still waits for
-     * its acks), which a resync from it would overwrite — and the Primary, having their acks, would not send them
-     * again. So the other side resyncs from the Primary itself first; this pair tries again later.
-     */
-    private static boolean mustAskThePrimaryFirst(HandshakeSide self, HandshakeSide peer) {
-        if (self.servesPrimary() == peer.servesPrimary() || self.primary() || peer.primary()) {
-            return false;
-        }
-        HandshakeSide other = self.servesPrimary() ? peer : self;
-        return other.lastWrite().equals(LastWrite.NONE) && better(other.disk());
-    }
-
-    /**
-     * Protocol C: a bitmap resync whose source is the side that crashed as Primary, decided because it crashed, is
-     * turned around when the other side did not crash and was replicating from it (the crashed side records no
-     * older generation for it) — did not restart uncleanly either, as a machine crash of a
-     * Secondary loses unflushed writes too — and is not Primary now: the survivor holds every acknowledged write,
-     * and the union of both bitmaps (the crashed side's activity-log extents among them) is copied from it.
-     */
-    private static SyncDecision survivorIsSource(SyncDecision compared, HandshakeSide self, HandshakeSide peer,
-            Steps steps) {
-        boolean byCrash = compared.rule() == SyncRule.CRASHED_PRIMARY || compared.rule() == SyncRule.BOTH_OFF;
-        if (!byCrash || !isBitmapResync(compared)) {
-            return compared;
-        }
-        HandshakeSide source = compared.isSyncSource() ? self : peer;
-        HandshakeSide target = compared.isSyncSource() ? peer : self;
-        if (!source.sync().crashedPrimary() || target.sync().crashedPrimary() || target.restartedUnclean()
-            || target.primary() || !better(target.disk())) {
-            return compared;
-        }
-        long awaySince = source.sync().bitmapForPeer();
-        if (awaySince != 0 && awaySince != source.sync().current()) {
-            // The crashed Primary had recorded the other side as away (its bitmap id for it is an older generation):
-            // the other side did not get the writes since, acknowledged without it. No survivor then.
-            return compared;
-        }
-        SyncDecision reversed = compared.mirror();
-        steps.add("protocol C: the crashed Primary's acknowledged writes are all on " + (compared.isSyncSource()
-            ? "the peer" : "this node") + ", which did not crash: " + direction(reversed));
-        return reversed;
-    }
-
-    /**
-     * A bitmap resync between two sides of the same current generation (the ids say one missed the end of a resync)
-     * is turned around when the would-be target holds later writes of the Primary both replicated from: its last
-     * write from that Primary is ahead, or the would-be source is back from a machine crash without knowing how far it
-     * got while the target knows. The ids only say the source marked blocks for the target; the target may have got
-     * them since (a resync from the Primary) and then writes the source never saw, which the resync would overwrite.
-     * Not when either side is Primary (its data is in use; rr-conflict decides).
-     */
-    private static SyncDecision laterWritesWin(SyncDecision compared, HandshakeSide self, HandshakeSide peer,
-            Steps steps) {
-        if (!isBitmapResync(compared) || GenerationIds.mask(self.sync().ids().current())
-                != GenerationIds.mask(peer.sync().ids().current())) {
-            return compared;
-        }
-        HandshakeSide source = compared.isSyncSource() ? self : peer;
-        HandshakeSide target = compared.isSyncSource() ? peer : self;
-        boolean targetGotFurther = target.lastWrite().aheadOf(source.lastWrite())
-            || (source.lastWrite().equals(LastWrite.NONE) && source.restartedUnclean()
-                && !target.lastWrite().equals(LastWrite.NONE) && !target.restartedUnclean());
-        if (!targetGotFurther || source.primary() || target.primary() || !better(target.disk())) {
-            return compared;
-        }
-        SyncDecision reversed = compared.mirror();
-        steps.add((compared.isSyncSource() ? "the peer" : "this node") + " applied later writes of the Primary: "
-            + direction(reversed));
         return reversed;
     }
 
@@ -512,17 +388,17 @@ public final class HandshakeDecider {
     }
 
     /** Whether the resync uses only the two sides' bitmaps toward each other (so changed blocks bound it). */
-    private static boolean isBitmapResync(SyncDecision decision) {
+    static boolean isBitmapResync(SyncDecision decision) {
         return (decision instanceof BecomeSyncSource source && source.kind() == BecomeSyncSource.Kind.USE_BITMAP)
             || (decision instanceof BecomeSyncTarget target && target.kind() == BecomeSyncTarget.Kind.USE_BITMAP);
     }
 
     /** Whether {@code disk} is better than Inconsistent (may serve as sync source). */
-    private static boolean better(DiskState disk) {
+    static boolean better(DiskState disk) {
         return disk.compareTo(DiskState.INCONSISTENT) > 0;
     }
 
-    private static String direction(SyncDecision decision) {
+    static String direction(SyncDecision decision) {
         String how = decision.needsFullSync() ? " (full sync)" : " (" + decision.strategyName() + ")";
         return decision.isSyncSource() ? "we become source" + how
             : decision.isSyncTarget() ? "we become target" + how : decision.strategyName();
