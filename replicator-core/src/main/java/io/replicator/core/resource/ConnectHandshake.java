@@ -197,16 +197,10 @@ final class ConnectHandshake {
                 state.generations.releaseBitmapIdOfSameGeneration(peer, local);
             }
         });
-        // This peer was told of an unclean restart (or of suspect data resynced from one); once every peer was, it
-        // no longer needs telling. Told only the first peer that connects, a third node holding writes this node lost
-        // would meet a copy of this node's data as an equal.
-        state.toldUnclean.add(peer.nodeId());
-        if (peers.values().stream().allMatch(p -> state.toldUnclean.contains(p.nodeId()))) {
-            for (VolumeRuntime local : decisions.keySet()) {
-                local.disk().filter(d -> d.backing().metadata().current().has(MetadataFlag.UNCLEAN_RESTART))
-                    .ifPresent(d -> state.disk.writeMetadata(local, superblock -> superblock
-                        .withFlag(MetadataFlag.UNCLEAN_RESTART, false)));
-            }
+        if (decisions.values().stream().noneMatch(SyncDecision::isSyncSource)) {
+            // As a sync source, the peer counts as told only once the resync is done (finishAsSource): a session
+            // that ends before would leave it holding what it had, and the next handshake must still say so.
+            toldUnclean(peer);
         }
         if (peer.discardMyData) {
             // --discard-my-data toward this peer is spent once a handshake with it completes, as DRBD clears it once
@@ -348,5 +342,22 @@ final class ConnectHandshake {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * {@code peer} was told of this node's unclean restart (or of suspect data resynced from one), and its copy now
+     * reflects that (no resync was needed, or one ran); once every peer was, the restart no longer needs telling. Told
+     * only the first peer that connects, a third node holding writes this node lost would meet a copy of this node's
+     * data as an equal.
+     */
+    void toldUnclean(PeerRuntime peer) {
+        state.toldUnclean.add(peer.nodeId());
+        if (peers.values().stream().allMatch(p -> state.toldUnclean.contains(p.nodeId()))) {
+            for (VolumeRuntime local : state.volumes) {
+                local.disk().filter(d -> d.backing().metadata().current().has(MetadataFlag.UNCLEAN_RESTART))
+                    .ifPresent(d -> state.disk.writeMetadata(local, superblock -> superblock
+                        .withFlag(MetadataFlag.UNCLEAN_RESTART, false)));
+            }
+        }
     }
 }

@@ -277,6 +277,7 @@ final class ResyncCoordinator {
             side == null ? 0 : side.progress().averageKiBPerSec(scheduler.nanoTime()));
         sync.sourceSide = null;
         sync.state = ReplicationState.ESTABLISHED;
+        state.handshake.toldUnclean(peer);
         state.notifyListeners();
     }
 
