@@ -101,7 +101,10 @@ final class PeerEventHandler implements PeerEvents {
         }
         int length = data.readableBytes();
         peer.traffic(volume).received(length);
-        state.generations.markForAbsentPeers(peer.nodeId(), volume, offset, length);
+        // Not markForAbsentPeers: the blocks it changes are marked for every other peer as they are written
+        // (ResyncDataVolume), and as "recent writes" of the source they would be marked whole-extent again for each
+        // peer whose session ends soon after (markRecentPeerWrites) — every reconciliation handshake then marking
+        // the next pair, round a ring of three nodes for ever (simulation seed -75224617445968378).
         AttachedDisk pinned = null;
         try {
             pinned = pinPeerWrite(volume, offset, length);
