@@ -55,6 +55,8 @@ final class RoleChanges {
             return refused.outcome();
         }
         PromotionRules.Promote promote = (PromotionRules.Promote) decision;
+        List<VolumeRuntime> forced = volumes.stream()
+            .filter(volume -> volume.disk().isPresent() && volume.state() != DiskState.UP_TO_DATE).toList();
         for (VolumeRuntime volume : volumes) {
             boolean wasUpToDate = volume.state() == DiskState.UP_TO_DATE;
             boolean newGeneration = promote.newGeneration(volume.state());
@@ -84,16 +86,26 @@ final class RoleChanges {
         for (PeerRuntime peer : peers.values()) {
             volumes.forEach(volume -> state.resync.resyncIfOutdated(peer, volume));
         }
-        // Connected peers with Inconsistent data get everything: the initial full sync (primary --force).
+        // Connected peers with Inconsistent data get everything: the initial full sync (primary --force). A volume
+        // forced up from Outdated or Consistent data is the data in use now: every connected peer gets the blocks
+        // marked between the two (what this node missed, which the peer may hold), as DRBD resyncs the peers of a
+        // forced Primary; left alone, a peer that had later writes would replicate on with equal ids over copies
+        // that differ (simulation seed 2522204748066657643).
         for (PeerRuntime peer : peers.values()) {
             PeerSender sender = peer.sender;
             for (VolumeRuntime volume : volumes) {
                 int number = volume.config().number();
                 VolumeReport report = peer.reports.get(number);
-                if (sender != null && peer.replicating && report != null && report.disk() == DiskState.INCONSISTENT
-                    && peer.sync(number).state == ReplicationState.ESTABLISHED) {
+                if (sender == null || !peer.replicating || report == null
+                    || peer.sync(number).state != ReplicationState.ESTABLISHED) {
+                    continue;
+                }
+                if (report.disk() == DiskState.INCONSISTENT) {
                     sender.sendSync(SyncMessage.of(SyncMessage.Kind.BECOME_TARGET, number, 0, 0, 0));
                     state.resync.startAsSource(peer, volume, true);
+                } else if (forced.contains(volume)) {
+                    sender.sendSync(SyncMessage.of(SyncMessage.Kind.BECOME_TARGET, number, 0, 0, 0));
+                    state.resync.startAsSource(peer, volume, false);
                 }
             }
         }
