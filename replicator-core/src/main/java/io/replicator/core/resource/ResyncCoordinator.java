@@ -237,16 +237,18 @@ final class ResyncCoordinator {
             throw new IllegalStateException("volume " + number + " finished a resync from " + peer.host.name()
                 + " while another runs");
         }
-        // The data is now the source's: whether this node once crashed as Primary no longer matters — but a source
-        // back from a machine crash may have lost unflushed writes, and this copy of its data may lack them too: the
-        // other peers are told so at their next handshake, as they would be by the source.
+        // The data is now the source's: whether this node once crashed as Primary, or lost unflushed writes in a
+        // machine crash of its own (its activity-log extents were marked toward the source too, so the resync
+        // replaced them), no longer matters — but a source back from a machine crash may have lost unflushed writes,
+        // and this copy of its data may lack them too: the other peers are told so at their next handshake, as they
+        // would be by the source.
         boolean suspect = sourceReport.restartedUnclean();
         if (suspect) {
             state.toldUnclean.clear();
             state.toldUnclean.add(peer.nodeId());
         }
         Outcome written = state.disk.writeMetadata(local.get(), superblock -> DiskEdge.upToDate(superblock)
-            .withFlag(MetadataFlag.UNCLEAN_RESTART, suspect || superblock.has(MetadataFlag.UNCLEAN_RESTART))
+            .withFlag(MetadataFlag.UNCLEAN_RESTART, suspect)
             .withFlag(MetadataFlag.CRASHED_PRIMARY, false)
             .withGenerationIds(superblock.generationIds().resyncFinishedAsTarget(slot, sourceReport.ids())));
         state.disk.persistBitmap(local.get());
