@@ -22,11 +22,7 @@ class ForcedPrimaryResyncsPeersTest {
         network.connectAsTwin("alpha");
         // alpha tells bravo it wrote a block bravo does not have: bravo is Outdated.
         network.events("alpha").replicaTarget().orElseThrow().markOutOfSync(0, 0, 4096);
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (bravo.diskStates().get(0) != DiskState.OUTDATED) {
-            assertThat(System.nanoTime()).as("bravo goes Outdated").isLessThan(deadline);
-            Thread.sleep(5);
-        }
+        ScriptedPeers.await("bravo goes Outdated", () -> bravo.diskStates().get(0) == DiskState.OUTDATED);
 
         assertThat(bravo.primary(true).ok()).isTrue();
 

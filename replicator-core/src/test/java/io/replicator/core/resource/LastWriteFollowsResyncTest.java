@@ -4,8 +4,6 @@ import io.netty.buffer.Unpooled;
 import io.replicator.core.generation.LastWrite;
 import io.replicator.core.replication.ReplicaTarget;
 import io.replicator.core.replication.VolumeReport;
-import io.replicator.core.state.DiskState;
-import io.replicator.core.state.Role;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -27,8 +25,7 @@ class LastWriteFollowsResyncTest {
         ResourceConductor bravo = TestNode.start(network, "bravo", 3, "").conductor();
         network.connectAsTwin("alpha");
         network.connectAsTwin("charlie");
-        network.reportAgain("alpha", Role.PRIMARY, DiskState.UP_TO_DATE);
-        ReplicaTarget fromAlpha = network.events("alpha").replicaTarget().orElseThrow();
+        ReplicaTarget fromAlpha = network.primaryTwin("alpha");
         fromAlpha.write(0, 0, Unpooled.wrappedBuffer(new byte[4096]));
         fromAlpha.applied(77);
         network.lose("alpha", "alpha died");

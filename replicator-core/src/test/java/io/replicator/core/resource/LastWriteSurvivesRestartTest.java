@@ -6,8 +6,6 @@ import io.replicator.core.metadata.BackingDisk;
 import io.replicator.core.metadata.Superblock;
 import io.replicator.core.replication.ReplicaTarget;
 import io.replicator.core.replication.VolumeReport;
-import io.replicator.core.state.DiskState;
-import io.replicator.core.state.Role;
 import io.replicator.core.testing.HeapVolume;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,8 +32,7 @@ class LastWriteSurvivesRestartTest {
         ScriptedPeers network = new ScriptedPeers();
         HeapVolume volume = TestNode.start(network, "bravo", 3, "").volume();
         network.connectAsTwin("alpha");
-        network.reportAgain("alpha", Role.PRIMARY, DiskState.UP_TO_DATE);
-        ReplicaTarget fromAlpha = network.events("alpha").replicaTarget().orElseThrow();
+        ReplicaTarget fromAlpha = network.primaryTwin("alpha");
         fromAlpha.write(0, 0, Unpooled.wrappedBuffer(new byte[4096]));
         fromAlpha.applied(77);
         assertThat(recorded(volume)).as("nothing recorded while alpha is connected").isEqualTo(LastWrite.NONE);
@@ -58,13 +55,13 @@ class LastWriteSurvivesRestartTest {
     }
 
     private static void awaitRecorded(HeapVolume volume, LastWrite expected) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!recorded(volume).equals(expected)) {
-            if (System.nanoTime() > deadline) {
-                assertThat(recorded(volume)).isEqualTo(expected);
+        ScriptedPeers.await("the superblock records " + expected, () -> {
+            try {
+                return recorded(volume).equals(expected);
+            } catch (IOException unreadable) {
+                throw new AssertionError(unreadable);
             }
-            Thread.sleep(5);
-        }
+        });
     }
 
     private static LastWrite recorded(HeapVolume volume) throws IOException {

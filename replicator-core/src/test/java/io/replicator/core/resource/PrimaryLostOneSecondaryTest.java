@@ -29,8 +29,7 @@ class PrimaryLostOneSecondaryTest {
         ResourceConductor bravo = TestNode.start(network, "bravo", 3, "").conductor();
         network.connectAsTwin("alpha");
         network.connectAsTwin("charlie");
-        network.reportAgain("alpha", Role.PRIMARY, DiskState.UP_TO_DATE);
-        ReplicaTarget fromAlpha = network.events("alpha").replicaTarget().orElseThrow();
+        ReplicaTarget fromAlpha = network.primaryTwin("alpha");
 
         fromAlpha.write(0, 0, Unpooled.wrappedBuffer(new byte[4096]));
         assertThat(outOfSyncTowardCharlie(bravo)).as("charlie gets alpha's writes itself").isZero();

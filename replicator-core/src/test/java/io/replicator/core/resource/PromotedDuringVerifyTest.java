@@ -30,10 +30,7 @@ class PromotedDuringVerifyTest {
 
         network.events("bravo").sync(SyncMessage.of(SyncMessage.Kind.VERIFY_DONE, 0, 4096, 0, 0));
 
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!network.syncsTo("bravo").stream().anyMatch(m -> m.kind() == SyncMessage.Kind.BECOME_TARGET)) {
-            assertThat(System.nanoTime()).as("bravo is made sync target after the verify").isLessThan(deadline);
-            Thread.sleep(5);
-        }
+        ScriptedPeers.await("bravo is made sync target after the verify", () -> network.syncsTo("bravo").stream()
+            .anyMatch(m -> m.kind() == SyncMessage.Kind.BECOME_TARGET));
     }
 }

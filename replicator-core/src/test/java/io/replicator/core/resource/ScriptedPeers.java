@@ -9,6 +9,7 @@ import io.replicator.core.replication.PeerEvents;
 import io.replicator.core.replication.PeerLinkHandle;
 import io.replicator.core.replication.PeerNetwork;
 import io.replicator.core.replication.PeerSender;
+import io.replicator.core.replication.ReplicaTarget;
 import io.replicator.core.replication.SyncMessage;
 import io.replicator.core.replication.VolumeReport;
 import io.replicator.core.replication.WriteRequest;
@@ -67,6 +68,23 @@ final class ScriptedPeers implements PeerNetwork {
             peerEvents.report(twinReport(ours, Role.SECONDARY, DiskState.UP_TO_DATE));
         }
         return sender;
+    }
+
+    /** {@code peer}, connected as a twin, becomes Primary; returns where its replicated writes are applied here. */
+    ReplicaTarget primaryTwin(String peer) {
+        reportAgain(peer, Role.PRIMARY, DiskState.UP_TO_DATE);
+        return events(peer).replicaTarget().orElseThrow();
+    }
+
+    /** Waits up to 10 s for {@code condition}, which the conductor's own thread makes true; fails naming {@code what}. */
+    static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 10 s: " + what);
+            }
+            Thread.sleep(5);
+        }
     }
 
     /** {@code peer}, connected as a twin, reports a new role and disk state (same generation as ours). */
