@@ -110,6 +110,7 @@ final class ConnectHandshake {
                 state.generations.reportToPeers(false);
             }
             state.resync.resyncIfOutdated(peer, volume.get());
+            state.resync.resyncIfInconsistentHere(peer, volume.get());
             return;
         }
         peer.reports.put(report.volume(), report);

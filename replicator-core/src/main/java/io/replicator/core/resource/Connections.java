@@ -106,6 +106,12 @@ final class Connections {
         if (wasSyncing) {
             // Keep the resync's progress: the next connect resumes from the bitmap.
             volumes.forEach(state.disk::persistBitmap);
+            // A resync this node was target of ended with it: another peer with consistent data takes over.
+            for (PeerRuntime other : peers.values()) {
+                if (other != peer) {
+                    volumes.forEach(volume -> state.resync.resyncIfInconsistentHere(other, volume));
+                }
+            }
         }
         peer.lastReason = reason;
         if (wasConnected && !volumes.isEmpty()) {

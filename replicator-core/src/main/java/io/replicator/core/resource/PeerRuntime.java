@@ -37,6 +37,11 @@ final class PeerRuntime {
      * completes (DRBD's per-connection net option). Owner lane.
      */
     boolean discardMyData;
+    /**
+     * This node was forced Primary while this peer's connection was busy (a verify): the peer is owed the resync a
+     * forced Primary gives its peers, once the verify ends ({@link ResyncCoordinator#resyncOwedAfterForce}). Owner lane.
+     */
+    boolean owedResyncAfterForce;
     /** The peer's latest report per volume number. */
     final Map<Integer, VolumeReport> reports = new HashMap<>();
     /** What this node reported to the peer when the session came up, per volume number: the handshake's basis. */
@@ -95,5 +100,6 @@ final class PeerRuntime {
         replicatesTo = -1;
         reports.clear();
         reported.clear();
+        owedResyncAfterForce = false;
     }
 }

@@ -433,6 +433,45 @@ final class ResyncCoordinator {
     }
 
     /**
+     * A verify with {@code peer} ended: if this node was forced Primary meanwhile, the peer gets the resync a forced
+     * Primary gives its peers (the blocks marked between them), as at the promotion (simulation seed
+     * -436426331376136982).
+     */
+    void resyncOwedAfterForce(PeerRuntime peer, VolumeRuntime local) {
+        int number = local.config().number();
+        PeerSender sender = peer.sender;
+        if (!peer.owedResyncAfterForce || sender == null || !peer.replicating || state.role != Role.PRIMARY
+            || peer.sync(number).state != ReplicationState.ESTABLISHED) {
+            return;
+        }
+        peer.owedResyncAfterForce = false;
+        sender.sendSync(SyncMessage.of(SyncMessage.Kind.BECOME_TARGET, number, 0, 0, 0));
+        startAsSource(peer, local, false);
+    }
+
+    /**
+     * {@code local} is Inconsistent here and resyncs from nobody (its resync's source was lost, or it left one
+     * connection for another), while {@code peer}, replicating and Established with it, has consistent data: the
+     * connection handshakes again, and the handshake makes this side the target (drbd.md §4, the disk-state
+     * override). Left Established, the copy stayed Inconsistent for good (simulation seed 2675668649454855093).
+     */
+    void resyncIfInconsistentHere(PeerRuntime peer, VolumeRuntime local) {
+        int number = local.config().number();
+        VolumeReport report = peer.reports.get(number);
+        PeerSender sender = peer.sender;
+        if (local.state() != DiskState.INCONSISTENT || local.disk().isEmpty() || sender == null || !peer.replicating
+            || report == null || !report.disk().isAtLeast(DiskState.OUTDATED)
+            || peer.sync(number).state != ReplicationState.ESTABLISHED
+            || state.handshake.syncingAsTargetWith(number, null).isPresent()) {
+            return;
+        }
+        String reason = "volume " + number + " is Inconsistent here and resyncs from nobody, " + peer.host.name()
+            + " has consistent data: handshaking again";
+        LOG.log(System.Logger.Level.INFO, "{0}: {1}", config.name(), reason);
+        sender.close(reason);
+    }
+
+    /**
      * While Primary: a replicating peer that reports {@code local} Outdated (it fell behind: H3, H6) and is not
      * resyncing is made sync target of what this node has marked for it, so that it becomes UpToDate again.
      */

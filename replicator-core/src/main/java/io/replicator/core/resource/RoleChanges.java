@@ -96,8 +96,14 @@ final class RoleChanges {
             for (VolumeRuntime volume : volumes) {
                 int number = volume.config().number();
                 VolumeReport report = peer.reports.get(number);
-                if (sender == null || !peer.replicating || report == null
-                    || peer.sync(number).state != ReplicationState.ESTABLISHED) {
+                if (sender == null || !peer.replicating || report == null) {
+                    continue;
+                }
+                if (peer.sync(number).state != ReplicationState.ESTABLISHED) {
+                    // A verify runs on it: the resync waits for its end (a running resync is left as it is).
+                    ReplicationState busy = peer.sync(number).state;
+                    peer.owedResyncAfterForce |= forced.contains(volume)
+                        && (busy == ReplicationState.VERIFY_S || busy == ReplicationState.VERIFY_T);
                     continue;
                 }
                 if (report.disk() == DiskState.INCONSISTENT) {

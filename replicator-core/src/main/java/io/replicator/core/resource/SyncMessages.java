@@ -116,6 +116,7 @@ final class SyncMessages {
                         outOfSyncKiB(local.get().disk().get(), peer.nodeId()));
                     // A Primary promoted during the verify left an Outdated peer waiting for it.
                     state.resync.resyncIfOutdated(peer, local.get());
+                    state.resync.resyncOwedAfterForce(peer, local.get());
                     state.notifyListeners();
                 }
             });

@@ -97,6 +97,7 @@ final class VerifyCoordinator {
         }
         // A Primary promoted during the verify left an Outdated peer waiting for it.
         state.resync.resyncIfOutdated(peer, volume);
+        state.resync.resyncOwedAfterForce(peer, volume);
         state.notifyListeners();
     }
 }
