@@ -110,7 +110,6 @@ final class ConnectHandshake {
                 state.generations.reportToPeers(false);
             }
             state.resync.resyncIfOutdated(peer, volume.get());
-            state.resync.resyncIfInconsistentHere(peer, volume.get());
             return;
         }
         peer.reports.put(report.volume(), report);

@@ -450,10 +450,12 @@ final class ResyncCoordinator {
     }
 
     /**
-     * {@code local} is Inconsistent here and resyncs from nobody (its resync's source was lost, or it left one
-     * connection for another), while {@code peer}, replicating and Established with it, has consistent data: the
-     * connection handshakes again, and the handshake makes this side the target (drbd.md §4, the disk-state
-     * override). Left Established, the copy stayed Inconsistent for good (simulation seed 2675668649454855093).
+     * The source of a resync {@code local} was target of is lost, and {@code local} is Inconsistent and resyncs from
+     * nobody, while {@code peer}, replicating and Established with it, has consistent data: the connection handshakes
+     * again, and the handshake makes this side the target (drbd.md §4, the disk-state override). Left Established,
+     * the copy stayed Inconsistent for good (simulation seed 2675668649454855093). Not on a peer's report: a Primary
+     * just forced up from the initial setup makes its Inconsistent peers sync target itself, and a handshake racing
+     * that would only cost a reconnect.
      */
     void resyncIfInconsistentHere(PeerRuntime peer, VolumeRuntime local) {
         int number = local.config().number();
