@@ -40,17 +40,10 @@ public record Superblock(
     long bootId,
     LastWrite lastWrite) {
 
-    /** A superblock of an unknown boot. */
+    /** A superblock of an unknown boot that records no last write. */
     public Superblock(long sequence, long deviceUuid, int nodeId, int alExtents, int flags, MetadataLayout layout,
                       long currentUuid, List<PeerSlot> peers, List<Long> history) {
-        this(sequence, deviceUuid, nodeId, alExtents, flags, layout, currentUuid, peers, history, 0);
-    }
-
-    /** A superblock that records no last write. */
-    public Superblock(long sequence, long deviceUuid, int nodeId, int alExtents, int flags, MetadataLayout layout,
-                      long currentUuid, List<PeerSlot> peers, List<Long> history, long bootId) {
-        this(sequence, deviceUuid, nodeId, alExtents, flags, layout, currentUuid, peers, history, bootId,
-            LastWrite.NONE);
+        this(sequence, deviceUuid, nodeId, alExtents, flags, layout, currentUuid, peers, history, 0, LastWrite.NONE);
     }
 
     public Superblock {

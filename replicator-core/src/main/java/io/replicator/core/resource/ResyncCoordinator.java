@@ -433,11 +433,17 @@ final class ResyncCoordinator {
     }
 
     /**
-     * A verify with {@code peer} ended: if this node was forced Primary meanwhile, the peer gets the resync a forced
-     * Primary gives its peers (the blocks marked between them), as at the promotion (simulation seed
-     * -436426331376136982).
+     * A verify with {@code peer} ended (on either side): a promotion during it left the peer's resync waiting — an
+     * Outdated peer's ({@link #resyncIfOutdated}), or, if this node was forced Primary, the one a forced Primary gives
+     * every peer (simulation seeds -6533624638889529580 and -436426331376136982).
      */
-    void resyncOwedAfterForce(PeerRuntime peer, VolumeRuntime local) {
+    void verifyEnded(PeerRuntime peer, VolumeRuntime local) {
+        resyncIfOutdated(peer, local);
+        resyncOwedAfterForce(peer, local);
+    }
+
+    /** The blocks marked between the two, to {@code peer}, if it is owed the resync of a forced Primary. */
+    private void resyncOwedAfterForce(PeerRuntime peer, VolumeRuntime local) {
         int number = local.config().number();
         PeerSender sender = peer.sender;
         if (!peer.owedResyncAfterForce || sender == null || !peer.replicating || state.role != Role.PRIMARY

@@ -114,9 +114,7 @@ final class SyncMessages {
                         + "{3,number,#} KiB "
                         + "marked out of sync", config.name(), message.volume(), peer.host.name(),
                         outOfSyncKiB(local.get().disk().get(), peer.nodeId()));
-                    // A Primary promoted during the verify left an Outdated peer waiting for it.
-                    state.resync.resyncIfOutdated(peer, local.get());
-                    state.resync.resyncOwedAfterForce(peer, local.get());
+                    state.resync.verifyEnded(peer, local.get());
                     state.notifyListeners();
                 }
             });

@@ -95,9 +95,7 @@ final class VerifyCoordinator {
             config.handler("out-of-sync").ifPresent(command ->
                 handlers.invoke("out-of-sync", command, state.handlerEnv.environment(volume)));
         }
-        // A Primary promoted during the verify left an Outdated peer waiting for it.
-        state.resync.resyncIfOutdated(peer, volume);
-        state.resync.resyncOwedAfterForce(peer, volume);
+        state.resync.verifyEnded(peer, volume);
         state.notifyListeners();
     }
 }
