@@ -225,11 +225,11 @@ public final class Keywords {
     public static final Option QUORUM = add("quorum", Set.of(OPTIONS),
         new ValueType.Choice(List.of("off", "majority", "all"), false, "", 32), "off", SUPPORTED);
     public static final Option QUORUM_MINIMUM_REDUNDANCY = add("quorum-minimum-redundancy", Set.of(OPTIONS),
-        new ValueType.Choice(List.of("off", "majority", "all"), false, "", 32), "off", NOT_SUPPORTED_YET);
+        new ValueType.Choice(List.of("off", "majority", "all"), false, "", 32), "off", SUPPORTED);
     public static final Option ON_NO_QUORUM = add("on-no-quorum", Set.of(OPTIONS),
         ValueType.Choice.of("suspend-io", "io-error"), "suspend-io", SUPPORTED);
     public static final Option ON_SUSPENDED_PRIMARY_OUTDATED = add("on-suspended-primary-outdated", Set.of(OPTIONS),
-        ValueType.Choice.of("disconnect", "force-secondary"), "disconnect", NOT_SUPPORTED_YET);
+        ValueType.Choice.of("disconnect", "force-secondary"), "disconnect", SUPPORTED);
 
     // --- startup { }
     public static final Option WFC_TIMEOUT = add("wfc-timeout", Set.of(STARTUP), number(0, 300000, ONE, "s"), "0",

@@ -6,8 +6,26 @@ package io.replicator.core.config;
  * @param autoPromote {@code auto-promote}: become primary on first open for writing
  * @param quorum      {@code quorum}: off, majority, all, or a node count
  * @param onNoQuorum  {@code on-no-quorum}: suspend-io or io-error
+ * @param quorumMinimumRedundancy {@code quorum-minimum-redundancy}: off, majority, all, or a node count
+ * @param onSuspendedPrimaryOutdated {@code on-suspended-primary-outdated}: disconnect or force-secondary
  */
-public record ResourceOptions(boolean autoPromote, String quorum, String onNoQuorum) {
+public record ResourceOptions(boolean autoPromote, String quorum, String onNoQuorum, String quorumMinimumRedundancy,
+                              String onSuspendedPrimaryOutdated) {
     /** Nothing written. */
-    public static final ResourceOptions DEFAULT = new ResourceOptions(true, "off", "suspend-io");
+    public static final ResourceOptions DEFAULT = new ResourceOptions(true, "off", "suspend-io", "off", "disconnect");
+
+    /** These options with {@code quorum} and {@code on-no-quorum} replaced. */
+    public ResourceOptions withQuorum(String value, String onLoss) {
+        return new ResourceOptions(autoPromote, value, onLoss, quorumMinimumRedundancy, onSuspendedPrimaryOutdated);
+    }
+
+    /** Whether a Primary that lost quorum fails its writes at once ({@code on-no-quorum io-error}) or holds them. */
+    public boolean failsIoWithoutQuorum() {
+        return onNoQuorum.equals("io-error");
+    }
+
+    /** Whether a Primary without quorum demotes when a newer partition makes it sync target. */
+    public boolean forceSecondaryWhenOutdated() {
+        return onSuspendedPrimaryOutdated.equals("force-secondary");
+    }
 }

@@ -56,4 +56,13 @@ public interface PeerEvents {
 
     /** The transfer log the peer's acknowledgements go to. */
     TransferLog transferLog();
+
+    /**
+     * The session ended: the link calls this at once, before {@link #disconnected} (which comes after what the peer
+     * sent before the end). It drops the peer from the {@link TransferLog}, so writers waiting only for its acks
+     * finish — or, when the resource counts quorum, are held until it has counted the loss.
+     */
+    default void sessionEnding(int peerNodeId) {
+        transferLog().peerLost(peerNodeId);
+    }
 }

@@ -35,6 +35,10 @@ import java.util.function.LongSupplier;
  *   <li><b>Peer loss.</b> Every write still in the log for a lost peer is marked out of sync for it and counts as
  *       done there; writes to peers that are not replicating are marked out of sync before they are sent anywhere, so
  *       the bitmap covers every block a peer may lack.</li>
+ *   <li><b>Without quorum.</b> A Primary that lost quorum must not tell a client a write is done: its partition may
+ *       be the one that is left behind. {@link #holdCompletions} keeps every write that would complete from then on
+ *       (they stay in flight, conflicting writes keep waiting), {@link #failCompletions} fails them instead, and
+ *       {@link #completeNormally} ends either.</li>
  *   <li><b>Congestion.</b> With protocol A and {@code on-congestion pull-ahead}, a peer whose unacknowledged bytes
  *       would exceed {@code congestion-fill} goes Ahead: writes are no longer sent to it, only out-of-sync notices,
  *       until {@link #resume} (after a resync). {@code on-congestion disconnect} drops it instead.</li>
@@ -89,6 +93,11 @@ public final class TransferLog {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition conflictsCleared = lock.newCondition();
     private Epoch current = new Epoch(1);
+    /** Writes done by the protocol but held back from their client while there is no quorum ({@link #holdCompletions}). */
+    private final List<WriteRequest> held = new ArrayList<>();
+    private boolean holding;
+    /** While set, every write that would complete fails with it instead ({@link #failCompletions}). */
+    private IOException failing;
     private long nextId;
     private int nextSequence = 1;
 
@@ -528,9 +537,109 @@ public final class TransferLog {
         }
     }
 
+    /**
+     * From now on, a write that the protocol counts done is held instead of completing, until
+     * {@link #failCompletions} or {@link #completeNormally}. Call it before {@link #peerLost} when the loss takes
+     * quorum away: the loss itself would complete the writes that waited only for that peer.
+     */
+    public void holdCompletions() {
+        lock.lock();
+        try {
+            holding = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Fails every held write, and every other write whose local part is done, with {@code failure}, and every write
+     * that would complete from now on, until {@link #completeNormally}. Their data may be on this node and on some peers, or not: a failed write's range is
+     * undefined, as after any failed write.
+     */
+    public void failCompletions(IOException failure) {
+        lock.lock();
+        try {
+            failing = failure;
+            // Every write whose local part is done fails now, even one a peer has yet to acknowledge: without
+            // quorum its client must not wait for what may never count (nor a demotion wait for it).
+            stopHolding(active);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ends {@link #holdCompletions} and {@link #failCompletions}: writes complete when the protocol says again. Writes
+     * still held fail with {@code heldFailure}: while they waited, the peers may have resynced a range from a copy
+     * without them.
+     */
+    public void completeNormally(IOException heldFailure) {
+        lock.lock();
+        try {
+            failCompletions(heldFailure);
+            failing = null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ends a {@link #holdCompletions} that turned out not to be needed (the loss left quorum): the held writes
+     * complete as the protocol said. Does nothing while {@link #failCompletions} is in force.
+     */
+    public void releaseHeld() {
+        lock.lock();
+        try {
+            if (failing == null) {
+                stopHolding(held);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Holds no more, and lets each of {@code requests} (held ones, or all active) progress as it now may. */
+    private void stopHolding(List<WriteRequest> requests) {
+        holding = false;
+        List<WriteRequest> release = new ArrayList<>(requests);
+        held.clear();
+        for (WriteRequest request : release) {
+            progress(request);
+        }
+    }
+
+    /** Whether {@code peer} is in the log's peers (replicating or Ahead): {@link #peerLost} was not called since. */
+    public boolean hasPeer(int peer) {
+        lock.lock();
+        try {
+            return peers[checkNode(peer)] != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether writes are held or failed for lack of quorum. */
+    public boolean completionsSuspended() {
+        lock.lock();
+        try {
+            return holding || failing != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Completes and releases {@code request} as far as its state allows. */
     private void progress(WriteRequest request) {
-        if (!request.completed && request.localDone && request.netPending == 0) {
+        if (!request.completed && request.localDone && request.netPending == 0 && holding) {
+            if (!held.contains(request)) {
+                held.add(request);
+            }
+            return;
+        }
+        if (!request.completed && request.localDone && (request.netPending == 0 || failing != null)) {
+            if (failing != null && request.localError == null) {
+                request.localError = failing;
+            }
             request.completed = true;
             active.remove(request);
             conflictsCleared.signalAll();

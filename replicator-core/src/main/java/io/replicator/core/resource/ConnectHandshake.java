@@ -53,6 +53,22 @@ final class ConnectHandshake {
         this.volumes = state.volumes;
     }
 
+    /** Whether the peer's reports show a generation that moved on from this node's current one. */
+    private boolean movedPastUs(PeerRuntime peer) {
+        for (VolumeRuntime local : volumes) {
+            VolumeReport report = peer.reports.get(local.config().number());
+            if (report == null || local.disk().isEmpty()) {
+                continue;
+            }
+            long ours = local.disk().get().backing().metadata().current().generationIds().current();
+            if (GenerationIds.mask(report.ids().current()) != GenerationIds.mask(ours)
+                && report.ids().movedOnFrom(ours)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Acts on a peer's report: the first ones decide whether the connection replicates, later ones update it. */
     void onReport(PeerRuntime peer, VolumeReport report) {
         PeerSender sender = peer.sender;
@@ -115,6 +131,14 @@ final class ConnectHandshake {
         peer.reports.put(report.volume(), report);
         if (peer.reports.size() < volumes.size()) {
             return;
+        }
+        if (state.role == Role.PRIMARY && !state.quorum.has() && config.options().forceSecondaryWhenOutdated()
+            && movedPastUs(peer)) {
+            // on-suspended-primary-outdated force-secondary: a partition with quorum went on without this frozen
+            // Primary; it steps down (its held writes fail) and the handshake, redone as Secondary, resyncs it.
+            LOG.log(System.Logger.Level.WARNING, "{0}: {1} went on to a newer generation while this Primary had no "
+                + "quorum: demoting (on-suspended-primary-outdated force-secondary)", config.name(), peer.host.name());
+            state.roles.doSecondary();
         }
         if (changedSinceReported(peer)) {
             // Both sides must decide from the same two reports; this node was promoted, demoted or moved to

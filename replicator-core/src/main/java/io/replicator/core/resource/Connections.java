@@ -93,7 +93,10 @@ final class Connections {
         boolean wasReplicating = peer.replicating;
         boolean wasSyncing = peer.syncs.values().stream().anyMatch(sync -> sync.state != ReplicationState.ESTABLISHED);
         boolean wasPrimary = wasReplicating && peer.peerRole() == Role.PRIMARY;
+        // Before the loss completes the writes that waited only for this peer: if it takes quorum away, they are held.
+        state.quorum.refresh(peer);
         transferLog.peerLost(peer.nodeId());
+        state.quorum.afterLoss();
         peer.forgetSession();
         if (wasReplicating) {
             state.generations.markRecentPeerWrites(peer);
@@ -128,8 +131,9 @@ final class Connections {
             // the link went are such writes already (the transfer log marked them for the peer): then the new
             // generation starts now, or an idle Primary would meet the peer again with equal ids over copies that
             // differ.
-            if (volumes.stream().anyMatch(volume -> volume.disk().map(d -> dirtyBlocks(d, peer.nodeId()) > 0)
-                .orElse(false))) {
+            // Without quorum the writes in flight are held, not done: no new generation until writes complete again.
+            if (state.quorum.has() && volumes.stream().anyMatch(volume -> volume.disk()
+                .map(d -> dirtyBlocks(d, peer.nodeId()) > 0).orElse(false))) {
                 state.generations.startNewGeneration();
             } else {
                 state.newGenerationBeforeWrite = true;

@@ -44,7 +44,7 @@ final class PeerEventHandler implements PeerEvents {
             if (peer.sender != null) {
                 // The end of the session this one replaces is still on its way (it names that session, so it is
                 // ignored when it comes): handle it now, or the new session's writes would join the old one's.
-                state.transferLog.peerLost(peer.nodeId());
+                state.quorum.peerLeaving(peer);
                 state.connections.lostPeer(peer, "replaced by a new session");
             }
             peer.sender = new CountingSender(sender, peer);
@@ -65,6 +65,7 @@ final class PeerEventHandler implements PeerEvents {
     public void report(VolumeReport report) {
         state.scheduler.call(() -> {
             state.handshake.onReport(peer, report);
+            state.quorum.refresh();
             return null;
         });
         state.notifyListeners();
@@ -242,8 +243,9 @@ final class PeerEventHandler implements PeerEvents {
         if (isReplaced(session)) {
             return;
         }
-        // At once, not after queued commands: writers waiting for this peer's acks must finish.
-        state.transferLog.peerLost(peer.nodeId());
+        // At once, not after queued commands: writers waiting for this peer's acks must finish — unless the loss
+        // takes quorum away, which the owner decides: until then, what the loss completes is held.
+        state.quorum.peerLeaving(peer);
         state.scheduler.execute(() -> {
             if (isReplaced(session)) {
                 return;
@@ -266,8 +268,13 @@ final class PeerEventHandler implements PeerEvents {
     }
 
     @Override
+    public void sessionEnding(int peerNodeId) {
+        state.quorum.peerLeaving(peer);
+    }
+
+    @Override
     public void refused(String reason) {
-        state.transferLog.peerLost(peer.nodeId());
+        state.quorum.peerLeaving(peer);
         state.scheduler.execute(() -> {
             LOG.log(System.Logger.Level.ERROR, "{0}: connection to {1} refused, going StandAlone: {2}",
                 state.config.name(), peer.host.name(), reason);

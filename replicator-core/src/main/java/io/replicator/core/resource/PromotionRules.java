@@ -12,6 +12,8 @@ import java.util.Optional;
  * generation when it does (drbd.md §4, §10). Pure: what the node knows of its volumes and peers in, a decision out.
  *
  * <ul>
+ *   <li>Without quorum ({@link QuorumRules}) nothing promotes, not even with {@code --force}: the other partition
+ *       may have quorum and a Primary of its own. Setting {@code quorum off} is the operator's way past it.</li>
  *   <li>Every volume needs a disk (diskless Primaries are not supported), and UpToDate data unless forced.</li>
  *   <li>A volume that is sync target of a connected peer is refused even with {@code --force}: its unsynced blocks
  *       would be served from stale local data. Disconnecting first makes forcing this copy an explicit choice.</li>
@@ -60,8 +62,17 @@ final class PromotionRules {
     }
 
     static Decision decide(Role role, boolean force, List<VolumeView> volumes, List<PeerView> peers) {
+        return decide(role, force, volumes, peers, "");
+    }
+
+    /** @param noQuorum why this node has no quorum; empty when it has (or quorum is off) */
+    static Decision decide(Role role, boolean force, List<VolumeView> volumes, List<PeerView> peers,
+                           String noQuorum) {
         if (role == Role.PRIMARY) {
             return new AlreadyPrimary();
+        }
+        if (!noQuorum.isEmpty()) {
+            return refused(StateChangeRefusal.NO_QUORUM, noQuorum + (force ? "; --force does not override quorum" : ""));
         }
         for (VolumeView volume : volumes) {
             if (!volume.hasDisk()) {

@@ -461,7 +461,11 @@ public final class ResourceConductor implements AutoCloseable {
     // ---- hand-over to the owner thread ---------------------------------------------------------------------------
 
     Outcome run(Callable<Outcome> command) {
-        Outcome outcome = call(command);
+        Outcome outcome = call(() -> {
+            Outcome done = command.call();
+            state.quorum.refresh();
+            return done;
+        });
         for (Consumer<ResourceConductor> listener : state.listeners) {
             listener.accept(this);
         }

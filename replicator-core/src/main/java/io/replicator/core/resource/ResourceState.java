@@ -34,7 +34,7 @@ import java.util.random.RandomGenerator;
  * {@link Connections} (connect, disconnect, a lost peer), {@link ConnectHandshake} (the reports exchanged at
  * connect and the sync decision), {@link Generations} (when a data generation starts, which bits are marked for
  * whom), {@link ResyncCoordinator}, {@link SyncMessages} and {@link ResyncCommands} (resync),
- * {@link VerifyCoordinator} (online verify), {@link StatusSnapshot} (what status shows), and the edges that touch
+ * {@link VerifyCoordinator} (online verify), {@link QuorumKeeper} (quorum), {@link StatusSnapshot} (what status shows), and the edges that touch
  * the outside: {@link DiskEdge} (metadata and bitmap writes, I/O errors), {@link HandlerEnvironment} (handler runs),
  * {@link LocalReplicaTarget} (a Secondary's disk writes), {@link TransferLogOutbox} (sends and marks of the transfer
  * log), {@link PeerEventHandler} (what a peer's link reports).
@@ -88,6 +88,7 @@ final class ResourceState {
 
     final DiskEdge disk;
     final HandlerEnvironment handlerEnv;
+    final QuorumKeeper quorum;
     final Generations generations;
     final RoleChanges roles;
     final Connections connections;
@@ -131,6 +132,7 @@ final class ResourceState {
             peers.values().stream().map(PeerRuntime::nodeId).toList(), scheduler::nanoTime, scheduler.wallMicros());
         this.disk = new DiskEdge(this);
         this.handlerEnv = new HandlerEnvironment(this);
+        this.quorum = new QuorumKeeper(this);
         this.generations = new Generations(this);
         this.roles = new RoleChanges(this);
         this.connections = new Connections(this);
@@ -177,6 +179,13 @@ final class ResourceState {
      * their own locks while other threads holding those locks wait for the owner.
      */
     void notifyListeners() {
+        if (quorum.enabled()) {
+            try {
+                scheduler.execute(quorum::refresh); // whatever changed may have changed the count
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                return;
+            }
+        }
         scheduler.tellListeners(() -> {
             for (Consumer<ResourceConductor> listener : listeners) {
                 try {

@@ -47,7 +47,8 @@ final class RoleChanges {
     }
 
     Outcome doPrimary(boolean force) {
-        PromotionRules.Decision decision = PromotionRules.decide(state.role, force, volumeViews(), peerViews());
+        PromotionRules.Decision decision = PromotionRules.decide(state.role, force, volumeViews(), peerViews(),
+            state.quorum.shortfall());
         if (decision instanceof PromotionRules.AlreadyPrimary) {
             return Outcome.done("");
         }
@@ -163,7 +164,7 @@ final class RoleChanges {
             }
         };
         return new VolumeIo(config.name() + "/" + number, number, disk, transferLog, errors,
-            state.generations::startGenerationIfPending);
+            state.generations::startGenerationIfPending, state.quorum.admission());
     }
 
     Outcome doSecondary() {

@@ -59,7 +59,7 @@ final class StatusSnapshot {
             allUpToDate &= volume.state() == DiskState.UP_TO_DATE;
             long sizeKiB = volume.disk().map(disk -> disk.data().sizeBytes() / 1024).orElse(0L);
             devices.add(new DeviceStatus(volume.config().number(), volume.minor(), volume.state(),
-                volume.config().diskless(), false, true, volume.disk().isPresent() ? volume.config().disk() : "none",
+                volume.config().diskless(), false, state.quorum.verdict(volume, null).quorum(), volume.disk().isPresent() ? volume.config().disk() : "none",
                 new DeviceStatistics(sizeKiB, 0, 0, 0, 0, 0, 0, false)));
         }
         List<ConnectionStatus> connectionStatuses = new ArrayList<>();
@@ -117,10 +117,13 @@ final class StatusSnapshot {
         }
         // DRBD's may_promote: promotion without --force would be allowed now (good data, no Primary peer, ...).
         boolean mayPromote = state.role == Role.SECONDARY && allUpToDate && PromotionRules.decide(state.role, false,
-            state.roles.volumeViews(), state.roles.peerViews()) instanceof PromotionRules.Promote;
+            state.roles.volumeViews(), state.roles.peerViews(), state.quorum.shortfall())
+            instanceof PromotionRules.Promote;
         // DRBD scores promotion candidates; ours counts UpToDate volumes, so a node that can promote scores higher.
         int score = (int) volumes.stream().filter(v -> v.state() == DiskState.UP_TO_DATE).count() * 10000;
-        return new ResourceStatus(config.name(), self.nodeId(), state.role, List.of(), false, mayPromote, score,
+        List<String> suspended = state.role == Role.PRIMARY && !state.quorum.has()
+            && !config.options().failsIoWithoutQuorum() ? List.of("quorum") : List.of();
+        return new ResourceStatus(config.name(), self.nodeId(), state.role, suspended, false, mayPromote, score,
             devices,
             connectionStatuses);
     }

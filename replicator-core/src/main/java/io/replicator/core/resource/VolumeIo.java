@@ -1,12 +1,14 @@
 package io.replicator.core.resource;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.replicator.core.disk.AttachedDisk;
 import io.replicator.core.replication.TransferLog;
 import io.replicator.core.replication.WriteKind;
 import io.replicator.core.replication.WriteRequest;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,11 +27,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #writeAsync} returns once the local part is done, with a future that completes when the protocol says so:
  * the thread that receives the peer's ack completes the request, no thread waits for it.
  *
+ * <p>Without quorum ({@link WriteAdmission}) a write either fails at once or is parked before it does anything: no
+ * local write, no new generation, no frame. Parked writes run in order when quorum returns ({@link #unpark}) and fail
+ * when the volume stops being served.
+ *
  * <p>Closing ({@link #close}, at demotion, detach or a local I/O error) waits for the requests in flight and makes
  * later ones fail with {@link ClosedException}; a local I/O error is reported to the resource's owner (which applies
  * {@code on-io-error}) and rethrown.
  */
 public final class VolumeIo {
+    /** The resource has no quorum and {@code on-no-quorum io-error} fails writes. */
+    public static final class NoQuorumException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NoQuorumException(String message) {
+            super(message);
+        }
+    }
+
+    /** A write that waits for quorum, with its own copy of the data. */
+    private record Parked(long offset, long length, WriteKind kind, boolean fua, ByteBuf payload,
+                          CompletableFuture<Void> done) {
+    }
+
     /** The volume is no longer served here (demoted, detached or failed). */
     public static final class ClosedException extends IOException {
         private static final long serialVersionUID = 1L;
@@ -45,8 +65,11 @@ public final class VolumeIo {
     private final TransferLog transferLog;
     private final LocalIoErrors onIoError;
     private final Runnable beforeWrite;
-    /** Guards {@link #inFlight} and {@link #closed}; {@link #close} waits on it. */
+    private final WriteAdmission admission;
+    /** Guards {@link #inFlight}, {@link #closed} and {@link #parked}; {@link #close} waits on it. */
     private final Object gate = new Object();
+    /** Writes that arrived without quorum, oldest first. */
+    private final ArrayDeque<Parked> parked = new ArrayDeque<>();
     /** Requests entered and not yet finished (a write finishes when its replication completes, on any thread). */
     private int inFlight;
     private volatile boolean closed;
@@ -59,10 +82,12 @@ public final class VolumeIo {
      * @param onIoError   told of a local I/O error; it must not block (it hands over to the owner thread)
      * @param beforeWrite runs before every write enters, outside the volume's gate (it may wait for the owner
      *                    thread: the Primary starts a new data generation before its first write without a peer)
+     * @param admission   whether writes enter now, wait for quorum or fail
      */
     VolumeIo(String name, int volume, AttachedDisk disk, TransferLog transferLog,
-             LocalIoErrors onIoError, Runnable beforeWrite) {
+             LocalIoErrors onIoError, Runnable beforeWrite, WriteAdmission admission) {
         this.beforeWrite = beforeWrite;
+        this.admission = admission;
         this.name = name;
         this.volume = volume;
         this.disk = disk;
@@ -101,13 +126,71 @@ public final class VolumeIo {
      * volume no longer served, throws at once.
      */
     public CompletableFuture<Void> writeAsync(long offset, ByteBuf src, boolean fua) throws IOException {
-        return modify(offset, src.readableBytes(), WriteKind.DATA, fua, src,
-            () -> disk.data().write(src.duplicate(), offset));
+        return admit(offset, src.readableBytes(), WriteKind.DATA, fua, src);
     }
 
     /** Makes the range read back as zeros, through the activity log and to the peers like any write. */
     public void discard(long offset, long length, boolean fua) throws IOException {
-        await(modify(offset, length, WriteKind.ZEROES, fua, null, () -> disk.data().discard(offset, length)));
+        await(admit(offset, length, WriteKind.ZEROES, fua, null));
+    }
+
+    /** Lets the write in, parks it until quorum returns, or fails it, as {@link WriteAdmission} says. */
+    private CompletableFuture<Void> admit(long offset, long length, WriteKind kind, boolean fua, ByteBuf payload)
+        throws IOException {
+        switch (admission.mode()) {
+            case FAIL -> throw new NoQuorumException(name + ": no quorum (on-no-quorum io-error): "
+                + admission.reason());
+            case PARK -> {
+                synchronized (gate) {
+                    if (closed) {
+                        throw new ClosedException(name + " is not served here any more (demoted, detached or failed)");
+                    }
+                    CompletableFuture<Void> done = new CompletableFuture<>();
+                    parked.add(new Parked(offset, length, kind, fua,
+                        payload == null ? null : Unpooled.copiedBuffer(payload), done));
+                    return done;
+                }
+            }
+            default -> {
+                return modify(offset, length, kind, fua, payload, kind == WriteKind.DATA
+                    ? () -> disk.data().write(payload.duplicate(), offset)
+                    : () -> disk.data().discard(offset, length));
+            }
+        }
+    }
+
+    /** Runs the writes that waited for quorum, oldest first; each parks again if quorum went meanwhile. */
+    void unpark() {
+        List<Parked> waiting;
+        synchronized (gate) {
+            waiting = new ArrayList<>(parked);
+            parked.clear();
+        }
+        for (Parked write : waiting) {
+            try {
+                admit(write.offset(), write.length(), write.kind(), write.fua(), write.payload())
+                    .whenComplete((ok, failure) -> {
+                        if (failure == null) {
+                            write.done().complete(null);
+                        } else {
+                            write.done().completeExceptionally(failure(failure));
+                        }
+                    });
+            } catch (IOException failure) {
+                write.done().completeExceptionally(failure);
+            } finally {
+                if (write.payload() != null) {
+                    write.payload().release();
+                }
+            }
+        }
+    }
+
+    /** How many writes wait for quorum (parked: they have done nothing yet). */
+    public int parkedWrites() {
+        synchronized (gate) {
+            return parked.size();
+        }
     }
 
     /** What the data path tells its resource of local I/O errors; implementations hand over and never block. */
@@ -255,8 +338,25 @@ public final class VolumeIo {
      */
     void close() {
         boolean interrupted = false;
+        List<Parked> waiting;
         synchronized (gate) {
             closed = true;
+            waiting = new ArrayList<>(parked);
+            parked.clear();
+        }
+        for (Parked write : waiting) {
+            write.done().completeExceptionally(new ClosedException(name + " stopped being served while the write "
+                + "waited for quorum"));
+            if (write.payload() != null) {
+                write.payload().release();
+            }
+        }
+        if (transferLog.completionsSuspended()) {
+            // Writes held for quorum never complete while it is gone: they fail, so that closing does not wait.
+            transferLog.failCompletions(new ClosedException(name + " stopped being served while the write was "
+                + "held for lack of quorum"));
+        }
+        synchronized (gate) {
             while (inFlight > 0) {
                 try {
                     gate.wait();

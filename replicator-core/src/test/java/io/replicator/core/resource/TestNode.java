@@ -26,7 +26,13 @@ record TestNode(ResourceConductor conductor, HeapVolume volume) {
 
     /** Node {@code self} of the first {@code nodes} names, with {@code diskOptions} in a {@code disk} section. */
     static TestNode start(ScriptedPeers network, String self, int nodes, String diskOptions) throws Exception {
-        ResourceConfig config = config(nodes, diskOptions);
+        return start(network, self, nodes, diskOptions, "");
+    }
+
+    /** {@link #start(ScriptedPeers, String, int, String)} with {@code options} in the resource's options section. */
+    static TestNode start(ScriptedPeers network, String self, int nodes, String diskOptions, String options)
+            throws Exception {
+        ResourceConfig config = config(nodes, diskOptions, options);
         int selfId = NAMES.indexOf(self);
         List<Integer> peers = new ArrayList<>();
         for (int id = 0; id < nodes; id++) {
@@ -49,7 +55,7 @@ record TestNode(ResourceConductor conductor, HeapVolume volume) {
      */
     static TestNode restart(ScriptedPeers network, String self, int nodes, String diskOptions, HeapVolume volume)
             throws Exception {
-        return new TestNode(conductor(network, self, config(nodes, diskOptions), volume), volume);
+        return new TestNode(conductor(network, self, config(nodes, diskOptions, ""), volume), volume);
     }
 
     private static ResourceConductor conductor(ScriptedPeers network, String self, ResourceConfig config,
@@ -61,9 +67,9 @@ record TestNode(ResourceConductor conductor, HeapVolume volume) {
         return conductor;
     }
 
-    private static ResourceConfig config(int nodes, String diskOptions) throws Exception {
-        StringBuilder text = new StringBuilder("resource r0 {\n  net { protocol C; verify-alg crc32c; }\n  disk { " + diskOptions
-            + " }\n");
+    private static ResourceConfig config(int nodes, String diskOptions, String options) throws Exception {
+        StringBuilder text = new StringBuilder("resource r0 {\n  options { " + options
+            + " }\n  net { protocol C; verify-alg crc32c; }\n  disk { " + diskOptions + " }\n");
         for (int id = 0; id < nodes; id++) {
             text.append("  on ").append(NAMES.get(id)).append(" { node-id ").append(id)
                 .append("; address 127.0.0.1:").append(7000 + id)

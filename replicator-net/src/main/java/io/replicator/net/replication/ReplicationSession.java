@@ -126,7 +126,7 @@ final class ReplicationSession implements PeerLinkListener {
         if (current != null && current.session == session) {
             receive = null;
             // Writers waiting for this peer's acks are released at once ...
-            events.transferLog().peerLost(session.peerNodeId());
+            events.sessionEnding(session.peerNodeId());
             // ... but the resource hears of the end only after what the peer sent before it (its reports, say)
             // was handled: a peer that refuses the connection sends its reports and closes, and both sides must
             // take the same decision (StandAlone), not one of them only because the close overtook the reports.

@@ -1,0 +1,147 @@
+package io.replicator.core.resource;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.replicator.core.metadata.MetadataFlag;
+import io.replicator.core.metadata.Superblock;
+import io.replicator.core.replication.WriteRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Quorum on one node of three (alpha), its peers played by {@link ScriptedPeers} (which never acknowledge a write):
+ * no promotion without quorum, and a Primary that loses it completes no write — held, or failed with
+ * {@code on-no-quorum io-error} —, starts no new generation, and records that it lost quorum as Primary.
+ */
+@Timeout(30)
+class QuorumLossTest {
+    private static final String MAJORITY = "quorum majority;";
+
+    @Test
+    void withoutQuorumNothingIsPromoted_notEvenWithForce() throws Exception {
+        ScriptedPeers network = new ScriptedPeers();
+        ResourceConductor alpha = TestNode.start(network, "alpha", 3, "", MAJORITY).conductor();
+
+        assertThat(alpha.primary(false).message()).contains("No quorum", "1 of 3 nodes visible, need 2 for quorum");
+        assertThat(alpha.primary(true).message()).contains("--force does not override quorum");
+        assertThat(alpha.snapshot().mayPromote()).isFalse();
+        assertThat(alpha.snapshot().devices().get(0).quorum()).isFalse();
+
+        network.connectAsTwin("bravo");
+        assertThat(alpha.snapshot().devices().get(0).quorum()).isTrue();
+        assertThat(alpha.snapshot().mayPromote()).isTrue();
+        assertThat(alpha.primary(false).ok()).isTrue();
+    }
+
+    @Test
+    void suspendIo_aPrimaryThatLosesQuorumHoldsItsWritesAndParksNewOnes_untilItComesBack() throws Exception {
+        ScriptedPeers network = new ScriptedPeers();
+        TestNode node = TestNode.start(network, "alpha", 3, "", MAJORITY);
+        ResourceConductor alpha = node.conductor();
+        network.connectAsTwin("bravo");
+        assertThat(alpha.primary(false).ok()).isTrue();
+        VolumeIo io = alpha.io(0).orElseThrow();
+        long generation = current(alpha);
+
+        CompletableFuture<Void> inFlight = io.writeAsync(0, block((byte) 1), false);
+        network.lose("bravo", "bravo died");
+
+        assertThat(inFlight).as("the loss of the only peer would have completed it: held instead").isNotDone();
+        assertThat(alpha.snapshot().suspended()).containsExactly("quorum");
+        assertThat(alpha.superblock(0).orElseThrow().has(MetadataFlag.PRIMARY_LOST_QUORUM)).isTrue();
+        assertThat(current(alpha)).as("no new generation: nothing was written without the peers").isEqualTo(generation);
+
+        CompletableFuture<Void> parked = io.writeAsync(1L << 20, block((byte) 2), false);
+        assertThat(parked).isNotDone();
+        assertThat(read(io, 1L << 20)).as("a parked write touches nothing").isEqualTo(new byte[4096]);
+
+        network.connectAsTwin("bravo");
+        ScriptedPeers.await("quorum back", () -> alpha.snapshot().suspended().isEmpty());
+        assertThat(inFlight).isCompletedExceptionally();
+        assertThatThrownBy(inFlight::join).hasMessageContaining("quorum was lost while the write was in flight");
+        ScriptedPeers.await("the parked write sent to bravo", () -> network.writesTo("bravo").stream()
+            .anyMatch(write -> write.offset() == 1L << 20));
+        assertThat(read(io, 1L << 20)[0]).isEqualTo((byte) 2);
+        assertThat(alpha.superblock(0).orElseThrow().has(MetadataFlag.PRIMARY_LOST_QUORUM)).isFalse();
+    }
+
+    @Test
+    void ioError_writesInFlightAndNewOnesFailAtOnce() throws Exception {
+        ScriptedPeers network = new ScriptedPeers();
+        ResourceConductor alpha = TestNode.start(network, "alpha", 3, "", MAJORITY + " on-no-quorum io-error;")
+            .conductor();
+        network.connectAsTwin("bravo");
+        assertThat(alpha.primary(false).ok()).isTrue();
+        VolumeIo io = alpha.io(0).orElseThrow();
+
+        CompletableFuture<Void> inFlight = io.writeAsync(0, block((byte) 1), false);
+        network.lose("bravo", "bravo died");
+
+        assertThatThrownBy(inFlight::join).hasCauseInstanceOf(VolumeIo.NoQuorumException.class);
+        assertThatThrownBy(() -> io.writeAsync(4096, block((byte) 2), false))
+            .isInstanceOf(VolumeIo.NoQuorumException.class).hasMessageContaining("1 of 3 nodes visible");
+        assertThat(alpha.snapshot().suspended()).as("io-error does not suspend").isEmpty();
+    }
+
+    @Test
+    void demotingAFrozenPrimaryFailsWhatWaits_insteadOfWaitingForever() throws Exception {
+        ScriptedPeers network = new ScriptedPeers();
+        ResourceConductor alpha = TestNode.start(network, "alpha", 3, "", MAJORITY).conductor();
+        network.connectAsTwin("bravo");
+        assertThat(alpha.primary(false).ok()).isTrue();
+        VolumeIo io = alpha.io(0).orElseThrow();
+        CompletableFuture<Void> held = io.writeAsync(0, block((byte) 1), false);
+        network.lose("bravo", "bravo died");
+        CompletableFuture<Void> parked = io.writeAsync(4096, block((byte) 2), false);
+
+        assertThat(alpha.secondary().ok()).isTrue();
+
+        assertThat(held).isCompletedExceptionally();
+        assertThat(parked).isCompletedExceptionally();
+    }
+
+    @Test
+    void withTwoOfThreeThePrimaryGoesOn_theLossOfTheSecondPeerHoldsWhatItWouldComplete() throws Exception {
+        ScriptedPeers network = new ScriptedPeers();
+        ResourceConductor alpha = TestNode.start(network, "alpha", 3, "", MAJORITY).conductor();
+        network.connectAsTwin("bravo");
+        network.connectAsTwin("charlie");
+        assertThat(alpha.primary(false).ok()).isTrue();
+        VolumeIo io = alpha.io(0).orElseThrow();
+        CompletableFuture<Void> write = io.writeAsync(0, block((byte) 1), false);
+        network.lose("bravo", "bravo died");
+        assertThat(write).as("still waits for charlie's ack").isNotDone();
+        CompletableFuture<Void> next = io.writeAsync(4096, block((byte) 2), false);
+        assertThat(network.writesTo("charlie")).as("two of three: writes go on")
+            .extracting(WriteRequest::offset).containsExactly(0L, 4096L);
+        network.lose("charlie", "charlie died");
+        assertThat(write).as("held: the last loss took quorum").isNotDone();
+        assertThat(next).isNotDone();
+    }
+
+    private static long current(ResourceConductor node) {
+        Superblock superblock = node.superblock(0).orElseThrow();
+        return superblock.generationIds().current();
+    }
+
+    private static ByteBuf block(byte value) {
+        byte[] bytes = new byte[4096];
+        Arrays.fill(bytes, value);
+        return Unpooled.wrappedBuffer(bytes);
+    }
+
+    private static byte[] read(VolumeIo io, long offset) throws IOException {
+        ByteBuf buffer = Unpooled.buffer(4096);
+        io.read(offset, 4096, buffer);
+        byte[] bytes = new byte[4096];
+        buffer.readBytes(bytes);
+        return bytes;
+    }
+}
