@@ -228,6 +228,18 @@ public final class HandshakeDecider {
     /** Step 3: the after-sb policy for the number of Primaries now. */
     private static Resolution afterSplitBrain(HandshakeSide self, HandshakeSide peer, SplitBrainPolicies policies,
             Steps steps) {
+        boolean selfLost = self.sync().lostQuorumAsPrimary();
+        boolean peerLost = peer.sync().lostQuorumAsPrimary();
+        if (selfLost != peerLost) {
+            // drbd.md §10: the side with quorum wins. The other lost it as Primary and completed no write since;
+            // what it holds beyond the split was never acknowledged, while the other side's partition may have
+            // acknowledged writes with quorum. Before any after-sb policy (discard-secondary would keep a frozen
+            // Primary's data).
+            steps.add((selfLost ? "we" : "the peer") + " lost quorum as Primary: " + (selfLost ? "we are" : "it is")
+                + " discarded");
+            boolean loserIsPrimary = selfLost ? self.primary() : peer.primary();
+            return new Resolution(selfLost ? -1 : 1, loserIsPrimary);
+        }
         int primaries = (self.primary() ? 1 : 0) + (peer.primary() ? 1 : 0);
         return switch (primaries) {
             case 0 -> {

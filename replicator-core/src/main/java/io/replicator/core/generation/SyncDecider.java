@@ -88,12 +88,13 @@ public final class SyncDecider {
             }
             return bitmapResync(self.primary(), SyncRule.CRASHED_PRIMARY);
         }
-        if (self.lostQuorumAsPrimary() || peer.lostQuorumAsPrimary()) {
-            // drbd.md §4: the side that lost quorum while Primary is target; if both did, the holder of
-            // RESOLVE_CONFLICTS is target, as for two crashed Primaries.
-            boolean selfIsTarget = self.lostQuorumAsPrimary() && peer.lostQuorumAsPrimary()
-                    ? self.resolveConflicts()
-                    : self.lostQuorumAsPrimary();
+        boolean selfLost = self.lostQuorumAsPrimary() && !self.primary();
+        boolean peerLost = peer.lostQuorumAsPrimary() && !peer.primary();
+        if (selfLost || peerLost) {
+            // drbd.md §4: the side that lost quorum while Primary (and was demoted since) is target; if both did,
+            // the holder of RESOLVE_CONFLICTS is target, as for two crashed Primaries. One still Primary is not: with
+            // equal generations nobody went on without it, and its marked blocks (the writes it held) decide.
+            boolean selfIsTarget = selfLost && peerLost ? self.resolveConflicts() : selfLost;
             return bitmapResync(!selfIsTarget, SyncRule.LOST_QUORUM);
         }
         // 8.4 rule 40, both Secondary: a crashed Primary has writes the peer may lack, so it is source; if both

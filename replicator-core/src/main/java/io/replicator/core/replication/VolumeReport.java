@@ -30,11 +30,13 @@ import java.util.Objects;
  *                        receiver's sync target (that would change its data under the Primary's writes)
  * @param lastWrite       the last write the sender applied from a Primary: which of two Secondaries that lost
  *                        their Primary got further
+ * @param lostQuorumAsPrimary the sender lost quorum while Primary and has not regained it: it completed no write
+ *                        since, so in a split brain its side is the one discarded
  */
 public record VolumeReport(int volume, GenerationIds ids, int peerSlot, long dataBytes, Role role, DiskState disk,
                            boolean crashedPrimary, boolean skipInitialSync, long dirtyBlocks,
                            boolean discardMyData, boolean restartedUnclean, boolean servesPrimary,
-                           LastWrite lastWrite) {
+                           LastWrite lastWrite, boolean lostQuorumAsPrimary) {
     public VolumeReport {
         Objects.requireNonNull(ids, "ids");
         Objects.requireNonNull(lastWrite, "lastWrite");

@@ -300,9 +300,11 @@ final class ConnectHandshake {
         // or generation moved since), so both nodes decide from the same two sides.
         VolumeReport sent = peer.reported.get(local.config().number());
         SyncInput selfInput = new SyncInput(superblock.generationIds(), slot, state.role == Role.PRIMARY,
-            superblock.has(MetadataFlag.CRASHED_PRIMARY), false, false, self.nodeId() < peer.nodeId());
+            superblock.has(MetadataFlag.CRASHED_PRIMARY), false,
+            sent != null ? sent.lostQuorumAsPrimary() : superblock.has(MetadataFlag.PRIMARY_LOST_QUORUM),
+            self.nodeId() < peer.nodeId());
         SyncInput peerInput = new SyncInput(report.ids(), report.peerSlot(), report.role() == Role.PRIMARY,
-            report.crashedPrimary(), false, false, peer.nodeId() < self.nodeId());
+            report.crashedPrimary(), false, report.lostQuorumAsPrimary(), peer.nodeId() < self.nodeId());
         HandshakeSide selfSide = new HandshakeSide(selfInput, local.state(),
             sent != null ? sent.dirtyBlocks() : dirtyBlocks(disk, peer.nodeId()),
             sent != null ? sent.discardMyData() : peer.discardMyData,

@@ -73,7 +73,7 @@ final class Generations {
                 skipInitialSync, dirtyBlocks(disk, peer.nodeId()), peer.discardMyData,
                 superblock.has(MetadataFlag.UNCLEAN_RESTART) && !state.toldUnclean.contains(peer.nodeId()),
                 servesPrimaryOtherThan(peer),
-                state.lastWrite);
+                state.lastWrite, superblock.has(MetadataFlag.PRIMARY_LOST_QUORUM));
         });
     }
 

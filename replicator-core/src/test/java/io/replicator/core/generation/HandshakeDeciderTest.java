@@ -230,6 +230,29 @@ class HandshakeDeciderTest {
     }
 
     @Test
+    void splitBrain_theSideThatLostQuorumAsPrimaryIsDiscarded_beforeAnyPolicy_andDemotesIfStillPrimary() {
+        // A frozen Primary (it lost quorum and completed nothing since) meets a Secondary whose partition went on
+        // with quorum: discard-secondary would keep the frozen Primary's data and drop writes acknowledged by a
+        // majority (simulation seed 5268110223700252793).
+        HandshakeSide frozenPrimary = lostQuorum(self().withPrimary(true).withChangedBlocks(4));
+        HandshakeOutcome outcome = decide(frozenPrimary, peer().withChangedBlocks(20),
+            policies(AfterSb1pri.DISCARD_SECONDARY, AfterSb0pri.DISCONNECT));
+
+        assertProceeds(outcome, TARGET_BY_BITMAP);
+        assertThat(outcome.explanation()).contains("we lost quorum as Primary: we are discarded");
+        assertThat(outcome.handlers()).containsExactly(INITIAL_SPLIT_BRAIN, DEMOTE_ELSE_PRI_LOST_AFTER_SB);
+
+        HandshakeOutcome bothLost = decide(lostQuorum(self().withChangedBlocks(3)),
+            lostQuorum(peer().withChangedBlocks(3)), policies(AfterSb1pri.DISCONNECT, AfterSb0pri.DISCONNECT));
+        assertThat(bothLost.action()).as("both lost it: the policies decide").isEqualTo(DISCONNECT);
+    }
+
+    private static HandshakeSide lostQuorum(HandshakeSide side) {
+        return new HandshakeSide(side.sync().withLostQuorumAsPrimary(true), side.disk(), side.changedBlocks(),
+            side.discardMyData(), side.restartedUnclean(), side.servesPrimary(), side.lastWrite());
+    }
+
+    @Test
     void afterSb1pri_discardSecondary_doesNotApply_whenTwoArePrimary() {
         HandshakeOutcome outcome = decide(self().withPrimary(true), peer().withPrimary(true),
             policies(AfterSb1pri.DISCARD_SECONDARY, AfterSb0pri.DISCONNECT));
