@@ -63,6 +63,13 @@ public final class SyncDecider {
 
     /** Same generation on both sides: only missed resync events, crashes or lost quorum can call for a resync. */
     private static SyncDecision equalCurrents(SyncInput self, SyncInput peer) {
+        // A Primary that lost quorum (frozen, its writes held) meets a node of its own generation: nobody went on
+        // without it (that would be a new generation), so its data is the newest; it is source of the blocks either
+        // side marked, whatever the bitmap ids say (a peer's restart may have given it one for us). As target it
+        // would meet rr-conflict and never regain quorum.
+        if (self.primary() != peer.primary() && (self.primary() ? self : peer).lostQuorumAsPrimary()) {
+            return bitmapResync(self.primary(), SyncRule.LOST_QUORUM);
+        }
         long selfBitmap = self.bitmapForPeer();
         long peerBitmap = peer.bitmapForPeer();
         // 8.4 rules 34-37: one side still tracks changes for the other although they share a generation, so a
@@ -92,8 +99,8 @@ public final class SyncDecider {
         boolean peerLost = peer.lostQuorumAsPrimary() && !peer.primary();
         if (selfLost || peerLost) {
             // drbd.md §4: the side that lost quorum while Primary (and was demoted since) is target; if both did,
-            // the holder of RESOLVE_CONFLICTS is target, as for two crashed Primaries. One still Primary is not: with
-            // equal generations nobody went on without it, and its marked blocks (the writes it held) decide.
+            // the holder of RESOLVE_CONFLICTS is target, as for two crashed Primaries. One still Primary is source
+            // (above).
             boolean selfIsTarget = selfLost && peerLost ? self.resolveConflicts() : selfLost;
             return bitmapResync(!selfIsTarget, SyncRule.LOST_QUORUM);
         }
