@@ -118,6 +118,24 @@ public record Superblock(
         return withGenerationIds(ids.current(), newPeers, newHistory);
     }
 
+    /** Whether the slot of node {@code peerNodeId} has {@code flag}; false for a node without a slot. */
+    public boolean peerHas(int peerNodeId, PeerFlag flag) {
+        int slot = slotOf(peerNodeId);
+        return slot >= 0 && (peers.get(slot).flags() & flag.mask()) != 0;
+    }
+
+    /** This superblock with {@code flag} set or cleared in the slot of node {@code peerNodeId} (if it has one). */
+    public Superblock withPeerFlag(int peerNodeId, PeerFlag flag, boolean set) {
+        int slot = slotOf(peerNodeId);
+        if (slot < 0) {
+            return this;
+        }
+        List<PeerSlot> newPeers = new ArrayList<>(peers);
+        PeerSlot old = peers.get(slot);
+        newPeers.set(slot, old.withFlags(set ? old.flags() | flag.mask() : old.flags() & ~flag.mask()));
+        return withGenerationIds(currentUuid, newPeers, history);
+    }
+
     /** The bitmap slot assigned to node {@code peerNodeId}, or -1 if it has none. */
     public int slotOf(int peerNodeId) {
         for (int slot = 0; slot < peers.size(); slot++) {

@@ -82,7 +82,11 @@ final class ConnectHandshake {
             return;
         }
         if (peer.replicating) {
+            boolean wasPrimary = peer.peerRole() == Role.PRIMARY;
             peer.reports.put(report.volume(), report);
+            if (wasPrimary != (report.role() == Role.PRIMARY) && state.role != Role.PRIMARY) {
+                state.generations.reportToOthers(peer); // whom we replicate from changed: the others must know
+            }
             if (report.role() != Role.PRIMARY) {
                 peer.replicatesTo = -1;
             } else if (state.role == Role.PRIMARY && !peer.connection.net().allowTwoPrimaries()) {
@@ -210,6 +214,9 @@ final class ConnectHandshake {
         }
         LOG.log(System.Logger.Level.INFO, "{0}: replicating with {1} (protocol {2})", config.name(),
             peer.host.name(), peer.connection.net().protocol());
+        if (peer.peerRole() == Role.PRIMARY && state.role != Role.PRIMARY) {
+            state.generations.reportToOthers(peer);
+        }
         decisions.forEach((local, decision) -> {
             if (decision.isSyncSource()) {
                 state.resync.startAsSource(peer, local, decision.needsFullSync());

@@ -102,6 +102,7 @@ final class Connections {
             state.generations.markRecentPeerWrites(peer);
         }
         if (wasPrimary) {
+            state.generations.reportToOthers(peer);
             state.generations.markRecentWritesOfLostPrimary(peer);
             state.generations.recordLastWriteOf(peer);
             reconcileMarkedBlocks(peer, "the loss of Primary " + peer.host.name());

@@ -88,6 +88,22 @@ final class Generations {
             .filter(other -> other != peer && other.replicating && other.peerRole() == Role.PRIMARY).findFirst();
     }
 
+    /**
+     * Sends every replicating peer but {@code except} a fresh report: this node started or stopped replicating from a
+     * Primary ({@code except}), and the others must know before one of them is promoted (a peer that replicates from
+     * another Primary refuses a promotion: {@link PromotionRules}).
+     */
+    void reportToOthers(PeerRuntime except) {
+        for (PeerRuntime peer : peers.values()) {
+            PeerSender sender = peer.sender;
+            if (peer != except && sender != null && peer.replicating) {
+                for (VolumeRuntime volume : volumes) {
+                    reportOf(volume, peer, false).ifPresent(sender::sendReport);
+                }
+            }
+        }
+    }
+
     /** Sends every connected peer a fresh report (after a role or generation change). */
     void reportToPeers(boolean skipInitialSync) {
         for (PeerRuntime peer : peers.values()) {

@@ -17,7 +17,9 @@ import java.util.Optional;
  *   <li>Every volume needs a disk (diskless Primaries are not supported), and UpToDate data unless forced.</li>
  *   <li>A volume that is sync target of a connected peer is refused even with {@code --force}: its unsynced blocks
  *       would be served from stale local data. Disconnecting first makes forcing this copy an explicit choice.</li>
- *   <li>A replicating peer that is Primary refuses it, unless {@code allow-two-primaries}.</li>
+ *   <li>A replicating peer that is Primary refuses it, unless {@code allow-two-primaries}; so does one that replicates
+ *       from another Primary (its reports say so; each node tells its peers when its Primary changes), which this
+ *       node may not see — the poor man's two-phase commit.</li>
  *   <li>A node that crashed while Primary and has not met a peer since is refused without {@code --force} while
  *       some peer is away: its crash may have lost writes it acknowledged (unflushed in its page cache) that only
  *       that peer holds, and promoted alone it would become the source of the next resync. Connecting first lets the
@@ -34,8 +36,16 @@ final class PromotionRules {
                       boolean crashedPrimary) {
     }
 
-    /** What promotion needs to know of one configured peer. */
-    record PeerView(String name, boolean replicating, Role role, boolean allowTwoPrimaries) {
+    /**
+     * What promotion needs to know of one configured peer.
+     *
+     * @param servesAnotherPrimary its latest report says it replicates from a Primary other than this node
+     */
+    record PeerView(String name, boolean replicating, Role role, boolean allowTwoPrimaries,
+                    boolean servesAnotherPrimary) {
+        PeerView(String name, boolean replicating, Role role, boolean allowTwoPrimaries) {
+            this(name, replicating, role, allowTwoPrimaries, false);
+        }
     }
 
     /** The decision: refused with an outcome to report, or promote with a new generation where said. */
@@ -94,6 +104,12 @@ final class PromotionRules {
         for (PeerView peer : peers) {
             if (peer.replicating() && peer.role() == Role.PRIMARY && !peer.allowTwoPrimaries()) {
                 return refused(StateChangeRefusal.TWO_PRIMARIES, "peer " + peer.name() + " is Primary");
+            }
+            if (peer.replicating() && peer.servesAnotherPrimary() && !peer.allowTwoPrimaries()) {
+                // A Primary this node does not see (its link may be cut unnoticed) has the peer: promoted, this node
+                // would write beside it, and quorum counted from here would not stop it.
+                return refused(StateChangeRefusal.TWO_PRIMARIES, "peer " + peer.name() + " replicates from "
+                    + "another Primary");
             }
         }
         boolean somePeerAway = peers.isEmpty() || peers.stream().anyMatch(peer -> !peer.replicating());

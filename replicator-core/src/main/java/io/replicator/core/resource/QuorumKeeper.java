@@ -2,6 +2,8 @@ package io.replicator.core.resource;
 
 import io.replicator.core.config.ResourceOptions;
 import io.replicator.core.metadata.MetadataFlag;
+import io.replicator.core.metadata.PeerFlag;
+import io.replicator.core.replication.VolumeReport;
 import io.replicator.core.state.DiskState;
 import io.replicator.core.state.Role;
 
@@ -40,8 +42,6 @@ final class QuorumKeeper {
     private final WriteAdmission admission = new WriteAdmission();
     /** Whether every volume had quorum at the last refresh; none before the first, with quorum on. */
     private volatile boolean has;
-    /** Peers whose data is known Outdated (they reported it while connected), by node id. Owner lane. */
-    private final java.util.Set<Integer> knownOutdated = new java.util.HashSet<>();
 
     QuorumKeeper(ResourceState state) {
         this.state = state;
@@ -99,17 +99,11 @@ final class QuorumKeeper {
             boolean connected = peer != leaving && peer.replicating && peer.reports.containsKey(number)
                 && state.transferLog.hasPeer(peer.nodeId());
             DiskState disk = connected ? peer.reports.get(number).disk() : DiskState.DUNKNOWN;
-            if (connected) {
-                if (disk == DiskState.OUTDATED) {
-                    knownOutdated.add(peer.nodeId());
-                } else if (disk != DiskState.DUNKNOWN) {
-                    knownOutdated.remove(peer.nodeId());
-                }
-            }
+            boolean knownOutdated = volume.disk().map(d -> d.backing().metadata().current()
+                .peerHas(peer.nodeId(), PeerFlag.OUTDATED)).orElse(false);
             boolean diskless = peer.host.volumes().stream()
                 .anyMatch(v -> v.number() == number && v.diskless());
-            peers.add(new QuorumRules.Peer(peer.host.name(), connected, disk, knownOutdated.contains(peer.nodeId()),
-                diskless));
+            peers.add(new QuorumRules.Peer(peer.host.name(), connected, disk, knownOutdated, diskless));
         }
         return QuorumRules.decide(quorum, redundancy, volume.state(), volume.config().diskless(), peers, has);
     }
@@ -135,6 +129,7 @@ final class QuorumKeeper {
         if (!enabled()) {
             return;
         }
+        recordOutdatedPeers();
         String missing = "";
         for (VolumeRuntime volume : state.volumes) {
             QuorumRules.Verdict verdict = verdict(volume, leaving);
@@ -152,6 +147,31 @@ final class QuorumKeeper {
             regained();
         } else {
             lost(missing);
+        }
+    }
+
+    /**
+     * Records in each volume's peer slots which connected peers report Outdated data (DRBD's MDF_PEER_OUTDATED), and
+     * clears it for those that report anything better: once such a peer is gone, it counts as outdated, not unknown,
+     * also after a restart of this node.
+     */
+    private void recordOutdatedPeers() {
+        for (VolumeRuntime volume : state.volumes) {
+            if (volume.disk().isEmpty()) {
+                continue;
+            }
+            for (PeerRuntime peer : state.peers.values()) {
+                VolumeReport report = peer.replicating ? peer.reports.get(volume.config().number()) : null;
+                if (report == null || report.disk() == DiskState.DUNKNOWN) {
+                    continue;
+                }
+                boolean outdated = report.disk() == DiskState.OUTDATED;
+                if (volume.disk().get().backing().metadata().current().peerHas(peer.nodeId(), PeerFlag.OUTDATED)
+                    != outdated) {
+                    state.disk.writeMetadata(volume, superblock -> superblock.withPeerFlag(peer.nodeId(),
+                        PeerFlag.OUTDATED, outdated));
+                }
+            }
         }
     }
 

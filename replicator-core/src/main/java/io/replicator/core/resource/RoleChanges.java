@@ -137,7 +137,8 @@ final class RoleChanges {
     /** What {@link PromotionRules} needs to know of each peer. */
     List<PromotionRules.PeerView> peerViews() {
         return peers.values().stream().map(peer -> new PromotionRules.PeerView(peer.host.name(), peer.replicating,
-            peer.peerRole(), peer.connection.net().allowTwoPrimaries())).toList();
+            peer.peerRole(), peer.connection.net().allowTwoPrimaries(),
+            peer.reports.values().stream().anyMatch(VolumeReport::servesPrimary))).toList();
     }
 
     VolumeIo newIo(VolumeRuntime volume, AttachedDisk disk) {

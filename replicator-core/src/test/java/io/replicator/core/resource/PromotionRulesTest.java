@@ -37,6 +37,27 @@ class PromotionRulesTest {
     }
 
     @Test
+    void aPeerThatReplicatesFromAnotherPrimaryRefusesThePromotion_evenWithForce() {
+        // Simulation seed 2184104781813742193: charlie did not see bravo (Primary), alpha replicated from bravo and
+        // was connected to charlie; charlie promoted, counted alpha for quorum, and wrote beside bravo.
+        PeerView servesBravo = new PeerView("alpha", true, Role.SECONDARY, false, true);
+        PromotionRules.Decision decision = PromotionRules.decide(Role.SECONDARY, true, List.of(UP_TO_DATE),
+            List.of(servesBravo, AWAY));
+
+        assertThat(decision).isInstanceOf(Refused.class);
+        assertThat(((Refused) decision).outcome().message()).contains("peer alpha replicates from another Primary");
+    }
+
+    @Test
+    void withoutQuorumNothingIsPromoted() {
+        PromotionRules.Decision decision = PromotionRules.decide(Role.SECONDARY, true, List.of(UP_TO_DATE),
+            List.of(AWAY), "volume 0: 1 of 3 nodes visible, need 2 for quorum");
+
+        assertThat(((Refused) decision).outcome().message()).contains("No quorum", "1 of 3 nodes visible",
+            "--force does not override quorum");
+    }
+
+    @Test
     void aSyncTargetIsNotPromotedEvenWithForce() {
         VolumeView target = new VolumeView(0, true, DiskState.INCONSISTENT, Optional.of("bravo"), false);
         Refused refused = (Refused) PromotionRules.decide(Role.SECONDARY, true, List.of(target), List.of(CONNECTED));

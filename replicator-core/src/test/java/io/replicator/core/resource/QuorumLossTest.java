@@ -126,6 +126,29 @@ class QuorumLossTest {
         assertThat(next).isNotDone();
     }
 
+    @Test
+    void lastManStanding_peersKnownOutdatedDropOutOfTheCount_alsoAfterARestart() throws Exception {
+        ScriptedPeers network = new ScriptedPeers();
+        TestNode node = TestNode.start(network, "alpha", 3, "", MAJORITY);
+        ResourceConductor alpha = node.conductor();
+        network.connectAsTwin("bravo");
+        network.connectAsTwin("charlie");
+        network.reportAgain("bravo", io.replicator.core.state.Role.SECONDARY,
+            io.replicator.core.state.DiskState.OUTDATED);
+        network.reportAgain("charlie", io.replicator.core.state.Role.SECONDARY,
+            io.replicator.core.state.DiskState.OUTDATED);
+        network.lose("bravo", "bravo went away");
+        network.lose("charlie", "charlie went away");
+
+        assertThat(alpha.snapshot().devices().get(0).quorum()).as("both absent peers are Outdated: alpha alone votes")
+            .isTrue();
+        assertThat(alpha.superblock(0).orElseThrow().peerHas(2, io.replicator.core.metadata.PeerFlag.OUTDATED))
+            .isTrue();
+
+        ResourceConductor restarted = TestNode.restart(network, "alpha", 3, "", MAJORITY, node.volume()).conductor();
+        assertThat(restarted.snapshot().devices().get(0).quorum()).as("kept in the peer slots").isTrue();
+    }
+
     private static long current(ResourceConductor node) {
         Superblock superblock = node.superblock(0).orElseThrow();
         return superblock.generationIds().current();

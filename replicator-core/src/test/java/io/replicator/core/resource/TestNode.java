@@ -55,7 +55,13 @@ record TestNode(ResourceConductor conductor, HeapVolume volume) {
      */
     static TestNode restart(ScriptedPeers network, String self, int nodes, String diskOptions, HeapVolume volume)
             throws Exception {
-        return new TestNode(conductor(network, self, config(nodes, diskOptions, ""), volume), volume);
+        return restart(network, self, nodes, diskOptions, "", volume);
+    }
+
+    /** {@link #restart(ScriptedPeers, String, int, String, HeapVolume)} with {@code options} in the options section. */
+    static TestNode restart(ScriptedPeers network, String self, int nodes, String diskOptions, String options,
+                            HeapVolume volume) throws Exception {
+        return new TestNode(conductor(network, self, config(nodes, diskOptions, options), volume), volume);
     }
 
     private static ResourceConductor conductor(ScriptedPeers network, String self, ResourceConfig config,
