@@ -107,6 +107,28 @@ public final class GenerationIds {
     }
 
     /** A copy of all bitmap ids, indexed by slot. */
+    /**
+     * Whether {@code other} holds the same ids, ignoring the Primary bit: current, every bitmap id and the history.
+     * Two sides of a handshake must decide from the same ids.
+     */
+    public boolean sameIds(GenerationIds other) {
+        if (mask(current) != mask(other.current) || bitmaps.length != other.bitmaps.length
+            || history.length != other.history.length) {
+            return false;
+        }
+        for (int i = 0; i < bitmaps.length; i++) {
+            if (mask(bitmaps[i]) != mask(other.bitmaps[i])) {
+                return false;
+            }
+        }
+        for (int i = 0; i < history.length; i++) {
+            if (mask(history[i]) != mask(other.history[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public long[] bitmaps() {
         return bitmaps.clone();
     }

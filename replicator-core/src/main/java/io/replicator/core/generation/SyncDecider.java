@@ -95,15 +95,10 @@ public final class SyncDecider {
             }
             return bitmapResync(self.primary(), SyncRule.CRASHED_PRIMARY);
         }
-        boolean selfLost = self.lostQuorumAsPrimary() && !self.primary();
-        boolean peerLost = peer.lostQuorumAsPrimary() && !peer.primary();
-        if (selfLost || peerLost) {
-            // drbd.md §4: the side that lost quorum while Primary (and was demoted since) is target; if both did,
-            // the holder of RESOLVE_CONFLICTS is target, as for two crashed Primaries. One still Primary is source
-            // (above).
-            boolean selfIsTarget = selfLost && peerLost ? self.resolveConflicts() : selfLost;
-            return bitmapResync(!selfIsTarget, SyncRule.LOST_QUORUM);
-        }
+        // A side that lost quorum as Primary and was demoted since is not made target for it (drbd.md's reading of
+        // DRBD's rule): the writes it completed before the loss are acknowledged, and a peer outside the partition
+        // that had quorum lacks them. Its marked blocks decide, as for any two sides of one generation (simulation
+        // seed -4898550218899980710).
         // 8.4 rule 40, both Secondary: a crashed Primary has writes the peer may lack, so it is source; if both
         // crashed, the holder of RESOLVE_CONFLICTS is target (8.4 "dc ? -1 : 1", DRBD 9 both-off). No crash: no-sync.
         if (self.crashedPrimary() && peer.crashedPrimary()) {

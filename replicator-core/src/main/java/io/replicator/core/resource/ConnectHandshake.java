@@ -252,8 +252,11 @@ final class ConnectHandshake {
             if (sent == null || now.isEmpty()) {
                 continue;
             }
+            // Every id, not only the current one: a bitmap id set since (marks for an absent peer, say) would make
+            // the two sides apply different rules — each the source of the other, for good (simulation seed
+            // -1071766392901304359).
             if (sent.role() != now.get().role() || sent.disk() != now.get().disk()
-                || GenerationIds.mask(sent.ids().current()) != GenerationIds.mask(now.get().ids().current())) {
+                || !sent.ids().sameIds(now.get().ids())) {
                 return true;
             }
         }

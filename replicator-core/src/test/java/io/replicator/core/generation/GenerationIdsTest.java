@@ -20,6 +20,15 @@ class GenerationIdsTest {
     private static final long Z = 0x3330L;
 
     @Test
+    void sameIds_comparesEveryIdButThePrimaryBit() {
+        GenerationIds ids = GenerationIds.of(0x1000, new long[] {0x2000, 0}, 0x3000);
+        assertThat(ids.sameIds(GenerationIds.of(0x1001, new long[] {0x2000, 0}, 0x3000))).as("Primary bit").isTrue();
+        assertThat(ids.sameIds(GenerationIds.of(0x1000, new long[] {0x2000, 0x4000}, 0x3000)))
+            .as("a bitmap id set since the report").isFalse();
+        assertThat(ids.sameIds(GenerationIds.of(0x1000, new long[] {0x2000, 0}, 0x5000))).as("history").isFalse();
+    }
+
+    @Test
     void shouldStartEmptyWhenJustCreated() {
         GenerationIds ids = GenerationIds.justCreated(3);
 

@@ -91,11 +91,10 @@ class SyncDeciderTest {
                         peer(ids(X)).withPrimary(true), noSync(SyncRule.BOTH_OFF)),
 
                 // lost-quorum
-                row("lost-quorum: the side that lost quorum is target", me(ids(X)).withLostQuorumAsPrimary(true),
-                        peer(ids(X)), target(BecomeSyncTarget.Kind.USE_BITMAP, SyncRule.LOST_QUORUM)),
-                row("lost-quorum: both lost, RESOLVE_CONFLICTS holder is target",
-                        me(ids(X)).withLostQuorumAsPrimary(true), peer(ids(X)).withLostQuorumAsPrimary(true),
-                        target(BecomeSyncTarget.Kind.USE_BITMAP, SyncRule.LOST_QUORUM)),
+                row("not lost-quorum: a side demoted since is not made target by it (its acknowledged writes)",
+                        me(ids(X)).withLostQuorumAsPrimary(true), peer(ids(X)), noSync(SyncRule.BOTH_OFF)),
+                row("not lost-quorum: both lost and demoted", me(ids(X)).withLostQuorumAsPrimary(true),
+                        peer(ids(X)).withLostQuorumAsPrimary(true), noSync(SyncRule.BOTH_OFF)),
                 row("lost-quorum: a side still Primary (frozen) is source, whatever the bitmap ids say",
                         me(ids(X)).withLostQuorumAsPrimary(true).withPrimary(true), peer(ids(X, X)),
                         source(BecomeSyncSource.Kind.USE_BITMAP, SyncRule.LOST_QUORUM)),
