@@ -32,7 +32,13 @@ public enum MetadataFlag implements BitFlag {
      * Ours, not DRBD's: the node restarted without a clean shutdown (whatever its role) and has not completed a
      * handshake since, so writes it acknowledged but had not flushed may be gone from its disk.
      */
-    UNCLEAN_RESTART(1 << 17);
+    UNCLEAN_RESTART(1 << 17),
+    /**
+     * Ours, not DRBD's: this node, as Primary, completed a write in its current generation (with quorum on, only a
+     * write a majority held). Cleared with every change of the current id. Of two sides of a split brain that both
+     * lost quorum as Primary, the one whose generation holds acknowledged writes is kept.
+     */
+    ACKED_IN_GENERATION(1 << 18);
 
     private final int mask;
 

@@ -321,9 +321,11 @@ final class ConnectHandshake {
             sent != null ? sent.restartedUnclean() : superblock.has(MetadataFlag.UNCLEAN_RESTART)
                 && !state.toldUnclean.contains(peer.nodeId()),
             sent != null ? sent.servesPrimary() : state.generations.servesPrimaryOtherThan(peer),
-            sent != null ? sent.lastWrite() : state.lastWrite);
+            sent != null ? sent.lastWrite() : state.lastWrite,
+            sent != null ? sent.ackedInGeneration() : superblock.has(MetadataFlag.ACKED_IN_GENERATION));
         HandshakeSide peerSide = new HandshakeSide(peerInput, report.disk(), report.dirtyBlocks(),
-            report.discardMyData(), report.restartedUnclean(), report.servesPrimary(), report.lastWrite());
+            report.discardMyData(), report.restartedUnclean(), report.servesPrimary(), report.lastWrite(),
+            report.ackedInGeneration());
         HandshakeOutcome outcome = HandshakeDecider.decide(selfSide, peerSide,
             SplitBrainPolicies.of(peer.connection.net(), self.name()),
             peer.connection.net().protocol() == Protocol.C);

@@ -73,7 +73,8 @@ final class Generations {
                 skipInitialSync, dirtyBlocks(disk, peer.nodeId()), peer.discardMyData,
                 superblock.has(MetadataFlag.UNCLEAN_RESTART) && !state.toldUnclean.contains(peer.nodeId()),
                 servesPrimaryOtherThan(peer),
-                state.lastWrite, superblock.has(MetadataFlag.PRIMARY_LOST_QUORUM));
+                state.lastWrite, superblock.has(MetadataFlag.PRIMARY_LOST_QUORUM),
+                superblock.has(MetadataFlag.ACKED_IN_GENERATION));
         });
     }
 
@@ -418,6 +419,33 @@ final class Generations {
                 startNewGeneration();
             }
             return null;
+        });
+    }
+
+    /**
+     * A write of this Primary completed: its current generation now holds an acknowledged write
+     * ({@code ACKED_IN_GENERATION}, recorded once per generation). Any thread; the record is the owner's.
+     */
+    void writeAcknowledged() {
+        if (state.ackedInGeneration) {
+            return;
+        }
+        state.ackedInGeneration = true;
+        // The generations the writes completed in: a new one started before the owner gets here holds none yet.
+        Map<VolumeRuntime, Long> completedIn = new java.util.HashMap<>();
+        for (VolumeRuntime volume : volumes) {
+            volume.disk().ifPresent(disk -> completedIn.put(volume,
+                GenerationIds.mask(disk.backing().metadata().current().generationIds().current())));
+        }
+        scheduler.execute(() -> {
+            for (VolumeRuntime volume : volumes) {
+                Superblock now = volume.disk().map(d -> d.backing().metadata().current()).orElse(null);
+                if (state.role == Role.PRIMARY && now != null && !now.has(MetadataFlag.ACKED_IN_GENERATION)
+                    && completedIn.getOrDefault(volume, -1L) == GenerationIds.mask(now.generationIds().current())) {
+                    state.disk.writeMetadata(volume, superblock -> superblock.withFlag(
+                        MetadataFlag.ACKED_IN_GENERATION, true));
+                }
+            }
         });
     }
 

@@ -69,6 +69,11 @@ final class ResourceState {
 
     boolean up;
     Role role = Role.SECONDARY;
+    /**
+     * Whether a write of this Primary completed in the current generation ({@code ACKED_IN_GENERATION}): set by the
+     * thread that completes it, cleared when the current id changes. Any thread.
+     */
+    volatile boolean ackedInGeneration;
     /** Set when a Primary lost a replicating peer; the next write starts a new generation first. I/O threads read. */
     volatile boolean newGenerationBeforeWrite;
     /** The last write applied here from a Primary; receive threads write it, the owner reads it for reports. */

@@ -165,7 +165,7 @@ final class RoleChanges {
             }
         };
         return new VolumeIo(config.name() + "/" + number, number, disk, transferLog, errors,
-            state.generations::startGenerationIfPending, state.quorum.admission());
+            state.generations::startGenerationIfPending, state.quorum.admission(), state.generations::writeAcknowledged);
     }
 
     Outcome doSecondary() {

@@ -66,6 +66,7 @@ public final class VolumeIo {
     private final LocalIoErrors onIoError;
     private final Runnable beforeWrite;
     private final WriteAdmission admission;
+    private final Runnable acknowledged;
     /** Guards {@link #inFlight}, {@link #closed} and {@link #parked}; {@link #close} waits on it. */
     private final Object gate = new Object();
     /** Writes that arrived without quorum, oldest first. */
@@ -83,11 +84,13 @@ public final class VolumeIo {
      * @param beforeWrite runs before every write enters, outside the volume's gate (it may wait for the owner
      *                    thread: the Primary starts a new data generation before its first write without a peer)
      * @param admission   whether writes enter now, wait for quorum or fail
+     * @param acknowledged runs where a write completes successfully (it must not block)
      */
     VolumeIo(String name, int volume, AttachedDisk disk, TransferLog transferLog,
-             LocalIoErrors onIoError, Runnable beforeWrite, WriteAdmission admission) {
+             LocalIoErrors onIoError, Runnable beforeWrite, WriteAdmission admission, Runnable acknowledged) {
         this.beforeWrite = beforeWrite;
         this.admission = admission;
+        this.acknowledged = acknowledged;
         this.name = name;
         this.volume = volume;
         this.disk = disk;
@@ -256,7 +259,12 @@ public final class VolumeIo {
             : CompletableFuture.allOf(parts.stream().map(WriteRequest::completion).toArray(CompletableFuture[]::new));
         // Runs where the last part completes (the peer's ack, under the transfer log's lock): nothing here blocks.
         // A part fails only with the local error, thrown (and reported to on-io-error) above: passed on as it is.
-        return replicated.whenComplete((done, failure) -> exit());
+        return replicated.whenComplete((done, failure) -> {
+            exit();
+            if (failure == null) {
+                acknowledged.run();
+            }
+        });
     }
 
     /**

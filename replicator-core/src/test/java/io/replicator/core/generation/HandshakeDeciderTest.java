@@ -245,6 +245,14 @@ class HandshakeDeciderTest {
         HandshakeOutcome bothLost = decide(lostQuorum(self().withChangedBlocks(3)),
             lostQuorum(peer().withChangedBlocks(3)), policies(AfterSb1pri.DISCONNECT, AfterSb0pri.DISCONNECT));
         assertThat(bothLost.action()).as("both lost it: the policies decide").isEqualTo(DISCONNECT);
+
+        // Both lost it, but only the peer completed writes in its generation (with quorum): the peer is kept, even
+        // over discard-secondary for this node's Primary (simulation seed 8970739145452768640).
+        HandshakeOutcome acked = decide(lostQuorum(self().withPrimary(true).withChangedBlocks(3)),
+            lostQuorum(peer().withChangedBlocks(3)).withAckedInGeneration(true),
+            policies(AfterSb1pri.DISCARD_SECONDARY, AfterSb0pri.DISCONNECT));
+        assertProceeds(acked, TARGET_BY_BITMAP);
+        assertThat(acked.explanation()).contains("only the peer completed writes in its generation");
     }
 
     private static HandshakeSide lostQuorum(HandshakeSide side) {

@@ -127,6 +127,19 @@ class QuorumLossTest {
     }
 
     @Test
+    void twoNodesWithoutATiebreaker_neitherHalfOfASplitPromotes() throws Exception {
+        ScriptedPeers network = new ScriptedPeers();
+        ResourceConductor bravo = TestNode.start(network, "bravo", 2, "", MAJORITY).conductor();
+        network.connectAsTwin("alpha");
+        assertThat(bravo.snapshot().devices().get(0).quorum()).isTrue();
+
+        network.lose("alpha", "the link between the two broke");
+
+        assertThat(bravo.snapshot().devices().get(0).quorum()).isFalse();
+        assertThat(bravo.primary(true).message()).contains("1 of 2 nodes visible, need 2 for quorum");
+    }
+
+    @Test
     void lastManStanding_peersKnownOutdatedDropOutOfTheCount_alsoAfterARestart() throws Exception {
         ScriptedPeers network = new ScriptedPeers();
         TestNode node = TestNode.start(network, "alpha", 3, "", MAJORITY);

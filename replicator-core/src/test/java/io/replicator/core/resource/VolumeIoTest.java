@@ -61,7 +61,7 @@ class VolumeIoTest {
                 reported.add(failure);
             }
         };
-        return new VolumeIo("r0/0", 0, disk, log, errors, () -> { }, new WriteAdmission());
+        return new VolumeIo("r0/0", 0, disk, log, errors, () -> { }, new WriteAdmission(), () -> { });
     }
 
     /** Marks for absent peers; records what it sends to replicating ones in {@code sent}. */
