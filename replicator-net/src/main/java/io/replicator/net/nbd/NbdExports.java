@@ -21,6 +21,20 @@ public interface NbdExports {
         return "no export named '" + name + "'";
     }
 
+    /**
+     * A client starts transmission on {@code name} (OPT_GO, or the old EXPORT_NAME): the export, or empty with
+     * {@link #whyNot(String)} explaining why. Unlike {@link #find} (also asked for OPT_INFO), this may act — a
+     * replicated resource promotes itself here ({@code auto-promote}). Each export returned is matched by one
+     * {@link #detached} call when that client's connection ends.
+     */
+    default Optional<NbdExport> attach(String name) {
+        return find(name);
+    }
+
+    /** A client's transmission on {@code export}, started by {@link #attach}, ended. It must not block. */
+    default void detached(NbdExport export) {
+    }
+
     /** A fixed set of exports, each found by its exact name. */
     static NbdExports of(NbdExport... exports) {
         return fixed(List.of(exports), null);

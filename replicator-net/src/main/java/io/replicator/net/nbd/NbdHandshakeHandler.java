@@ -168,7 +168,7 @@ final class NbdHandshakeHandler extends ByteToMessageDecoder {
     }
 
     private void onExportName(ChannelHandlerContext ctx, ByteBuf data) {
-        Optional<NbdExport> found = exports.find(data.toString(StandardCharsets.UTF_8));
+        Optional<NbdExport> found = exports.attach(data.toString(StandardCharsets.UTF_8));
         if (found.isEmpty()) {
             done = true;
             ctx.close();
@@ -223,7 +223,7 @@ final class NbdHandshakeHandler extends ByteToMessageDecoder {
             wantName |= info == NbdDescriptor.INFO_NAME;
             wantDescription |= info == NbdDescriptor.INFO_DESCRIPTION;
         }
-        Optional<NbdExport> found = exports.find(name);
+        Optional<NbdExport> found = option == NbdDescriptor.OPT_GO ? exports.attach(name) : exports.find(name);
         if (found.isEmpty()) {
             reply(ctx, option, NbdDescriptor.REP_ERR_UNKNOWN, exports.whyNot(name));
             return;

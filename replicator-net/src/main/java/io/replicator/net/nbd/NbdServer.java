@@ -161,7 +161,10 @@ public final class NbdServer implements AutoCloseable {
                     connections.add(channel);
                     channel.closeFuture().addListener(closed -> connections.remove(channel));
                     NbdTransmissionHandler.Factory transmission = export -> new NbdTransmissionHandler(export, io,
-                        options, attached::add, attached::remove);
+                        options, attached::add, closed -> {
+                            attached.remove(closed);
+                            exports.detached(closed.export());
+                        });
                     channel.pipeline()
                         .addLast("flush-consolidation", new FlushConsolidationHandler(256, true))
                         .addLast("nbd-handshake", new NbdHandshakeHandler(exports, transmission,
