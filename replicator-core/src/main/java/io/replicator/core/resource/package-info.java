@@ -13,8 +13,9 @@
  *       states, generation ids and metadata writes, each peer's session and reports. Commands and peer events are
  *       handed to it; {@code call} waits for it (inline when already on it).</li>
  *   <li><b>Resource background lane</b> ({@code resource NAME resync}): the resync target's and verify's steps
- *       every 100 ms and their disk reads, Ahead → SyncSource checks, the lazy bitmap write-out; it hands every
- *       state change back to the owner.</li>
+ *       every 100 ms and their disk reads, Ahead → SyncSource checks, the lazy bitmap write-out, and the writes a
+ *       Primary parked while it had no quorum, once quorum is back ({@link io.replicator.core.resource.VolumeIo}); it
+ *       hands every state change back to the owner.</li>
  *   <li><b>Resource listeners lane</b> ({@code resource NAME events}): tells status, events and metrics listeners
  *       after a change, never from the owner (they take snapshots under their own locks).</li>
  *   <li><b>Netty event loops</b> (the transport's group; one loop per resource, see docs/protocol.md "Peer
@@ -28,9 +29,12 @@
  *       barrier's early flush when it covers much data.</li>
  *   <li><b>NBD I/O threads</b> ({@code nbd-io-N}, replicator-net): a Primary's writes and reads through
  *       {@link io.replicator.core.resource.VolumeIo}; the transfer log's lock orders them; the first write after a
- *       peer was lost waits for the owner to start a new generation.</li>
+ *       peer was lost waits for the owner to start a new generation. Without quorum a write does not wait here: it is
+ *       parked (or fails), and its client's reply waits.</li>
  *   <li><b>Control threads</b> ({@code control-accept}, {@code control-request}, replicator-net) answer the CLI and
- *       call the conductor's commands; <b>handler</b> threads (replicator-cli) run handler processes; the metrics
+ *       call the conductor's commands; an NBD attach calls {@code primary} from its event loop (auto-promote), and
+ *       the last detach's {@code secondary} runs on its own short-lived thread ({@code auto-demote NAME}), since
+ *       demotion waits for writes whose acks arrive on that loop; <b>handler</b> threads (replicator-cli) run handler processes; the metrics
  *       endpoint has its own HTTP threads and only reads snapshots.</li>
  * </ul>
  * In the deterministic simulation every lane of every node runs on the simulation's one thread, in the order its
