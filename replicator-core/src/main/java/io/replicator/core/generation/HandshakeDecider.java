@@ -240,14 +240,13 @@ public final class HandshakeDecider {
             boolean loserIsPrimary = selfLost ? self.primary() : peer.primary();
             return new Resolution(selfLost ? -1 : 1, loserIsPrimary);
         }
-        if (selfLost && self.ackedInGeneration() != peer.ackedInGeneration()) {
-            // Both lost quorum as Primary: one of them completed writes in its generation (with quorum), the other
+        if (selfLost && self.ackedAsPrimary() != peer.ackedAsPrimary()) {
+            // Both lost quorum as Primary: one of them completed writes since its promotion (with quorum), the other
             // never did (promoted on a view of its links that was already stale). The acknowledged writes are kept
             // (simulation seed 8970739145452768640).
-            boolean selfDiscarded = !self.ackedInGeneration();
+            boolean selfDiscarded = !self.ackedAsPrimary();
             steps.add("both lost quorum as Primary; only " + (selfDiscarded ? "the peer" : "we") + " completed "
-                + "writes in " + (selfDiscarded ? "its" : "our") + " generation: " + (selfDiscarded ? "we are"
-                : "it is") + " discarded");
+                + "writes as Primary: " + (selfDiscarded ? "we are" : "it is") + " discarded");
             return new Resolution(selfDiscarded ? -1 : 1, selfDiscarded ? self.primary() : peer.primary());
         }
         int primaries = (self.primary() ? 1 : 0) + (peer.primary() ? 1 : 0);

@@ -20,12 +20,12 @@ import java.util.Objects;
  * @param servesPrimary the side replicates from a Primary other than the other side: its data is in use there, and
  *                      a resync from the other side would change it under that Primary's writes
  * @param lastWrite     the last write the side applied from a Primary
- * @param ackedInGeneration the side, as Primary, completed writes in its current generation (of two split-brain
- *                      sides that both lost quorum as Primary, the one with acknowledged writes is kept)
+ * @param ackedAsPrimary the side completed writes since its last promotion (of two split-brain sides that both lost
+ *                      quorum as Primary, the one with acknowledged writes is kept)
  */
 public record HandshakeSide(SyncInput sync, DiskState disk, long changedBlocks, boolean discardMyData,
                             boolean restartedUnclean, boolean servesPrimary, LastWrite lastWrite,
-                            boolean ackedInGeneration) {
+                            boolean ackedAsPrimary) {
     public HandshakeSide {
         Objects.requireNonNull(sync, "sync");
         Objects.requireNonNull(disk, "disk");
@@ -53,41 +53,41 @@ public record HandshakeSide(SyncInput sync, DiskState disk, long changedBlocks, 
 
     /** This side with the role now ({@link SyncInput#primary()}) replaced. */
     public HandshakeSide withPrimary(boolean value) {
-        return new HandshakeSide(sync.withPrimary(value), disk, changedBlocks, discardMyData, restartedUnclean, servesPrimary, lastWrite, ackedInGeneration);
+        return new HandshakeSide(sync.withPrimary(value), disk, changedBlocks, discardMyData, restartedUnclean, servesPrimary, lastWrite, ackedAsPrimary);
     }
 
     /** This side with {@link #disk()} replaced. */
     public HandshakeSide withDisk(DiskState value) {
-        return new HandshakeSide(sync, value, changedBlocks, discardMyData, restartedUnclean, servesPrimary, lastWrite, ackedInGeneration);
+        return new HandshakeSide(sync, value, changedBlocks, discardMyData, restartedUnclean, servesPrimary, lastWrite, ackedAsPrimary);
     }
 
     /** This side with {@link #changedBlocks()} replaced. */
     public HandshakeSide withChangedBlocks(long value) {
-        return new HandshakeSide(sync, disk, value, discardMyData, restartedUnclean, servesPrimary, lastWrite, ackedInGeneration);
+        return new HandshakeSide(sync, disk, value, discardMyData, restartedUnclean, servesPrimary, lastWrite, ackedAsPrimary);
     }
 
     /** This side with {@link #discardMyData()} replaced. */
     public HandshakeSide withDiscardMyData(boolean value) {
-        return new HandshakeSide(sync, disk, changedBlocks, value, restartedUnclean, servesPrimary, lastWrite, ackedInGeneration);
+        return new HandshakeSide(sync, disk, changedBlocks, value, restartedUnclean, servesPrimary, lastWrite, ackedAsPrimary);
     }
 
     /** This side with {@link #restartedUnclean()} replaced. */
     public HandshakeSide withRestartedUnclean(boolean value) {
-        return new HandshakeSide(sync, disk, changedBlocks, discardMyData, value, servesPrimary, lastWrite, ackedInGeneration);
+        return new HandshakeSide(sync, disk, changedBlocks, discardMyData, value, servesPrimary, lastWrite, ackedAsPrimary);
     }
 
     /** This side with {@link #servesPrimary()} replaced. */
     public HandshakeSide withServesPrimary(boolean value) {
-        return new HandshakeSide(sync, disk, changedBlocks, discardMyData, restartedUnclean, value, lastWrite, ackedInGeneration);
+        return new HandshakeSide(sync, disk, changedBlocks, discardMyData, restartedUnclean, value, lastWrite, ackedAsPrimary);
     }
 
     /** This side with {@link #lastWrite()} replaced. */
     public HandshakeSide withLastWrite(LastWrite value) {
-        return new HandshakeSide(sync, disk, changedBlocks, discardMyData, restartedUnclean, servesPrimary, value, ackedInGeneration);
+        return new HandshakeSide(sync, disk, changedBlocks, discardMyData, restartedUnclean, servesPrimary, value, ackedAsPrimary);
     }
 
-    /** This side with {@link #ackedInGeneration()} replaced. */
-    public HandshakeSide withAckedInGeneration(boolean value) {
+    /** This side with {@link #ackedAsPrimary()} replaced. */
+    public HandshakeSide withAckedAsPrimary(boolean value) {
         return new HandshakeSide(sync, disk, changedBlocks, discardMyData, restartedUnclean, servesPrimary, lastWrite,
             value);
     }

@@ -34,11 +34,11 @@ public enum MetadataFlag implements BitFlag {
      */
     UNCLEAN_RESTART(1 << 17),
     /**
-     * Ours, not DRBD's: this node, as Primary, completed a write in its current generation (with quorum on, only a
-     * write a majority held). Cleared with every change of the current id. Of two sides of a split brain that both
-     * lost quorum as Primary, the one whose generation holds acknowledged writes is kept.
+     * Ours, not DRBD's: this node completed a write since its last promotion (with quorum on, only a write a majority
+     * held). Cleared at every promotion. Of two sides of a split brain that both lost quorum as Primary, the one whose
+     * time as Primary produced acknowledged writes is kept.
      */
-    ACKED_IN_GENERATION(1 << 18);
+    ACKED_AS_PRIMARY(1 << 18);
 
     private final int mask;
 

@@ -32,12 +32,12 @@ import java.util.Objects;
  *                        their Primary got further
  * @param lostQuorumAsPrimary the sender lost quorum while Primary and has not regained it: it completed no write
  *                        since, so in a split brain its side is the one discarded
- * @param ackedInGeneration the sender, as Primary, completed writes in its current generation
+ * @param ackedAsPrimary the sender completed writes since its last promotion
  */
 public record VolumeReport(int volume, GenerationIds ids, int peerSlot, long dataBytes, Role role, DiskState disk,
                            boolean crashedPrimary, boolean skipInitialSync, long dirtyBlocks,
                            boolean discardMyData, boolean restartedUnclean, boolean servesPrimary,
-                           LastWrite lastWrite, boolean lostQuorumAsPrimary, boolean ackedInGeneration) {
+                           LastWrite lastWrite, boolean lostQuorumAsPrimary, boolean ackedAsPrimary) {
     public VolumeReport {
         Objects.requireNonNull(ids, "ids");
         Objects.requireNonNull(lastWrite, "lastWrite");

@@ -322,10 +322,10 @@ final class ConnectHandshake {
                 && !state.toldUnclean.contains(peer.nodeId()),
             sent != null ? sent.servesPrimary() : state.generations.servesPrimaryOtherThan(peer),
             sent != null ? sent.lastWrite() : state.lastWrite,
-            sent != null ? sent.ackedInGeneration() : superblock.has(MetadataFlag.ACKED_IN_GENERATION));
+            sent != null ? sent.ackedAsPrimary() : superblock.has(MetadataFlag.ACKED_AS_PRIMARY));
         HandshakeSide peerSide = new HandshakeSide(peerInput, report.disk(), report.dirtyBlocks(),
             report.discardMyData(), report.restartedUnclean(), report.servesPrimary(), report.lastWrite(),
-            report.ackedInGeneration());
+            report.ackedAsPrimary());
         HandshakeOutcome outcome = HandshakeDecider.decide(selfSide, peerSide,
             SplitBrainPolicies.of(peer.connection.net(), self.name()),
             peer.connection.net().protocol() == Protocol.C);

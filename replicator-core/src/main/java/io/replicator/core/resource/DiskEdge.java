@@ -1,6 +1,5 @@
 package io.replicator.core.resource;
 
-import io.replicator.core.generation.GenerationIds;
 
 import static io.replicator.core.resource.ResourceState.slotOf;
 
@@ -45,12 +44,6 @@ final class DiskEdge {
             disk.backing().flushDataBeforeMetadata();
             Superblock before = disk.backing().metadata().current();
             Superblock after = change.apply(before);
-            if (GenerationIds.mask(after.generationIds().current()) != GenerationIds.mask(before.generationIds()
-                .current())) {
-                // A new current generation holds no acknowledged write of this node yet.
-                after = after.withFlag(MetadataFlag.ACKED_IN_GENERATION, false);
-                state.ackedInGeneration = false;
-            }
             disk.backing().metadata().write(after);
             if (!after.generationIds().equals(before.generationIds())) {
                 LOG.log(System.Logger.Level.DEBUG, "{0}/{1}: generation ids {2} -> {3}", config.name(),

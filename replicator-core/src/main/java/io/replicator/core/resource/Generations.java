@@ -74,7 +74,7 @@ final class Generations {
                 superblock.has(MetadataFlag.UNCLEAN_RESTART) && !state.toldUnclean.contains(peer.nodeId()),
                 servesPrimaryOtherThan(peer),
                 state.lastWrite, superblock.has(MetadataFlag.PRIMARY_LOST_QUORUM),
-                superblock.has(MetadataFlag.ACKED_IN_GENERATION));
+                superblock.has(MetadataFlag.ACKED_AS_PRIMARY));
         });
     }
 
@@ -423,27 +423,21 @@ final class Generations {
     }
 
     /**
-     * A write of this Primary completed: its current generation now holds an acknowledged write
-     * ({@code ACKED_IN_GENERATION}, recorded once per generation). Any thread; the record is the owner's.
+     * A write of this Primary completed: since its promotion it holds an acknowledged write ({@code ACKED_AS_PRIMARY},
+     * recorded once per promotion; {@link RoleChanges} clears it when promoting). Any thread; the record is the
+     * owner's.
      */
     void writeAcknowledged() {
-        if (state.ackedInGeneration) {
+        if (state.ackedAsPrimary) {
             return;
         }
-        state.ackedInGeneration = true;
-        // The generations the writes completed in: a new one started before the owner gets here holds none yet.
-        Map<VolumeRuntime, Long> completedIn = new java.util.HashMap<>();
-        for (VolumeRuntime volume : volumes) {
-            volume.disk().ifPresent(disk -> completedIn.put(volume,
-                GenerationIds.mask(disk.backing().metadata().current().generationIds().current())));
-        }
+        state.ackedAsPrimary = true;
         scheduler.execute(() -> {
             for (VolumeRuntime volume : volumes) {
                 Superblock now = volume.disk().map(d -> d.backing().metadata().current()).orElse(null);
-                if (state.role == Role.PRIMARY && now != null && !now.has(MetadataFlag.ACKED_IN_GENERATION)
-                    && completedIn.getOrDefault(volume, -1L) == GenerationIds.mask(now.generationIds().current())) {
-                    state.disk.writeMetadata(volume, superblock -> superblock.withFlag(
-                        MetadataFlag.ACKED_IN_GENERATION, true));
+                if (state.role == Role.PRIMARY && now != null && !now.has(MetadataFlag.ACKED_AS_PRIMARY)) {
+                    state.disk.writeMetadata(volume, superblock -> superblock.withFlag(MetadataFlag.ACKED_AS_PRIMARY,
+                        true));
                 }
             }
         });

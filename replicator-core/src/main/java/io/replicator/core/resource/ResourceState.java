@@ -70,10 +70,10 @@ final class ResourceState {
     boolean up;
     Role role = Role.SECONDARY;
     /**
-     * Whether a write of this Primary completed in the current generation ({@code ACKED_IN_GENERATION}): set by the
-     * thread that completes it, cleared when the current id changes. Any thread.
+     * Whether a write of this node completed since its last promotion ({@code ACKED_AS_PRIMARY}): set by the thread
+     * that completes it, cleared at promotion. Any thread.
      */
-    volatile boolean ackedInGeneration;
+    volatile boolean ackedAsPrimary;
     /** Set when a Primary lost a replicating peer; the next write starts a new generation first. I/O threads read. */
     volatile boolean newGenerationBeforeWrite;
     /** The last write applied here from a Primary; receive threads write it, the owner reads it for reports. */

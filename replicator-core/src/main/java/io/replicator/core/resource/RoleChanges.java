@@ -62,7 +62,8 @@ final class RoleChanges {
             boolean wasUpToDate = volume.state() == DiskState.UP_TO_DATE;
             boolean newGeneration = promote.newGeneration(volume.state());
             Outcome written = state.disk.writeMetadata(volume, superblock -> {
-                Superblock promoted = DiskEdge.upToDate(superblock).withFlag(MetadataFlag.PRIMARY_IND, true);
+                Superblock promoted = DiskEdge.upToDate(superblock).withFlag(MetadataFlag.PRIMARY_IND, true)
+                    .withFlag(MetadataFlag.ACKED_AS_PRIMARY, false);
                 if (newGeneration) {
                     // Rotated into the slot of every unreachable peer (drbd.md §4, rotate_current_into_bitmap).
                     promoted = promoted.withGenerationIds(superblock.generationIds()
@@ -77,6 +78,7 @@ final class RoleChanges {
                 volume.moveTo(DiskState.UP_TO_DATE);
             }
         }
+        state.ackedAsPrimary = false;
         state.role = Role.PRIMARY;
         for (VolumeRuntime volume : volumes) {
             volume.disk().ifPresent(disk -> served.put(volume.config().number(), newIo(volume, disk)));

@@ -249,10 +249,10 @@ class HandshakeDeciderTest {
         // Both lost it, but only the peer completed writes in its generation (with quorum): the peer is kept, even
         // over discard-secondary for this node's Primary (simulation seed 8970739145452768640).
         HandshakeOutcome acked = decide(lostQuorum(self().withPrimary(true).withChangedBlocks(3)),
-            lostQuorum(peer().withChangedBlocks(3)).withAckedInGeneration(true),
+            lostQuorum(peer().withChangedBlocks(3)).withAckedAsPrimary(true),
             policies(AfterSb1pri.DISCARD_SECONDARY, AfterSb0pri.DISCONNECT));
         assertProceeds(acked, TARGET_BY_BITMAP);
-        assertThat(acked.explanation()).contains("only the peer completed writes in its generation");
+        assertThat(acked.explanation()).contains("only the peer completed writes as Primary");
     }
 
     private static HandshakeSide lostQuorum(HandshakeSide side) {
