@@ -27,4 +27,21 @@ public final class DpFlags {
 
     private DpFlags() {
     }
+
+    /** The flags {@code request} is sent with to a peer of {@code protocol}. */
+    static int of(WriteRequest request, io.replicator.core.config.Protocol protocol) {
+        int flags = switch (request.kind()) {
+            case DATA -> 0;
+            case DISCARD -> DISCARD;
+            case ZEROES -> ZEROES;
+        };
+        if (request.fua()) {
+            flags |= FUA;
+        }
+        return flags | switch (protocol) {
+            case A -> 0;
+            case B -> SEND_RECEIVE_ACK;
+            case C -> SEND_WRITE_ACK;
+        };
+    }
 }

@@ -50,54 +50,23 @@ public final class TransferLog {
     private static final int MAX_NODES = 32;
     private static final ByteBuf NO_PAYLOAD = Unpooled.EMPTY_BUFFER;
 
-    /** One epoch's writes and, per peer, how many of them it was sent and whether it acknowledged the barrier. */
-    private static final class Epoch {
-        final int number;
-        final List<WriteRequest> requests = new ArrayList<>();
-        final int[] setSize = new int[MAX_NODES];
-        long sentTo;
-        long acked;
-
-        Epoch(int number) {
-            this.number = number;
-        }
-
-        boolean settled() {
-            return (sentTo & ~acked) == 0;
-        }
-    }
-
-    /** A replicating peer. */
-    private static final class Peer {
-        final PeerPolicy policy;
-        long unackedBytes;
-        boolean ahead;
-
-        Peer(PeerPolicy policy) {
-            this.policy = policy;
-        }
-    }
-
     private final ReplicationOutbox outbox;
     private final LongSupplier nanoClock;
     private final int maxEpochSize;
     private final long peersWithSlots;
     /** The node ids of {@link #peers} that are set, as a mask, so the write path visits only those. */
     private long replicating;
-    private final Peer[] peers = new Peer[MAX_NODES];
-    private final ArrayDeque<Epoch> closed = new ArrayDeque<>();
+    private final ReplicatingPeer[] peers = new ReplicatingPeer[MAX_NODES];
+    private final ArrayDeque<TransferEpoch> closed = new ArrayDeque<>();
     private final List<WriteRequest> active = new ArrayList<>();
     /** Ranges held by {@link #lockRange} (volume, offset, length triples): writes overlapping them wait. */
     private final List<long[]> lockedRanges = new ArrayList<>();
     private final LongObjectHashMap<WriteRequest> byId = new LongObjectHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition conflictsCleared = lock.newCondition();
-    private Epoch current = new Epoch(1);
-    /** Writes done by the protocol but held back from their client while there is no quorum ({@link #holdCompletions}). */
-    private final List<WriteRequest> held = new ArrayList<>();
-    private boolean holding;
-    /** While set, every write that would complete fails with it instead ({@link #failCompletions}). */
-    private IOException failing;
+    private TransferEpoch current = new TransferEpoch(1);
+    /** Whether writes the protocol counts done may complete now (quorum); guarded by {@link #lock}. */
+    private final CompletionGate gate = new CompletionGate();
     private long nextId;
     private int nextSequence = 1;
 
@@ -133,20 +102,17 @@ public final class TransferLog {
 
     /** Starts replicating every later write to {@code peer}. */
     public void addPeer(int peer, PeerPolicy policy) {
-        lock.lock();
-        try {
-            peers[checkNode(peer)] = new Peer(policy);
+        underLock(() -> {
+            peers[checkNode(peer)] = new ReplicatingPeer(policy);
             replicating |= bit(peer);
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** Whether writes are sent to {@code peer} now (it is replicating and not Ahead). */
     public boolean isReplicating(int peer) {
         lock.lock();
         try {
-            Peer p = peers[checkNode(peer)];
+            ReplicatingPeer p = peers[checkNode(peer)];
             return p != null && !p.ahead;
         } finally {
             lock.unlock();
@@ -167,18 +133,18 @@ public final class TransferLog {
             long bit = bit(peer);
             replicating &= ~bit;
             // A copy: completing a write may close the current epoch, which appends to the closed ones.
-            List<Epoch> epochs = new ArrayList<>(closed);
+            List<TransferEpoch> epochs = new ArrayList<>(closed);
             epochs.add(current);
-            for (Epoch epoch : epochs) {
+            for (TransferEpoch epoch : epochs) {
                 forget(epoch, peer, bit);
             }
-            closed.removeIf(Epoch::settled);
+            closed.removeIf(TransferEpoch::settled);
         } finally {
             lock.unlock();
         }
     }
 
-    private void forget(Epoch epoch, int peer, long bit) {
+    private void forget(TransferEpoch epoch, int peer, long bit) {
         if ((epoch.sentTo & bit) == 0) {
             return;
         }
@@ -235,7 +201,7 @@ public final class TransferLog {
     }
 
     private void route(WriteRequest request, int peer) {
-        Peer p = peers[peer];
+        ReplicatingPeer p = peers[peer];
         if (p == null) {
             outbox.markOutOfSync(peer, request.volume(), request.offset(), request.length());
             return;
@@ -262,23 +228,7 @@ public final class TransferLog {
         current.sentTo |= bit;
         current.setSize[peer]++;
         p.unackedBytes += request.length();
-        outbox.sendWrite(peer, request, dpFlags(request, p.policy.protocol()));
-    }
-
-    private static int dpFlags(WriteRequest request, Protocol protocol) {
-        int flags = switch (request.kind()) {
-            case DATA -> 0;
-            case DISCARD -> DpFlags.DISCARD;
-            case ZEROES -> DpFlags.ZEROES;
-        };
-        if (request.fua()) {
-            flags |= DpFlags.FUA;
-        }
-        return flags | switch (protocol) {
-            case A -> 0;
-            case B -> DpFlags.SEND_RECEIVE_ACK;
-            case C -> DpFlags.SEND_WRITE_ACK;
-        };
+        outbox.sendWrite(peer, request, DpFlags.of(request, p.policy.protocol()));
     }
 
     /** The local write of {@code request} finished; {@code error} is null on success. */
@@ -316,7 +266,7 @@ public final class TransferLog {
     private void acknowledge(int peer, long id, Protocol ack, boolean failed) {
         lock.lock();
         try {
-            Peer p = peers[checkNode(peer)];
+            ReplicatingPeer p = peers[checkNode(peer)];
             if (p == null) {
                 return;
             }
@@ -347,13 +297,13 @@ public final class TransferLog {
     public void barrierAck(int peer, int epoch, int setSize) {
         lock.lock();
         try {
-            Peer p = peers[checkNode(peer)];
+            ReplicatingPeer p = peers[checkNode(peer)];
             if (p == null) {
                 return;
             }
             long bit = bit(peer);
-            Epoch oldest = null;
-            for (Epoch candidate : closed) {
+            TransferEpoch oldest = null;
+            for (TransferEpoch candidate : closed) {
                 if ((candidate.sentTo & ~candidate.acked & bit) != 0) {
                     oldest = candidate;
                     break;
@@ -374,7 +324,7 @@ public final class TransferLog {
                     progress(request);
                 }
             }
-            closed.removeIf(Epoch::settled);
+            closed.removeIf(TransferEpoch::settled);
         } finally {
             lock.unlock();
         }
@@ -385,26 +335,18 @@ public final class TransferLog {
      * they flush them. Like DRBD's empty flush, it does not wait for the barrier acks.
      */
     public void flush() {
-        lock.lock();
-        try {
-            closeCurrentEpoch();
-        } finally {
-            lock.unlock();
-        }
+        underLock(this::closeCurrentEpoch);
     }
 
     /** {@code peer} is no longer Ahead: later writes are sent to it again (call once a resync caught it up). */
     public void resume(int peer) {
-        lock.lock();
-        try {
-            Peer p = peers[checkNode(peer)];
+        underLock(() -> {
+            ReplicatingPeer p = peers[checkNode(peer)];
             if (p != null && p.ahead) {
                 p.ahead = false;
                 outbox.aheadChanged(peer, false);
             }
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /**
@@ -416,7 +358,7 @@ public final class TransferLog {
         try {
             long now = nanoClock.getAsLong();
             for (int peer = 0; peer < MAX_NODES; peer++) {
-                Peer p = peers[peer];
+                ReplicatingPeer p = peers[peer];
                 if (p == null || p.policy.koNanos() <= 0) {
                     continue;
                 }
@@ -448,7 +390,7 @@ public final class TransferLog {
     public long unackedBytes(int peer) {
         lock.lock();
         try {
-            Peer p = peers[checkNode(peer)];
+            ReplicatingPeer p = peers[checkNode(peer)];
             return p == null ? 0 : p.unackedBytes;
         } finally {
             lock.unlock();
@@ -543,29 +485,18 @@ public final class TransferLog {
      * quorum away: the loss itself would complete the writes that waited only for that peer.
      */
     public void holdCompletions() {
-        lock.lock();
-        try {
-            holding = true;
-        } finally {
-            lock.unlock();
-        }
+        underLock(gate::hold);
     }
 
     /**
      * Fails every held write, and every other write whose local part is done, with {@code failure}, and every write
-     * that would complete from now on, until {@link #completeNormally}. Their data may be on this node and on some peers, or not: a failed write's range is
-     * undefined, as after any failed write.
+     * that would complete from now on, until {@link #completeNormally}. Their data may be on this node and on some
+     * peers, or not: a failed write's range is undefined, as after any failed write.
      */
     public void failCompletions(IOException failure) {
-        lock.lock();
-        try {
-            failing = failure;
-            // Every write whose local part is done fails now, even one a peer has yet to acknowledge: without
-            // quorum its client must not wait for what may never count (nor a demotion wait for it).
-            stopHolding(active);
-        } finally {
-            lock.unlock();
-        }
+        // Every write whose local part is done fails now, even one a peer has yet to acknowledge: without quorum its
+        // client must not wait for what may never count (nor a demotion wait for it).
+        underLock(() -> progressAll(gate.fail(failure, active)));
     }
 
     /**
@@ -574,13 +505,10 @@ public final class TransferLog {
      * without them.
      */
     public void completeNormally(IOException heldFailure) {
-        lock.lock();
-        try {
-            failCompletions(heldFailure);
-            failing = null;
-        } finally {
-            lock.unlock();
-        }
+        underLock(() -> {
+            progressAll(gate.fail(heldFailure, active));
+            gate.open();
+        });
     }
 
     /**
@@ -588,22 +516,30 @@ public final class TransferLog {
      * complete as the protocol said. Does nothing while {@link #failCompletions} is in force.
      */
     public void releaseHeld() {
+        underLock(() -> progressAll(gate.release()));
+    }
+
+    /** Whether writes are held or failed for lack of quorum. */
+    public boolean completionsSuspended() {
         lock.lock();
         try {
-            if (failing == null) {
-                stopHolding(held);
-            }
+            return gate.suspended();
         } finally {
             lock.unlock();
         }
     }
 
-    /** Holds no more, and lets each of {@code requests} (held ones, or all active) progress as it now may. */
-    private void stopHolding(List<WriteRequest> requests) {
-        holding = false;
-        List<WriteRequest> release = new ArrayList<>(requests);
-        held.clear();
-        for (WriteRequest request : release) {
+    private void underLock(Runnable work) {
+        lock.lock();
+        try {
+            work.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void progressAll(List<WriteRequest> requests) {
+        for (WriteRequest request : requests) {
             progress(request);
         }
     }
@@ -618,24 +554,13 @@ public final class TransferLog {
         }
     }
 
-    /** Whether writes are held or failed for lack of quorum. */
-    public boolean completionsSuspended() {
-        lock.lock();
-        try {
-            return holding || failing != null;
-        } finally {
-            lock.unlock();
-        }
-    }
 
     /** Completes and releases {@code request} as far as its state allows. */
     private void progress(WriteRequest request) {
-        if (!request.completed && request.localDone && request.netPending == 0 && holding) {
-            if (!held.contains(request)) {
-                held.add(request);
-            }
+        if (!request.completed && request.localDone && request.netPending == 0 && gate.hold(request)) {
             return;
         }
+        IOException failing = gate.failure();
         if (!request.completed && request.localDone && (request.netPending == 0 || failing != null)) {
             if (failing != null && request.localError == null) {
                 request.localError = failing;
@@ -665,8 +590,8 @@ public final class TransferLog {
         if (current.requests.isEmpty()) {
             return;
         }
-        Epoch done = current;
-        current = new Epoch(done.number + 1);
+        TransferEpoch done = current;
+        current = new TransferEpoch(done.number + 1);
         for (long todo = done.sentTo; todo != 0; todo &= todo - 1) {
             outbox.sendBarrier(Long.numberOfTrailingZeros(todo), done.number);
         }
