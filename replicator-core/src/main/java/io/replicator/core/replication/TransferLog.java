@@ -59,8 +59,8 @@ public final class TransferLog {
     private final ReplicatingPeer[] peers = new ReplicatingPeer[MAX_NODES];
     private final ArrayDeque<TransferEpoch> closed = new ArrayDeque<>();
     private final List<WriteRequest> active = new ArrayList<>();
-    /** Ranges held by {@link #lockRange} (volume, offset, length triples): writes overlapping them wait. */
-    private final List<long[]> lockedRanges = new ArrayList<>();
+    /** Ranges held by {@link #lockRange}: writes overlapping them wait. */
+    private final LockedRanges lockedRanges = new LockedRanges();
     private final LongObjectHashMap<WriteRequest> byId = new LongObjectHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition conflictsCleared = lock.newCondition();
@@ -433,12 +433,7 @@ public final class TransferLog {
                 return true;
             }
         }
-        for (long[] range : lockedRanges) {
-            if (range[0] == volume && range[1] < offset + length && offset < range[1] + range[2]) {
-                return true;
-            }
-        }
-        return false;
+        return lockedRanges.overlap(volume, offset, length);
     }
 
     /**
@@ -455,7 +450,7 @@ public final class TransferLog {
             while (conflicts(volume, offset, length)) {
                 conflictsCleared.await();
             }
-            lockedRanges.add(new long[] {volume, offset, length});
+            lockedRanges.add(volume, offset, length);
         } finally {
             lock.unlock();
         }
@@ -463,20 +458,10 @@ public final class TransferLog {
 
     /** Releases a range taken with {@link #lockRange} (same arguments). */
     public void unlockRange(int volume, long offset, long length) {
-        lock.lock();
-        try {
-            for (int i = 0; i < lockedRanges.size(); i++) {
-                long[] range = lockedRanges.get(i);
-                if (range[0] == volume && range[1] == offset && range[2] == length) {
-                    lockedRanges.remove(i);
-                    conflictsCleared.signalAll();
-                    return;
-                }
-            }
-            throw new IllegalStateException("range " + volume + ":" + offset + "+" + length + " is not locked");
-        } finally {
-            lock.unlock();
-        }
+        underLock(() -> {
+            lockedRanges.remove(volume, offset, length);
+            conflictsCleared.signalAll();
+        });
     }
 
     /**

@@ -95,21 +95,19 @@ final class Generations {
      * another Primary refuses a promotion: {@link PromotionRules}).
      */
     void reportToOthers(PeerRuntime except) {
-        for (PeerRuntime peer : peers.values()) {
-            PeerSender sender = peer.sender;
-            if (peer != except && sender != null && peer.replicating) {
-                for (VolumeRuntime volume : volumes) {
-                    reportOf(volume, peer, false).ifPresent(sender::sendReport);
-                }
-            }
-        }
+        reportTo(except, false);
     }
 
     /** Sends every connected peer a fresh report (after a role or generation change). */
     void reportToPeers(boolean skipInitialSync) {
+        reportTo(null, skipInitialSync);
+    }
+
+    /** A fresh report to every replicating peer but {@code except} (may be null). */
+    private void reportTo(PeerRuntime except, boolean skipInitialSync) {
         for (PeerRuntime peer : peers.values()) {
             PeerSender sender = peer.sender;
-            if (sender != null && peer.replicating) {
+            if (peer != except && sender != null && peer.replicating) {
                 for (VolumeRuntime volume : volumes) {
                     reportOf(volume, peer, skipInitialSync).ifPresent(sender::sendReport);
                 }

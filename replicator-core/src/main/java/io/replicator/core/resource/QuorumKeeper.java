@@ -110,8 +110,13 @@ final class QuorumKeeper {
 
     /** Why the resource has no quorum now, or empty when it has. */
     String shortfall() {
+        return shortfall(null);
+    }
+
+    /** Why the resource has no quorum with {@code leaving} (may be null) gone, or empty when it has. */
+    private String shortfall(PeerRuntime leaving) {
         for (VolumeRuntime volume : state.volumes) {
-            QuorumRules.Verdict verdict = verdict(volume, null);
+            QuorumRules.Verdict verdict = verdict(volume, leaving);
             if (!verdict.quorum()) {
                 return "volume " + volume.config().number() + ": " + verdict.shortfall();
             }
@@ -130,14 +135,7 @@ final class QuorumKeeper {
             return;
         }
         recordOutdatedPeers();
-        String missing = "";
-        for (VolumeRuntime volume : state.volumes) {
-            QuorumRules.Verdict verdict = verdict(volume, leaving);
-            if (!verdict.quorum()) {
-                missing = "volume " + volume.config().number() + ": " + verdict.shortfall();
-                break;
-            }
-        }
+        String missing = shortfall(leaving);
         boolean now = missing.isEmpty();
         if (now == has) {
             return;

@@ -2,7 +2,7 @@ package io.replicator.core.resource;
 
 import io.replicator.core.bitmap.DirtyBitmap;
 import io.replicator.core.disk.AttachedDisk;
-import io.replicator.core.volume.Volume;
+import io.replicator.core.volume.ForwardingVolume;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,37 +20,26 @@ import java.nio.ByteBuffer;
  * it marked already), and an answer equal to what is here is not written at all. Marking every block a resync
  * touched would make each reconciliation resync mark the next pair, round a ring of three nodes for ever.
  */
-final class ResyncDataVolume implements Volume {
-    private final Volume data;
+final class ResyncDataVolume extends ForwardingVolume {
     private final AttachedDisk disk;
     private final int[] otherSlots;
 
     /** @param otherSlots the bitmap slots of every peer but the source */
     ResyncDataVolume(AttachedDisk disk, int[] otherSlots) {
-        this.data = disk.data();
+        super(disk.data());
         this.disk = disk;
         this.otherSlots = otherSlots.clone();
-    }
-
-    @Override
-    public long sizeBytes() {
-        return data.sizeBytes();
-    }
-
-    @Override
-    public void read(ByteBuffer dst, long offsetBytes) throws IOException {
-        data.read(dst, offsetBytes);
     }
 
     @Override
     public void write(ByteBuffer src, long offsetBytes) throws IOException {
         int length = src.remaining();
         if (!anyUnmarked(offsetBytes, length)) {
-            data.write(src, offsetBytes);
+            delegate.write(src, offsetBytes);
             return;
         }
         ByteBuffer here = ByteBuffer.allocate(length);
-        data.read(here, offsetBytes);
+        delegate.read(here, offsetBytes);
         here.flip();
         boolean changed = false;
         int block = (int) DirtyBitmap.BLOCK_BYTES;
@@ -65,7 +54,7 @@ final class ResyncDataVolume implements Volume {
             }
         }
         if (changed) {
-            data.write(src, offsetBytes);
+            delegate.write(src, offsetBytes);
         } else {
             src.position(src.limit());
         }
@@ -85,16 +74,11 @@ final class ResyncDataVolume implements Volume {
     }
 
     @Override
-    public void flush() throws IOException {
-        data.flush();
-    }
-
-    @Override
     public void discard(long offsetBytes, long lengthBytes) throws IOException {
         for (int slot : otherSlots) {
             disk.markOutOfSync(slot, offsetBytes, lengthBytes);
         }
-        data.discard(offsetBytes, lengthBytes);
+        delegate.discard(offsetBytes, lengthBytes);
     }
 
     /** Not closed here: the data area belongs to the attached disk. */

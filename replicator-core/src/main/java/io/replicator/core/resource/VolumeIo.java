@@ -146,7 +146,7 @@ public final class VolumeIo {
             case PARK -> {
                 synchronized (gate) {
                     if (closed) {
-                        throw new ClosedException(name + " is not served here any more (demoted, detached or failed)");
+                        throw notServed();
                     }
                     CompletableFuture<Void> done = new CompletableFuture<>();
                     parked.add(new Parked(offset, length, kind, fua,
@@ -381,10 +381,14 @@ public final class VolumeIo {
     private void enter() throws ClosedException {
         synchronized (gate) {
             if (closed) {
-                throw new ClosedException(name + " is not served here any more (demoted, detached or failed)");
+                throw notServed();
             }
             inFlight++;
         }
+    }
+
+    private ClosedException notServed() {
+        return new ClosedException(name + " is not served here any more (demoted, detached or failed)");
     }
 
     private void exit() {

@@ -45,9 +45,7 @@ class QuorumLossTest {
         ScriptedPeers network = new ScriptedPeers();
         TestNode node = TestNode.start(network, "alpha", 3, "", MAJORITY);
         ResourceConductor alpha = node.conductor();
-        network.connectAsTwin("bravo");
-        assertThat(alpha.primary(false).ok()).isTrue();
-        VolumeIo io = alpha.io(0).orElseThrow();
+        VolumeIo io = promotedWith(network, alpha, "bravo");
         long generation = current(alpha);
 
         CompletableFuture<Void> inFlight = io.writeAsync(0, block((byte) 1), false);
@@ -77,9 +75,7 @@ class QuorumLossTest {
         ScriptedPeers network = new ScriptedPeers();
         ResourceConductor alpha = TestNode.start(network, "alpha", 3, "", MAJORITY + " on-no-quorum io-error;")
             .conductor();
-        network.connectAsTwin("bravo");
-        assertThat(alpha.primary(false).ok()).isTrue();
-        VolumeIo io = alpha.io(0).orElseThrow();
+        VolumeIo io = promotedWith(network, alpha, "bravo");
 
         CompletableFuture<Void> inFlight = io.writeAsync(0, block((byte) 1), false);
         network.lose("bravo", "bravo died");
@@ -94,9 +90,7 @@ class QuorumLossTest {
     void demotingAFrozenPrimaryFailsWhatWaits_insteadOfWaitingForever() throws Exception {
         ScriptedPeers network = new ScriptedPeers();
         ResourceConductor alpha = TestNode.start(network, "alpha", 3, "", MAJORITY).conductor();
-        network.connectAsTwin("bravo");
-        assertThat(alpha.primary(false).ok()).isTrue();
-        VolumeIo io = alpha.io(0).orElseThrow();
+        VolumeIo io = promotedWith(network, alpha, "bravo");
         CompletableFuture<Void> held = io.writeAsync(0, block((byte) 1), false);
         network.lose("bravo", "bravo died");
         CompletableFuture<Void> parked = io.writeAsync(4096, block((byte) 2), false);
@@ -111,10 +105,7 @@ class QuorumLossTest {
     void withTwoOfThreeThePrimaryGoesOn_theLossOfTheSecondPeerHoldsWhatItWouldComplete() throws Exception {
         ScriptedPeers network = new ScriptedPeers();
         ResourceConductor alpha = TestNode.start(network, "alpha", 3, "", MAJORITY).conductor();
-        network.connectAsTwin("bravo");
-        network.connectAsTwin("charlie");
-        assertThat(alpha.primary(false).ok()).isTrue();
-        VolumeIo io = alpha.io(0).orElseThrow();
+        VolumeIo io = promotedWith(network, alpha, "bravo", "charlie");
         CompletableFuture<Void> write = io.writeAsync(0, block((byte) 1), false);
         network.lose("bravo", "bravo died");
         assertThat(write).as("still waits for charlie's ack").isNotDone();
@@ -160,6 +151,15 @@ class QuorumLossTest {
 
         ResourceConductor restarted = TestNode.restart(network, "alpha", 3, "", MAJORITY, node.volume()).conductor();
         assertThat(restarted.snapshot().devices().get(0).quorum()).as("kept in the peer slots").isTrue();
+    }
+
+    /** Connects {@code peers} as twins, promotes {@code node} (which must succeed) and returns its data path. */
+    private static VolumeIo promotedWith(ScriptedPeers network, ResourceConductor node, String... peers) {
+        for (String peer : peers) {
+            network.connectAsTwin(peer);
+        }
+        assertThat(node.primary(false).ok()).isTrue();
+        return node.io(0).orElseThrow();
     }
 
     private static long current(ResourceConductor node) {
