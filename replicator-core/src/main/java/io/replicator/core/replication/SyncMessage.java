@@ -58,9 +58,24 @@ public record SyncMessage(Kind kind, int volume, long offset, int length, long i
          * {@code offset} (bit n = node id n), and to no other. A Secondary marks the Primary's writes for a node left
          * out, since that node will not get them from the Primary (DRBD's peer-acks tell the same).
          */
-        PEERS(15, false);
+        PEERS(15, false),
+        /**
+         * Candidate to the peers it replicates with: agree to my promotion (vote {@code id}) [P_TWOPC_PREPARE].
+         * On the data stream, so that it follows what the candidate sent before.
+         */
+        PROMOTE_REQUEST(16, false),
+        /**
+         * Voter to candidate: {@code offset} 1 agrees to vote {@code id}, 0 refuses with the reason (UTF-8) in
+         * {@code digest} [P_TWOPC_YES, P_TWOPC_NO].
+         */
+        PROMOTE_REPLY(17, false),
+        /**
+         * Candidate to voters: vote {@code id} is over [P_TWOPC_COMMIT, P_TWOPC_ABORT]; a promotion it made reached
+         * the voter before, in its role report.
+         */
+        PROMOTE_DONE(18, false);
 
-        private static final Kind[] BY_CODE = new Kind[16];
+        private static final Kind[] BY_CODE = new Kind[32];
 
         static {
             for (Kind kind : values()) {

@@ -97,6 +97,7 @@ final class Connections {
         state.quorum.refresh(peer);
         transferLog.peerLost(peer.nodeId());
         state.quorum.afterLoss();
+        state.vote.peerLost(peer);
         peer.forgetSession();
         if (wasReplicating) {
             state.generations.markRecentPeerWrites(peer);

@@ -124,6 +124,43 @@ final class PromotionRules {
         return new Promote(somePeerAway);
     }
 
+    /**
+     * A voter's answer to {@code candidate}'s promotion ({@link PromotionVote}): empty to agree, else why not.
+     *
+     * @param role           the voter's role
+     * @param promotingSelf  the voter runs a vote of its own (both candidates back off)
+     * @param pledgedToOther the other candidate the voter already agreed to, if any
+     * @param twoPrimaries   {@code allow-two-primaries} on the voter's connection to the candidate
+     * @param peers          the voter's peers, the candidate among them
+     */
+    static Optional<String> answer(Role role, boolean promotingSelf, Optional<String> pledgedToOther,
+                                   String candidate, boolean twoPrimaries, List<PeerView> peers) {
+        if (role == Role.PRIMARY && !twoPrimaries) {
+            return Optional.of("it is Primary");
+        }
+        if (promotingSelf) {
+            return Optional.of("it is being promoted itself (concurrent promotions both back off; retry)");
+        }
+        if (pledgedToOther.isPresent()) {
+            return Optional.of("it agreed to the promotion of " + pledgedToOther.get() + ", which is under way");
+        }
+        if (twoPrimaries) {
+            return Optional.empty();
+        }
+        for (PeerView peer : peers) {
+            if (peer.name().equals(candidate) || !peer.replicating()) {
+                continue;
+            }
+            if (peer.role() == Role.PRIMARY) {
+                return Optional.of("its peer " + peer.name() + " is Primary");
+            }
+            if (peer.servesAnotherPrimary()) {
+                return Optional.of("its peer " + peer.name() + " replicates from a Primary");
+            }
+        }
+        return Optional.empty();
+    }
+
     private static Refused refused(StateChangeRefusal refusal, String hint) {
         return new Refused(Outcome.refused(refusal, hint));
     }

@@ -151,9 +151,42 @@ public final class ResourceConductor implements AutoCloseable {
         });
     }
 
-    /** {@code primary [--force]}: promote. */
+    /**
+     * {@code primary [--force]}: promote, once the peers it replicates with agreed ({@link PromotionVote}); waits for
+     * the outcome. Not on the owner lane.
+     */
     public Outcome primary(boolean force) {
-        return run(() -> state.roles.doPrimary(force));
+        java.util.concurrent.CompletableFuture<Outcome> outcome = new java.util.concurrent.CompletableFuture<>();
+        vote(force, outcome::complete);
+        try {
+            // The vote ends by itself (answers, lost peers or its timeout); the bound only guards a closed scheduler.
+            Outcome promoted = outcome.get(10 * Math.max(1, state.voteTimeoutMs()),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+            for (Consumer<ResourceConductor> listener : state.listeners) {
+                listener.accept(this);
+            }
+            return promoted;
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException stuck) {
+            return Outcome.failed("promotion did not finish: " + stuck);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return Outcome.failed("interrupted while waiting for the promotion");
+        }
+    }
+
+    /** {@code primary [--force]} without waiting: {@code done} hears the outcome on the owner lane. */
+    public void primary(boolean force, Consumer<Outcome> done) {
+        vote(force, outcome -> {
+            state.notifyListeners();
+            done.accept(outcome);
+        });
+    }
+
+    private void vote(boolean force, Consumer<Outcome> done) {
+        state.scheduler.execute(() -> state.vote.start(force, outcome -> {
+            state.quorum.refresh();
+            done.accept(outcome);
+        }));
     }
 
     /** {@code secondary}: demote. */

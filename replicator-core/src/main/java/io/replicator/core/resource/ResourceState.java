@@ -98,6 +98,9 @@ final class ResourceState {
     final RoleChanges roles;
     final Connections connections;
     final ConnectHandshake handshake;
+    final PromotionVote vote;
+    /** How long a promotion waits for its voters' answers ({@code timeout}, or {@code ping-timeout} if longer). */
+    private final long voteTimeoutMs;
     final ResyncCoordinator resync;
     final ResyncCommands resyncCommands;
     final SyncMessages syncMessages;
@@ -140,6 +143,8 @@ final class ResourceState {
         this.quorum = new QuorumKeeper(this);
         this.generations = new Generations(this);
         this.roles = new RoleChanges(this);
+        this.voteTimeoutMs = Math.max(firstNet.timeoutMs(), firstNet.pingTimeoutMs());
+        this.vote = new PromotionVote(this, voteTimeoutMs);
         this.connections = new Connections(this);
         this.handshake = new ConnectHandshake(this);
         this.resync = new ResyncCoordinator(this);
@@ -150,8 +155,15 @@ final class ResourceState {
         this.replicaTarget = new LocalReplicaTarget(this);
         this.resyncActivity = (resource, volume) -> resource.equals(config.name()) && resync.resyncing(volume);
         long tick = Math.max(100, firstNet.timeoutMs());
-        scheduler.everyOnOwner(tick, transferLog::checkTimeouts);
+        scheduler.everyOnOwner(tick, () -> {
+            transferLog.checkTimeouts();
+            vote.checkTimeouts();
+        });
         scheduler.everyInBackground(ResyncCoordinator.RESYNC_STEP_MS, resync::resyncStep);
+    }
+
+    long voteTimeoutMs() {
+        return voteTimeoutMs;
     }
 
     /** The volume numbered {@code number}, if this resource has one. Any thread: the list never changes. */

@@ -46,9 +46,13 @@ final class RoleChanges {
         this.served = state.served;
     }
 
+    /** What {@link PromotionRules} decides of a promotion now. */
+    PromotionRules.Decision decide(boolean force) {
+        return PromotionRules.decide(state.role, force, volumeViews(), peerViews(), state.quorum.shortfall());
+    }
+
     Outcome doPrimary(boolean force) {
-        PromotionRules.Decision decision = PromotionRules.decide(state.role, force, volumeViews(), peerViews(),
-            state.quorum.shortfall());
+        PromotionRules.Decision decision = decide(force);
         if (decision instanceof PromotionRules.AlreadyPrimary) {
             return Outcome.done("");
         }

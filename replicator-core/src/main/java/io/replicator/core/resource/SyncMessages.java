@@ -41,6 +41,23 @@ final class SyncMessages {
             scheduler.execute(() -> state.generations.primaryReplicatesTo(peer, message.offset()));
             return;
         }
+        switch (message.kind()) {
+            case PROMOTE_REQUEST -> {
+                scheduler.execute(() -> state.vote.onRequest(peer, message.id()));
+                return;
+            }
+            case PROMOTE_REPLY -> {
+                scheduler.execute(() -> state.vote.onReply(peer, message.id(), message.offset() == PromotionVote.YES,
+                    PromotionVote.reasonOf(message)));
+                return;
+            }
+            case PROMOTE_DONE -> {
+                scheduler.execute(() -> state.vote.onDone(peer, message.id()));
+                return;
+            }
+            default -> {
+            }
+        }
         // A connection that needed no resync has no VolumeSync yet: a verify request must still find one.
         VolumeSync sync = peer.replicating && state.volume(message.volume()).isPresent()
             ? peer.sync(message.volume()) : peer.syncs.get(message.volume());

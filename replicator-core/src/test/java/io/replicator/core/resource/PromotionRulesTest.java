@@ -89,4 +89,33 @@ class PromotionRulesTest {
         assertThat(PromotionRules.decide(Role.SECONDARY, false, List.of(crashed), List.of(CONNECTED)))
             .as("every peer connected: the handshake already chose").isInstanceOf(Promote.class);
     }
+
+    @Test
+    void aVoterAgreesOnlyWhenNoPrimaryIsInSightAndNoOtherPromotionIsUnderWay() {
+        PeerView candidate = new PeerView("bravo", true, Role.SECONDARY, false);
+        PeerView idle = new PeerView("charlie", true, Role.SECONDARY, false);
+        assertThat(PromotionRules.answer(Role.SECONDARY, false, Optional.empty(), "bravo", false,
+            List.of(candidate, idle))).isEmpty();
+
+        assertThat(PromotionRules.answer(Role.PRIMARY, false, Optional.empty(), "bravo", false, List.of(candidate)))
+            .contains("it is Primary");
+        assertThat(PromotionRules.answer(Role.PRIMARY, false, Optional.empty(), "bravo", true, List.of(candidate)))
+            .as("allow-two-primaries").isEmpty();
+        // Simulation seed -3929810107358812535: bravo and charlie promoted 1 ms apart; each now asks the other, and
+        // both back off.
+        assertThat(PromotionRules.answer(Role.SECONDARY, true, Optional.empty(), "bravo", false, List.of(candidate)))
+            .hasValueSatisfying(why -> assertThat(why).contains("being promoted itself"));
+        assertThat(PromotionRules.answer(Role.SECONDARY, false, Optional.of("charlie"), "bravo", false,
+            List.of(candidate, idle))).hasValueSatisfying(why -> assertThat(why).contains("agreed to the promotion "
+            + "of charlie"));
+        PeerView primary = new PeerView("charlie", true, Role.PRIMARY, false);
+        assertThat(PromotionRules.answer(Role.SECONDARY, false, Optional.empty(), "bravo", false,
+            List.of(candidate, primary))).contains("its peer charlie is Primary");
+        PeerView servesPrimary = new PeerView("charlie", true, Role.SECONDARY, false, true);
+        assertThat(PromotionRules.answer(Role.SECONDARY, false, Optional.empty(), "bravo", false,
+            List.of(candidate, servesPrimary))).contains("its peer charlie replicates from a Primary");
+        PeerView awayPrimary = new PeerView("charlie", false, Role.PRIMARY, false);
+        assertThat(PromotionRules.answer(Role.SECONDARY, false, Optional.empty(), "bravo", false,
+            List.of(candidate, awayPrimary))).as("a peer that is away: quorum decides").isEmpty();
+    }
 }

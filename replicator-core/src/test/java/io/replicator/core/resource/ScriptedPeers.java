@@ -53,9 +53,9 @@ final class ScriptedPeers implements PeerNetwork {
      * Returns the session's sender.
      */
     PeerSender connectAsTwin(String peer) {
-        Sender sender = new Sender();
-        senders.put(peer, sender);
         PeerEvents peerEvents = events.get(peer);
+        Sender sender = new Sender(peerEvents);
+        senders.put(peer, sender);
         peerEvents.connected(sender);
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (sender.reports.isEmpty()) { // the conductor reports from its own thread
@@ -140,12 +140,18 @@ final class ScriptedPeers implements PeerNetwork {
         return senders.get(peer).writes;
     }
 
+    /** A scripted peer's session: records what the conductor sends; agrees to every promotion it is asked about. */
     private static final class Sender implements PeerSender {
+        final PeerEvents peer;
         final List<VolumeReport> reports = new CopyOnWriteArrayList<>();
         final List<WriteRequest> writes = new ArrayList<>();
         final List<SyncMessage> syncs = new CopyOnWriteArrayList<>();
         final List<Long> outOfSync = new CopyOnWriteArrayList<>();
         final List<String> closes = new CopyOnWriteArrayList<>();
+
+        Sender(PeerEvents peer) {
+            this.peer = peer;
+        }
 
         @Override
         public void sendReport(VolumeReport report) {
@@ -172,6 +178,14 @@ final class ScriptedPeers implements PeerNetwork {
 
         @Override
         public void sendSync(SyncMessage message) {
+            if (message.kind() == SyncMessage.Kind.PROMOTE_REQUEST) {
+                peer.sync(SyncMessage.of(SyncMessage.Kind.PROMOTE_REPLY, message.volume(), PromotionVote.YES, 0,
+                    message.id()));
+                return;
+            }
+            if (message.kind() == SyncMessage.Kind.PROMOTE_DONE) {
+                return;
+            }
             syncs.add(message);
         }
 
