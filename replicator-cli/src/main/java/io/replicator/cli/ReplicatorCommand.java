@@ -10,6 +10,8 @@ import io.replicator.cli.command.resource.DisconnectCommand;
 import io.replicator.cli.command.resource.DownCommand;
 import io.replicator.cli.command.resource.NewCurrentUuidCommand;
 import io.replicator.cli.command.resource.OutdateCommand;
+import io.replicator.cli.command.resource.ResumeIoCommand;
+import io.replicator.cli.command.resource.SuspendIoCommand;
 import io.replicator.cli.command.resource.ShutdownCommand;
 import io.replicator.cli.command.resource.UpCommand;
 import io.replicator.cli.command.resync.InvalidateCommand;
@@ -65,6 +67,7 @@ import java.io.UncheckedIOException;
         DaemonCommand.class,
         UpCommand.class, DownCommand.class, AttachCommand.class, DetachCommand.class, ConnectCommand.class,
         DisconnectCommand.class, PrimaryCommand.class, SecondaryCommand.class, OutdateCommand.class,
+        SuspendIoCommand.class, ResumeIoCommand.class,
         NewCurrentUuidCommand.class, InvalidateCommand.class, InvalidateRemoteCommand.class, VerifyCommand.class,
         PauseSyncCommand.class, ResumeSyncCommand.class, WaitConnectCommand.class, WaitSyncCommand.class,
         StatusCommand.class, EventsCommand.class, RoleCommand.class,

@@ -88,6 +88,8 @@ class DaemonLifecycleIT {
             .contains("exists connection name:r0 peer-node-id:1 conn-name:bravo connection:Connecting role:Unknown")
             .endsWith("exists -\n");
 
+        assertAChangeReachesAnEventsClientAtOnce();
+
         assertThat(node("alpha", "secondary", "r0").exitCode()).isZero();
         assertThat(node("alpha", "role", "r0").out()).isEqualTo("Secondary\n");
         assertThat(node("alpha", "outdate", "r0").exitCode()).isZero();
@@ -102,6 +104,58 @@ class DaemonLifecycleIT {
         // The metadata remembers what happened: alpha was promoted (new generation) and outdated; clean shutdown.
         assertThat(node("alpha", "dump-md", "r0").out()).contains("flags 0x").contains("outdated")
             .contains("al-clean").doesNotContain("primary-ind");
+    }
+
+    /**
+     * A streaming {@code events} client sees {@code suspend-io}'s change well before the stream next falls idle: the
+     * daemon flushed lines only after 500 ms without one, which delayed the promoter's failover by up to a second.
+     */
+    private void assertAChangeReachesAnEventsClientAtOnce() throws Exception {
+        java.util.concurrent.BlockingQueue<Long> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.io.Writer lines = new java.io.Writer() {
+            private final StringBuilder line = new StringBuilder();
+
+            @Override
+            public void write(char[] chars, int offset, int length) {
+                for (int i = offset; i < offset + length; i++) {
+                    if (chars[i] != '\n') {
+                        line.append(chars[i]);
+                    } else {
+                        if (line.toString().contains("suspended:user")) {
+                            seen.add(System.nanoTime());
+                        }
+                        line.setLength(0);
+                    }
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Thread reader = new Thread(() -> {
+            try {
+                io.replicator.core.control.ControlClient.call(folder.resolve("run/alpha.sock"),
+                    List.of("events", "r0"), new java.io.PrintWriter(lines), new java.io.PrintWriter(
+                        java.io.Writer.nullWriter()));
+            } catch (IOException ended) {
+                // the daemon stopped; the assertion below reports what was seen
+            }
+        }, "events-client");
+        reader.setDaemon(true);
+        reader.start();
+        Thread.sleep(300); // subscribed
+        io.replicator.core.control.ControlClient.call(folder.resolve("run/alpha.sock"), List.of("suspend-io", "r0"),
+            new java.io.PrintWriter(java.io.Writer.nullWriter()), new java.io.PrintWriter(java.io.Writer.nullWriter()));
+        long suspended = System.nanoTime();
+        Long arrived = seen.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(arrived).as("the change reached the events client").isNotNull();
+        assertThat((arrived - suspended) / 1_000_000).as("ms until the events client saw suspend-io").isLessThan(200);
+        assertThat(node("alpha", "resume-io", "r0").exitCode()).isZero();
     }
 
     @Test

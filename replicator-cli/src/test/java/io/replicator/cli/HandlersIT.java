@@ -28,30 +28,16 @@ class HandlersIT {
     Path folder;
 
     private String withHandlers(String node, String text) {
-        Path log = folder.resolve(node + "-handlers.log");
         StringBuilder section = new StringBuilder("  handlers {\n");
         for (String handler : HANDLERS) {
             section.append("    ").append(handler).append(" \"echo ").append(handler)
-                .append(" $DRBD_RESOURCE peer=$DRBD_PEER_NODE_ID >> ").append(log).append("\";\n");
+                .append(" $DRBD_RESOURCE peer=$DRBD_PEER_NODE_ID >> ").append(logs().log(node)).append("\";\n");
         }
-        section.append("  }\n");
-        // The handlers section goes right after the resource's opening line.
-        int open = text.indexOf("{", text.indexOf("resource ")) + 1;
-        return text.substring(0, open) + "\n" + section + text.substring(open);
+        return HandlerLogs.withSection(text, section.append("  }\n").toString());
     }
 
-    private List<String> lines(String node) throws Exception {
-        Path log = folder.resolve(node + "-handlers.log");
-        return Files.exists(log) ? Files.readAllLines(log) : List.of();
-    }
-
-    private void awaitLine(String node, String line) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!lines(node).contains(line)) {
-            assertThat(System.nanoTime() - deadline).as("on %s: no '%s' in %s", node, line, lines(node))
-                .isNegative();
-            Thread.sleep(100);
-        }
+    private HandlerLogs logs() {
+        return new HandlerLogs(folder, TIMEOUT);
     }
 
     @Test
@@ -62,13 +48,13 @@ class HandlersIT {
             .editNode("bravo", text -> withHandlers("bravo", text)).build()) {
             cluster.bootstrap("alpha");
             cluster.require("bravo", "disconnect", TestCluster.RESOURCE);
-            awaitLine("alpha", "disconnected r0 peer=1");
-            awaitLine("bravo", "disconnected r0 peer=0");
+            logs().awaitLine("alpha", "disconnected r0 peer=1");
+            logs().awaitLine("bravo", "disconnected r0 peer=0");
             PeerClusters.write(cluster, "alpha", WriteWorkload.withRandomSeed(PeerClusters.BLOCK, 4096, 2), 50);
             cluster.require("bravo", "connect", TestCluster.RESOURCE);
-            awaitLine("bravo", "after-resync-target r0 peer=0");
-            awaitLine("alpha", "before-resync-source r0 peer=1");
-            List<String> bravo = lines("bravo");
+            logs().awaitLine("bravo", "after-resync-target r0 peer=0");
+            logs().awaitLine("alpha", "before-resync-source r0 peer=1");
+            List<String> bravo = logs().lines("bravo");
             assertThat(bravo.indexOf("before-resync-target r0 peer=0"))
                 .as("bravo's handlers: %s", bravo).isBetween(0, bravo.indexOf("after-resync-target r0 peer=0"));
             ReplicationIT.awaitIdentical(cluster, "alpha", "bravo");

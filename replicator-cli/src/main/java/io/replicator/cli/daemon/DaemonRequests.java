@@ -84,6 +84,8 @@ final class DaemonRequests implements ControlHandler {
             case "verify" -> each(target, false, err, c -> c.verify(flags.startSector(), flags.stopSector()));
             case "pause-sync" -> each(target, false, err, ResourceConductor::pauseSync);
             case "resume-sync" -> each(target, false, err, ResourceConductor::resumeSync);
+            case "suspend-io" -> each(target, false, err, ResourceConductor::suspendIo);
+            case "resume-io" -> each(target, false, err, ResourceConductor::resumeIo);
             case "status" -> show(target, err, statuses -> DaemonOutput.status(statuses, flags.has("--json"),
                 flags.has("--verbose"), flags.has("--statistics")), out);
             case "role", "cstate", "dstate", "get-gi" -> show(target, err,
@@ -181,12 +183,14 @@ final class DaemonRequests implements ControlHandler {
                 return ExitCode.SUCCESS.status();
             }
             while (!connection.isClosed()) {
+                // Flushed as soon as nothing more is queued: a reader (the promoter) acts on a change at once, not
+                // when the stream next falls idle (that cost failover half a second to a second).
                 Optional<String> line = subscription.next(500);
-                if (line.isPresent()) {
+                while (line.isPresent()) {
                     out.println(line.get());
-                } else {
-                    out.flush();
+                    line = subscription.next(0);
                 }
+                out.flush();
             }
         }
         return ExitCode.SUCCESS.status();

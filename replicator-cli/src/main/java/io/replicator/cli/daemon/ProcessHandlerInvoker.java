@@ -12,6 +12,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * Runs handlers as DRBD does: {@code /bin/sh -c COMMAND} with DRBD's environment variables, on a thread of its own
@@ -34,6 +35,11 @@ final class ProcessHandlerInvoker implements HandlerInvoker, AutoCloseable {
 
     @Override
     public void invoke(String handler, String command, Map<String, String> environment) {
+        invoke(handler, command, environment, status -> { });
+    }
+
+    @Override
+    public void invoke(String handler, String command, Map<String, String> environment, IntConsumer exited) {
         String resource = environment.getOrDefault("DRBD_RESOURCE", "");
         OptionalInt volume = environment.containsKey("DRBD_VOLUME")
             ? OptionalInt.of(Integer.parseInt(environment.get("DRBD_VOLUME"))) : OptionalInt.empty();
@@ -54,10 +60,12 @@ final class ProcessHandlerInvoker implements HandlerInvoker, AutoCloseable {
                 status = 127;
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
+                exited.accept(HandlerInvoker.NO_EXIT_STATUS);
                 return;
             }
             LOG.info("{}: helper command: {} ({}) exit code {}", resource, handler, command, status);
             events.accept(new HelperEvent(resource, peer, peerName, volume, handler, OptionalInt.of(status)));
+            exited.accept(status);
         });
     }
 

@@ -96,6 +96,7 @@ final class Connections {
         // Before the loss completes the writes that waited only for this peer: if it takes quorum away, they are held.
         state.quorum.refresh(peer);
         transferLog.peerLost(peer.nodeId());
+        state.fencing.peerLost(peer, wasReplicating);
         state.quorum.afterLoss();
         state.vote.peerLost(peer);
         peer.forgetSession();

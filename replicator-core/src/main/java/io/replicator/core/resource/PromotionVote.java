@@ -35,7 +35,8 @@ import java.util.function.Consumer;
  *       reason.</li>
  * </ul>
  * A node with no replicating peers decides alone, as before; quorum keeps such a node from promoting beside a
- * partition that holds the majority.
+ * partition that holds the majority. Under fencing, the peers it does not reach are fenced before the vote
+ * ({@link FencingKeeper#beforePromotion}); the vote's clock starts once they are.
  *
  * <p>Owner lane only: the messages are handed to it by {@link SyncMessages}, losses by {@link Connections#lostPeer}.
  */
@@ -54,16 +55,17 @@ final class PromotionVote {
     private static final class Candidacy {
         final long id;
         final boolean force;
-        final long deadline;
         final Consumer<Outcome> done;
+        /** Whether the peers were asked (after fencing); the deadline counts from then. */
+        boolean asking;
+        long deadline;
         final Map<String, PeerRuntime> awaiting = new LinkedHashMap<>();
         final List<PeerRuntime> asked = new ArrayList<>();
         final List<String> refusals = new ArrayList<>();
 
-        Candidacy(long id, boolean force, long deadline, Consumer<Outcome> done) {
+        Candidacy(long id, boolean force, Consumer<Outcome> done) {
             this.id = id;
             this.force = force;
-            this.deadline = deadline;
             this.done = done;
         }
     }
@@ -99,15 +101,29 @@ final class PromotionVote {
             done.accept(state.roles.doPrimary(force));
             return;
         }
+        Candidacy vote = new Candidacy(state.random.nextLong(), force, done);
+        candidacy = vote;
+        // Fencing first (peers away and not known Outdated): it may take a STONITH's time, before the vote's clock.
+        state.fencing.beforePromotion(force, refusal -> {
+            if (refusal.isPresent()) {
+                candidacy = null;
+                done.accept(refusal.get());
+            } else {
+                ask(vote);
+            }
+        });
+    }
+
+    private void ask(Candidacy vote) {
         List<PeerRuntime> voters = state.peers.values().stream()
             .filter(peer -> peer.replicating && peer.sender != null).toList();
         if (voters.isEmpty()) {
-            done.accept(state.roles.doPrimary(force));
+            candidacy = null;
+            done(vote, state.roles.doPrimary(vote.force));
             return;
         }
-        Candidacy vote = new Candidacy(state.random.nextLong(), force, state.scheduler.nanoTime() + timeoutNanos,
-            done);
-        candidacy = vote;
+        vote.deadline = state.scheduler.nanoTime() + timeoutNanos;
+        vote.asking = true;
         for (PeerRuntime voter : voters) {
             vote.awaiting.put(voter.host.name(), voter);
             vote.asked.add(voter);
@@ -137,7 +153,7 @@ final class PromotionVote {
     /** {@code voter}'s answer to this node's vote {@code id}. */
     void onReply(PeerRuntime voter, long id, boolean yes, String reason) {
         Candidacy vote = candidacy;
-        if (vote == null || vote.id != id || vote.awaiting.remove(voter.host.name()) == null) {
+        if (vote == null || vote.id != id || !vote.asking || vote.awaiting.remove(voter.host.name()) == null) {
             return;
         }
         if (!yes) {
@@ -158,7 +174,7 @@ final class PromotionVote {
         if (pledge != null && pledge.candidate == peer) {
             pledge = null;
         }
-        if (candidacy != null && candidacy.awaiting.remove(peer.host.name()) != null) {
+        if (candidacy != null && candidacy.asking && candidacy.awaiting.remove(peer.host.name()) != null) {
             settleIfAnswered();
         }
     }
@@ -170,7 +186,7 @@ final class PromotionVote {
             pledge = null;
         }
         Candidacy vote = candidacy;
-        if (vote != null && vote.deadline - now < 0) {
+        if (vote != null && vote.asking && vote.deadline - now < 0) {
             finish(vote, Outcome.refused(StateChangeRefusal.TIMEOUT, "no answer from "
                 + String.join(", ", vote.awaiting.keySet()) + " within " + timeoutNanos / 1_000_000
                 + " ms to this node's promotion; retry when the connection is settled"));
@@ -191,12 +207,16 @@ final class PromotionVote {
         // Decided again: while the vote ran, peers may have left (quorum) or a resync begun.
         Outcome outcome = state.roles.doPrimary(vote.force);
         tellDone(vote);
-        vote.done.accept(outcome);
+        done(vote, outcome);
     }
 
     private void finish(Candidacy vote, Outcome outcome) {
         candidacy = null;
         tellDone(vote);
+        done(vote, outcome);
+    }
+
+    private static void done(Candidacy vote, Outcome outcome) {
         vote.done.accept(outcome);
     }
 

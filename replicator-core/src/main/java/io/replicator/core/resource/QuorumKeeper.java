@@ -39,13 +39,14 @@ final class QuorumKeeper {
     private final QuorumRules.Setting quorum;
     private final QuorumRules.Setting redundancy;
     private final ResourceOptions options;
-    private final WriteAdmission admission = new WriteAdmission();
+    private final WriteAdmission admission;
     /** Whether every volume had quorum at the last refresh; none before the first, with quorum on. */
     private volatile boolean has;
 
     QuorumKeeper(ResourceState state) {
         this.state = state;
         this.options = state.config.options();
+        this.admission = state.admission;
         this.quorum = QuorumRules.Setting.parse(options.quorum());
         this.redundancy = QuorumRules.Setting.parse(options.quorumMinimumRedundancy());
         this.has = !enabled();
@@ -64,25 +65,24 @@ final class QuorumKeeper {
         return has;
     }
 
-    WriteAdmission admission() {
-        return admission;
-    }
-
     /**
      * A peer's session ended: the transfer log drops it at once (writers waiting only for its acks finish), from the
      * network thread that saw the loss. With quorum on, what that completes is held until the owner has counted
      * the loss ({@link Connections#lostPeer}, then {@link #afterLoss}): if it took quorum away, nothing completes.
      */
     void peerLeaving(PeerRuntime peer) {
-        if (enabled()) {
+        if (enabled() || FencingKeeper.freezesOnLoss(peer)) {
             state.transferLog.holdCompletions();
         }
         state.transferLog.peerLost(peer.nodeId());
     }
 
-    /** The owner counted a loss: with quorum left, the writes held meanwhile complete. Owner lane. */
+    /**
+     * The owner counted a loss: with quorum left, the writes held meanwhile complete — unless fencing froze them
+     * until the lost peer is fenced ({@link FencingKeeper}). Owner lane.
+     */
     void afterLoss() {
-        if (enabled() && has) {
+        if (has && !state.fencing.freezing()) {
             state.transferLog.releaseHeld();
         }
     }
@@ -191,11 +191,11 @@ final class QuorumKeeper {
     /** Holds or fails what would complete, and what would enter, as {@code on-no-quorum} says. */
     private void suspendWrites(String why) {
         if (options.failsIoWithoutQuorum()) {
-            admission.set(WriteAdmission.Mode.FAIL, why);
+            admission.set(WriteAdmission.Cause.QUORUM, WriteAdmission.Mode.FAIL, why);
             state.transferLog.failCompletions(new VolumeIo.NoQuorumException(state.config.name()
                 + ": quorum lost while the write was in flight (" + why + ")"));
         } else {
-            admission.set(WriteAdmission.Mode.PARK, why);
+            admission.set(WriteAdmission.Cause.QUORUM, WriteAdmission.Mode.PARK, why);
             state.transferLog.holdCompletions();
         }
     }
@@ -206,13 +206,12 @@ final class QuorumKeeper {
         // Before new writes enter: only the writes of before the loss fail.
         state.transferLog.completeNormally(new IOException(state.config.name() + ": quorum was lost while the write "
             + "was in flight; it may or may not be on this node and its peers"));
-        admission.set(WriteAdmission.Mode.OPEN, "");
-        markLostAsPrimary(false);
-        for (VolumeIo io : state.served.values()) {
-            if (io.parkedWrites() > 0) {
-                state.scheduler.background(io::unpark);
-            }
+        if (state.fencing.freezing()) {
+            state.transferLog.holdCompletions(); // fencing still waits for its handler
         }
+        admission.set(WriteAdmission.Cause.QUORUM, WriteAdmission.Mode.OPEN, "");
+        markLostAsPrimary(false);
+        state.unparkWrites();
     }
 
     private void markLostAsPrimary(boolean lost) {

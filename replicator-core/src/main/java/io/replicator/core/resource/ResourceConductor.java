@@ -189,6 +189,16 @@ public final class ResourceConductor implements AutoCloseable {
         }));
     }
 
+    /** {@code suspend-io}: new writes wait until {@code resume-io} ({@code suspended:user}). */
+    public Outcome suspendIo() {
+        return run(state.fencing::suspendIo);
+    }
+
+    /** {@code resume-io}: lifts {@code suspend-io} and a fencing freeze (a quorum suspension stays). */
+    public Outcome resumeIo() {
+        return run(state.fencing::resumeIo);
+    }
+
     /** {@code secondary}: demote. */
     public Outcome secondary() {
         return run(state.roles::doSecondary);

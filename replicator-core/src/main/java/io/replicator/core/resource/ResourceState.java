@@ -99,6 +99,9 @@ final class ResourceState {
     final Connections connections;
     final ConnectHandshake handshake;
     final PromotionVote vote;
+    /** Whether writes enter, wait or fail (suspend-io, fencing, quorum); read by the data path. */
+    final WriteAdmission admission = new WriteAdmission();
+    final FencingKeeper fencing;
     /** How long a promotion waits for its voters' answers ({@code timeout}, or {@code ping-timeout} if longer). */
     private final long voteTimeoutMs;
     final ResyncCoordinator resync;
@@ -141,6 +144,7 @@ final class ResourceState {
         this.disk = new DiskEdge(this);
         this.handlerEnv = new HandlerEnvironment(this);
         this.quorum = new QuorumKeeper(this);
+        this.fencing = new FencingKeeper(this);
         this.generations = new Generations(this);
         this.roles = new RoleChanges(this);
         this.voteTimeoutMs = Math.max(firstNet.timeoutMs(), firstNet.pingTimeoutMs());
@@ -160,6 +164,15 @@ final class ResourceState {
             vote.checkTimeouts();
         });
         scheduler.everyInBackground(ResyncCoordinator.RESYNC_STEP_MS, resync::resyncStep);
+    }
+
+    /** Runs the writes that waited in each served volume, in the background; those still held park again. */
+    void unparkWrites() {
+        for (VolumeIo io : served.values()) {
+            if (io.parkedWrites() > 0) {
+                scheduler.background(io::unpark);
+            }
+        }
     }
 
     long voteTimeoutMs() {
@@ -196,9 +209,12 @@ final class ResourceState {
      * their own locks while other threads holding those locks wait for the owner.
      */
     void notifyListeners() {
-        if (quorum.enabled()) {
+        if (quorum.enabled() || fencing.enabled()) {
             try {
-                scheduler.execute(quorum::refresh); // whatever changed may have changed the count
+                scheduler.execute(() -> { // whatever changed may have changed the count, or healed a fenced peer
+                    quorum.refresh();
+                    fencing.unfenceIfHealed();
+                });
             } catch (java.util.concurrent.RejectedExecutionException closed) {
                 return;
             }

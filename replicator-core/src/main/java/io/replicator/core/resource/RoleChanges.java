@@ -171,7 +171,7 @@ final class RoleChanges {
             }
         };
         return new VolumeIo(config.name() + "/" + number, number, disk, transferLog, errors,
-            state.generations::startGenerationIfPending, state.quorum.admission(), state.generations::writeAcknowledged);
+            state.generations::startGenerationIfPending, state.admission, state.generations::writeAcknowledged);
     }
 
     Outcome doSecondary() {

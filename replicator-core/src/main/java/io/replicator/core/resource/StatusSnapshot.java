@@ -121,8 +121,9 @@ final class StatusSnapshot {
             instanceof PromotionRules.Promote;
         // DRBD scores promotion candidates; ours counts UpToDate volumes, so a node that can promote scores higher.
         int score = (int) volumes.stream().filter(v -> v.state() == DiskState.UP_TO_DATE).count() * 10000;
-        List<String> suspended = state.role == Role.PRIMARY && !state.quorum.has()
-            && !config.options().failsIoWithoutQuorum() ? List.of("quorum") : List.of();
+        // A Secondary without quorum holds no writes of its own: DRBD shows suspended:quorum on a Primary only.
+        List<String> suspended = state.admission.suspendedBy().stream()
+            .filter(cause -> state.role == Role.PRIMARY || !cause.equals("quorum")).toList();
         return new ResourceStatus(config.name(), self.nodeId(), state.role, suspended, false, mayPromote, score,
             devices,
             connectionStatuses);

@@ -354,15 +354,15 @@ public final class VolumeIo {
         }
         for (Parked write : waiting) {
             write.done().completeExceptionally(new ClosedException(name + " stopped being served while the write "
-                + "waited for quorum"));
+                + "waited (suspended I/O)"));
             if (write.payload() != null) {
                 write.payload().release();
             }
         }
         if (transferLog.completionsSuspended()) {
-            // Writes held for quorum never complete while it is gone: they fail, so that closing does not wait.
+            // Writes held (no quorum, or fencing) never complete while held: they fail, so that closing does not wait.
             transferLog.failCompletions(new ClosedException(name + " stopped being served while the write was "
-                + "held for lack of quorum"));
+                + "held (no quorum, or frozen by fencing)"));
         }
         synchronized (gate) {
             while (inFlight > 0) {

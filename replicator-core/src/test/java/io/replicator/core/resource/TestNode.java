@@ -32,7 +32,21 @@ record TestNode(ResourceConductor conductor, HeapVolume volume) {
     /** {@link #start(ScriptedPeers, String, int, String)} with {@code options} in the resource's options section. */
     static TestNode start(ScriptedPeers network, String self, int nodes, String diskOptions, String options)
             throws Exception {
-        ResourceConfig config = config(nodes, diskOptions, options);
+        return start(network, self, nodes, config(nodes, diskOptions, options, ""), HandlerInvoker.NONE);
+    }
+
+    /**
+     * Node {@code self} with {@code netOptions} in the net section, {@code handlers} (name and command) in a handlers
+     * section, and {@code invoker} running them.
+     */
+    static TestNode start(ScriptedPeers network, String self, int nodes, String netOptions, String handlers,
+                          HandlerInvoker invoker) throws Exception {
+        return start(network, self, nodes, config(nodes, "", "", netOptions + " }\n  handlers { " + handlers),
+            invoker);
+    }
+
+    private static TestNode start(ScriptedPeers network, String self, int nodes, ResourceConfig config,
+                                  HandlerInvoker invoker) throws Exception {
         int selfId = NAMES.indexOf(self);
         List<Integer> peers = new ArrayList<>();
         for (int id = 0; id < nodes; id++) {
@@ -44,7 +58,7 @@ record TestNode(ResourceConductor conductor, HeapVolume volume) {
             MetadataLayout.DEFAULT_AL_SIZE_BYTES).backingSizeBytes());
         BackingDisk.create(volume, Optional.empty(),
             new BackingDisk.Format(selfId, peers, peers.size(), 1237, DATA, 1)).close();
-        ResourceConductor conductor = conductor(network, self, config, volume);
+        ResourceConductor conductor = conductor(network, self, config, volume, invoker);
         assertThat(conductor.newCurrentUuid(true).ok()).isTrue();
         return new TestNode(conductor, volume);
     }
@@ -61,21 +75,22 @@ record TestNode(ResourceConductor conductor, HeapVolume volume) {
     /** {@link #restart(ScriptedPeers, String, int, String, HeapVolume)} with {@code options} in the options section. */
     static TestNode restart(ScriptedPeers network, String self, int nodes, String diskOptions, String options,
                             HeapVolume volume) throws Exception {
-        return new TestNode(conductor(network, self, config(nodes, diskOptions, options), volume), volume);
+        return new TestNode(conductor(network, self, config(nodes, diskOptions, options, ""), volume,
+            HandlerInvoker.NONE), volume);
     }
 
     private static ResourceConductor conductor(ScriptedPeers network, String self, ResourceConfig config,
-            HeapVolume volume) {
+            HeapVolume volume, HandlerInvoker invoker) {
         ResourceConductor conductor = new ResourceConductor(config, self, v -> BackingDisk.open(volume,
-            Optional.empty()), (handler, command, env) -> { }, new SplittableRandom(NAMES.indexOf(self) + 7),
-            network);
+            Optional.empty()), invoker, new SplittableRandom(NAMES.indexOf(self) + 7), network);
         assertThat(conductor.up().ok()).isTrue();
         return conductor;
     }
 
-    private static ResourceConfig config(int nodes, String diskOptions, String options) throws Exception {
+    private static ResourceConfig config(int nodes, String diskOptions, String options, String netOptions)
+            throws Exception {
         StringBuilder text = new StringBuilder("resource r0 {\n  options { " + options
-            + " }\n  net { protocol C; verify-alg crc32c; }\n  disk { " + diskOptions + " }\n");
+            + " }\n  net { protocol C; verify-alg crc32c; " + netOptions + " }\n  disk { " + diskOptions + " }\n");
         for (int id = 0; id < nodes; id++) {
             text.append("  on ").append(NAMES.get(id)).append(" { node-id ").append(id)
                 .append("; address 127.0.0.1:").append(7000 + id)
