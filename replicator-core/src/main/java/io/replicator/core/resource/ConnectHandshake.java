@@ -163,6 +163,17 @@ final class ConnectHandshake {
                 sender.close(secondPrimary(peer));
                 return;
             }
+            if (reported.role() == Role.PRIMARY && reported.lostQuorumAsPrimary() && state.role == Role.PRIMARY
+                && state.quorum.has() && !peer.connection.net().allowTwoPrimaries()) {
+                // A frozen Primary (it lost quorum) meets this one, which has quorum: not for good either — it
+                // demotes once it sees this generation (force-secondary) or by its operator, and then the two
+                // connect. Refusing went StandAlone here for good (PromoterIT, an old Primary resumed from SIGSTOP).
+                String reason = peer.host.name() + " is a Primary without quorum; connecting again once it is "
+                    + "demoted";
+                LOG.log(System.Logger.Level.WARNING, "{0}: {1}", config.name(), reason);
+                sender.close(reason);
+                return;
+            }
             Optional<String> problem = establishProblem(peer, local, reported);
             if (problem.isPresent()) {
                 state.connections.refuse(peer, problem.get());

@@ -4,7 +4,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.replicator.core.metadata.MetadataFlag;
 import io.replicator.core.metadata.Superblock;
+import io.replicator.core.generation.LastWrite;
+import io.replicator.core.replication.VolumeReport;
 import io.replicator.core.replication.WriteRequest;
+import io.replicator.core.state.ConnectionState;
+import io.replicator.core.state.DiskState;
+import io.replicator.core.state.Role;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -154,6 +159,25 @@ class QuorumLossTest {
     }
 
     /** Connects {@code peers} as twins, promotes {@code node} (which must succeed) and returns its data path. */
+    @Test
+    void aFrozenPrimaryThatConnectsIsRetried_notRefusedForGood() throws Exception {
+        // PromoterIT: the old Primary, resumed from SIGSTOP without quorum, reached the new Primary before its
+        // force-secondary demotion; refused as "both nodes are Primary", the new Primary went StandAlone for good.
+        ScriptedPeers network = new ScriptedPeers();
+        ResourceConductor alpha = TestNode.start(network, "alpha", 3, "", MAJORITY).conductor();
+        promotedWith(network, alpha, "charlie");
+
+        network.connectReporting("bravo", ours -> {
+            VolumeReport twin = ScriptedPeers.twinReport(ours, Role.PRIMARY, DiskState.UP_TO_DATE);
+            return new VolumeReport(twin.volume(), twin.ids(), twin.peerSlot(), twin.dataBytes(), twin.role(),
+                twin.disk(), false, false, 0, false, false, false, LastWrite.NONE, true, true);
+        });
+
+        ScriptedPeers.await("bravo's session closed", () -> !network.closesOf("bravo").isEmpty());
+        assertThat(network.closesOf("bravo")).first().asString().contains("is a Primary without quorum");
+        assertThat(alpha.connectionStates().get("bravo")).isNotEqualTo(ConnectionState.STANDALONE);
+    }
+
     private static VolumeIo promotedWith(ScriptedPeers network, ResourceConductor node, String... peers) {
         for (String peer : peers) {
             network.connectAsTwin(peer);

@@ -53,6 +53,11 @@ final class ScriptedPeers implements PeerNetwork {
      * Returns the session's sender.
      */
     PeerSender connectAsTwin(String peer) {
+        return connectReporting(peer, ours -> twinReport(ours, Role.SECONDARY, DiskState.UP_TO_DATE));
+    }
+
+    /** Connects {@code peer}, which answers each report of the conductor with {@code answer} of it. */
+    PeerSender connectReporting(String peer, java.util.function.UnaryOperator<VolumeReport> answer) {
         PeerEvents peerEvents = events.get(peer);
         Sender sender = new Sender(peerEvents);
         senders.put(peer, sender);
@@ -65,7 +70,7 @@ final class ScriptedPeers implements PeerNetwork {
             Thread.onSpinWait();
         }
         for (VolumeReport ours : List.copyOf(sender.reports)) {
-            peerEvents.report(twinReport(ours, Role.SECONDARY, DiskState.UP_TO_DATE));
+            peerEvents.report(answer.apply(ours));
         }
         return sender;
     }
@@ -93,7 +98,7 @@ final class ScriptedPeers implements PeerNetwork {
         events.get(peer).report(twinReport(ours, role, disk));
     }
 
-    private static VolumeReport twinReport(VolumeReport ours, Role role, DiskState disk) {
+    static VolumeReport twinReport(VolumeReport ours, Role role, DiskState disk) {
         GenerationIds same = GenerationIds.of(GenerationIds.mask(ours.ids().current()),
             new long[ours.ids().peerSlots()]);
         return new VolumeReport(ours.volume(), same, 0, ours.dataBytes(), role, disk, false, false, 0, false, false,

@@ -78,6 +78,8 @@ public final class PeerLink {
     private final SecureRandom random = new SecureRandom();
     /** Every channel of this link not closed yet, for {@link PeerTransport#close()}. */
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+    /** How soon a node dials again after a session ended (once per connect-int). */
+    static final long QUICK_REDIAL_MS = 50;
 
     /**
      * Serializes {@link #start()} calls, which block while binding. Never taken on an event loop; the monitor of this
@@ -96,6 +98,8 @@ public final class PeerLink {
     private ScheduledFuture<?> dialTimer;
     private int nextPath;
     private long sessionCount;
+    /** When the last session's end was followed by a quick dial ({@link #redialDelay}); 0 before any. */
+    private long lastQuickRedial;
 
     PeerLink(PeerTransport transport, EventLoop loop, PeerLinkOptions options, PeerLinkListener listener) {
         this.transport = transport;
@@ -237,13 +241,33 @@ public final class PeerLink {
     }
 
     private void scheduleDial(int started) {
+        scheduleDial(started, options.net().connectIntMs());
+    }
+
+    private void scheduleDial(int started, long delayMs) {
         if (!isCurrent(started)) {
             return;
         }
         if (dialTimer != null) {
             dialTimer.cancel(false);
         }
-        dialTimer = loop.schedule(() -> dial(started), options.net().connectIntMs(), TimeUnit.MILLISECONDS);
+        dialTimer = loop.schedule(() -> dial(started), delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * After a session ended: at once ({@link #QUICK_REDIAL_MS}), as DRBD goes back to Connecting and connects again —
+     * {@code connect-int} is the time between failed attempts. A session's end is often deliberate (a handshake
+     * again to reconcile marks after the loss of a Primary), and waiting connect-int (10 s by default) there held a
+     * failover up for as long. At most once per connect-int, so that sessions that keep ending do not spin.
+     */
+    private long redialDelay() {
+        long now = System.nanoTime();
+        long connectInt = options.net().connectIntMs();
+        if (lastQuickRedial != 0 && now - lastQuickRedial < connectInt * 1_000_000L) {
+            return connectInt;
+        }
+        lastQuickRedial = now;
+        return Math.min(QUICK_REDIAL_MS, connectInt);
     }
 
     /** The loop this link is pinned to. */
@@ -460,7 +484,7 @@ public final class PeerLink {
             }
         }
         if (options.dials()) {
-            scheduleDial(attempt.epoch);
+            scheduleDial(attempt.epoch, session != null ? redialDelay() : options.net().connectIntMs());
         }
     }
 
