@@ -10,6 +10,7 @@ import io.replicator.cli.command.resource.DisconnectCommand;
 import io.replicator.cli.command.resource.DownCommand;
 import io.replicator.cli.command.resource.NewCurrentUuidCommand;
 import io.replicator.cli.command.resource.OutdateCommand;
+import io.replicator.cli.command.role.PromoterCommand;
 import io.replicator.cli.command.resource.ResumeIoCommand;
 import io.replicator.cli.command.resource.SuspendIoCommand;
 import io.replicator.cli.command.resource.ShutdownCommand;
@@ -67,7 +68,7 @@ import java.io.UncheckedIOException;
         DaemonCommand.class,
         UpCommand.class, DownCommand.class, AttachCommand.class, DetachCommand.class, ConnectCommand.class,
         DisconnectCommand.class, PrimaryCommand.class, SecondaryCommand.class, OutdateCommand.class,
-        SuspendIoCommand.class, ResumeIoCommand.class,
+        SuspendIoCommand.class, ResumeIoCommand.class, PromoterCommand.class,
         NewCurrentUuidCommand.class, InvalidateCommand.class, InvalidateRemoteCommand.class, VerifyCommand.class,
         PauseSyncCommand.class, ResumeSyncCommand.class, WaitConnectCommand.class, WaitSyncCommand.class,
         StatusCommand.class, EventsCommand.class, RoleCommand.class,
