@@ -29,8 +29,9 @@ import java.util.function.Consumer;
  *       to the candidate: it neither promotes nor agrees to anyone else until the candidate says the vote is over
  *       ({@code PROMOTE_DONE}, sent after the candidate's new role reached it in the same stream), the candidate's
  *       connection ends, or the pledge expires.</li>
- *   <li>All yes (a voter whose connection ended meanwhile no longer counts): the candidate decides again with what
- *       it knows now — quorum included, so a vote that lost its voters fails — and promotes
+ *   <li>All yes (a voter whose connection ended meanwhile no longer counts): the candidate first asks the peers that
+ *       began replicating during the vote, then decides again with what it knows now — quorum included, so a vote
+ *       that lost its voters fails — and promotes
  *       ({@link RoleChanges#doPrimary}). Any no, or no answer within the vote timeout: refused, with each voter's
  *       reason.</li>
  * </ul>
@@ -60,7 +61,8 @@ final class PromotionVote {
         boolean asking;
         long deadline;
         final Map<String, PeerRuntime> awaiting = new LinkedHashMap<>();
-        final List<PeerRuntime> asked = new ArrayList<>();
+        /** Each peer asked, with the session it was asked on. */
+        final Map<PeerRuntime, PeerSender> asked = new java.util.HashMap<>();
         final List<String> refusals = new ArrayList<>();
 
         Candidacy(long id, boolean force, Consumer<Outcome> done) {
@@ -124,11 +126,31 @@ final class PromotionVote {
         }
         vote.deadline = state.scheduler.nanoTime() + timeoutNanos;
         vote.asking = true;
-        for (PeerRuntime voter : voters) {
-            vote.awaiting.put(voter.host.name(), voter);
-            vote.asked.add(voter);
-            voter.sender.sendSync(message(SyncMessage.Kind.PROMOTE_REQUEST, 0, vote.id, ""));
+        voters.forEach(voter -> askOne(vote, voter));
+    }
+
+    private void askOne(Candidacy vote, PeerRuntime voter) {
+        PeerSender sender = voter.sender;
+        vote.awaiting.put(voter.host.name(), voter);
+        vote.asked.put(voter, sender);
+        sender.sendSync(message(SyncMessage.Kind.PROMOTE_REQUEST, 0, vote.id, ""));
+    }
+
+    /**
+     * Asks the peers that started replicating (or reconnected) since the vote began: deciding without them would
+     * count them for quorum without their agreement (simulation seed 6437737190161419067: a peer connected during a
+     * vote that waited for a dead voter, and had meanwhile agreed to another candidate). Whether it asked any.
+     */
+    private boolean askLatecomers(Candidacy vote) {
+        boolean asked = false;
+        for (PeerRuntime peer : state.peers.values()) {
+            PeerSender sender = peer.sender;
+            if (peer.replicating && sender != null && vote.asked.get(peer) != sender) {
+                askOne(vote, peer);
+                asked = true;
+            }
         }
+        return asked;
     }
 
     /** {@code candidate} asks for this node's agreement to its promotion. */
@@ -203,6 +225,9 @@ final class PromotionVote {
                 String.join("; ", vote.refusals)));
             return;
         }
+        if (askLatecomers(vote)) {
+            return;
+        }
         candidacy = null;
         // Decided again: while the vote ran, peers may have left (quorum) or a resync begun.
         Outcome outcome = state.roles.doPrimary(vote.force);
@@ -222,7 +247,7 @@ final class PromotionVote {
 
     /** Ends the vote at every voter still connected, after whatever this node sent them before (its new role). */
     private void tellDone(Candidacy vote) {
-        for (PeerRuntime voter : vote.asked) {
+        for (PeerRuntime voter : vote.asked.keySet()) {
             PeerSender sender = voter.sender;
             if (sender != null) {
                 sender.sendSync(message(SyncMessage.Kind.PROMOTE_DONE, 0, vote.id, ""));
