@@ -36,7 +36,8 @@ home=$scratch/$name
 for path in bin/replicator lib/replicator.jar share/man/man1/replicator.1 share/man/man1/replicator-daemon.1 \
   share/bash-completion/completions/replicator lib/systemd/system/replicator.service \
   lib/systemd/system/replicator@.service lib/systemd/system/replicator-promoter.service \
-  etc/replicator/replicator.conf.example etc/replicator/promoter.toml.example INSTALL; do
+  etc/replicator/replicator.conf.example etc/replicator/promoter.toml.example lib/handlers/replicator-notify \
+  INSTALL; do
   [ -e "$home/$path" ] || fail "missing $path"
 done
 [ -x "$home/bin/replicator" ] || fail "bin/replicator is not executable"
