@@ -56,4 +56,29 @@ class AutoPromoteIT {
             assertThat(cluster.role("bravo")).as("promoted by 'primary': stays Primary").isEqualTo("Primary\n");
         }
     }
+
+    @Test
+    void anAttachWaitsAutoPromoteTimeoutForThePeerToLetGo() throws Exception {
+        try (TestCluster cluster = TestCluster.builder(folder.resolve("timeout")).build()) {
+            cluster.bootstrap("alpha");
+            cluster.waitFor("bravo", status -> status.contains("alpha role:Primary"), SETTLE);
+            // auto-promote-timeout 20 (2 s, the default): the attach to bravo waits while alpha is Primary ...
+            java.util.concurrent.CompletableFuture<AckRecordingClient> attaching =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return AckRecordingClient.connect(cluster.nbdUri("bravo"));
+                    } catch (Exception refused) {
+                        throw new java.util.concurrent.CompletionException(refused);
+                    }
+                });
+            Thread.sleep(500);
+            assertThat(attaching).as("waiting within auto-promote-timeout").isNotDone();
+            // ... and succeeds once alpha is demoted within it.
+            cluster.requireDaemon("alpha", "secondary");
+            try (AckRecordingClient client = attaching.get(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                assertThat(cluster.role("bravo")).isEqualTo("Primary\n");
+                assertThat(new WriteWorkload(12, 4096, 64, 2).run(client, 10, SETTLE).acked()).isEqualTo(10);
+            }
+        }
+    }
 }

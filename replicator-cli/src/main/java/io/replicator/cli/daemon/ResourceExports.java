@@ -32,6 +32,8 @@ final class ResourceExports implements NbdExports {
     private volatile boolean autoPromoted;
     /** Why the last auto-promotion on this thread was refused (the handshake asks {@link #whyNot} right after). */
     private final ThreadLocal<String> refusal = ThreadLocal.withInitial(() -> "");
+    /** How often an auto-promotion is tried again within {@code auto-promote-timeout}. */
+    private static final long RETRY_MS = 100;
 
     ResourceExports(ResourceConductor conductor, String node) {
         this.conductor = conductor;
@@ -45,7 +47,7 @@ final class ResourceExports implements NbdExports {
         String wanted = name.isEmpty() ? conductor.name() : name;
         if (found.isEmpty() && names().contains(wanted) && conductor.config().options().autoPromote()
             && conductor.role() == Role.SECONDARY) {
-            var promoted = conductor.primary(false);
+            var promoted = promoteWithin(conductor.config().options().autoPromoteTimeoutMs());
             if (promoted.ok()) {
                 autoPromoted = true;
                 LOG.info("{}: promoted by auto-promote: an NBD client attached to {}", conductor.name(), wanted);
@@ -56,6 +58,26 @@ final class ResourceExports implements NbdExports {
         }
         found.ifPresent(export -> clients.incrementAndGet());
         return found;
+    }
+
+    /**
+     * {@code primary}, tried again every {@link #RETRY_MS} until it succeeds or {@code auto-promote-timeout} passed
+     * (DRBD's open waits as long): a promotion refused for a moment — a peer's role report or a concurrent vote on
+     * its way — does not fail the client's attach.
+     */
+    private io.replicator.core.resource.Outcome promoteWithin(long timeoutMs) {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        var promoted = conductor.primary(false);
+        while (!promoted.ok() && conductor.role() == Role.SECONDARY && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(RETRY_MS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            promoted = conductor.primary(false);
+        }
+        return promoted;
     }
 
     @Override

@@ -211,7 +211,7 @@ public final class Keywords {
         ValueType.Choice.of("io-error", "suspend-io"), "io-error", NOT_SUPPORTED_YET);
     public static final Option AUTO_PROMOTE = add("auto-promote", Set.of(OPTIONS), FLAG, "yes", SUPPORTED);
     public static final Option AUTO_PROMOTE_TIMEOUT = add("auto-promote-timeout", Set.of(OPTIONS),
-        number(0, 600, ONE, "0.1 s"), "20", NOT_SUPPORTED_YET);
+        number(0, 600, ONE, "0.1 s"), "20", SUPPORTED);
     public static final Option PEER_ACK_WINDOW = add("peer-ack-window", Set.of(OPTIONS),
         number(8, 204800, SECTOR, "sectors"), "4096", NOT_SUPPORTED_YET);
     public static final Option PEER_ACK_DELAY = add("peer-ack-delay", Set.of(OPTIONS), number(1, 10000, ONE, "ms"),

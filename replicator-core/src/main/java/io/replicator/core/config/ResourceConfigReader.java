@@ -143,7 +143,8 @@ public final class ResourceConfigReader {
         values.putAll(OptionValues.values(OptionValues.in(body, SectionKind.OPTIONS)));
         return new ResourceOptions(valid(values, Keywords.AUTO_PROMOTE).equals("yes"), valid(values, Keywords.QUORUM),
             valid(values, Keywords.ON_NO_QUORUM), valid(values, Keywords.QUORUM_MINIMUM_REDUNDANCY),
-            valid(values, Keywords.ON_SUSPENDED_PRIMARY_OUTDATED));
+            valid(values, Keywords.ON_SUSPENDED_PRIMARY_OUTDATED),
+            Long.parseLong(valid(values, Keywords.AUTO_PROMOTE_TIMEOUT)) * 100);
     }
 
     /** The written value of {@code option} if it is valid, else its default (the validator reports the problem). */
