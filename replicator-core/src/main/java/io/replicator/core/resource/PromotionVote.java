@@ -62,7 +62,7 @@ final class PromotionVote {
         long deadline;
         final Map<String, PeerRuntime> awaiting = new LinkedHashMap<>();
         /** Each peer asked, with the session it was asked on. */
-        final Map<PeerRuntime, PeerSender> asked = new java.util.HashMap<>();
+        final Map<PeerRuntime, PeerSender> asked = new LinkedHashMap<>();
         final List<String> refusals = new ArrayList<>();
 
         Candidacy(long id, boolean force, Consumer<Outcome> done) {
