@@ -112,6 +112,25 @@ class SystemdUnitTest {
             .doesNotContain("strict");
     }
 
+    @org.junit.jupiter.api.Test
+    void thePromoterUnitRunsThePromoterWithTheDefaultFile() throws IOException {
+        Map<String, List<String>> service = service("replicator-promoter.service");
+        assertThat(service.get("Type")).containsExactly("exec");
+        ParseResult start = parse(argv(service.get("ExecStart").get(0)));
+        assertThat(start.subcommand().commandSpec().userObject())
+            .isInstanceOf(io.replicator.cli.command.role.PromoterCommand.class);
+        assertThat(start.subcommand().matchedOptionValue("--promoter-config", Path.of("")))
+            .isEqualTo(io.replicator.cli.promoter.PromoterConfig.DEFAULT_PATH);
+        assertThat(service.get("RestartPreventExitStatus")).as("10: an invalid promoter file").containsExactly("10");
+        assertThat(service.get("SuccessExitStatus")).containsExactly("143");
+    }
+
+    @org.junit.jupiter.api.Test
+    void theExamplePromoterFileIsValid() throws Exception {
+        Path example = UNITS.resolve("../dist/promoter.toml.example").normalize();
+        assertThat(io.replicator.cli.promoter.PromoterConfig.load(example).resources()).hasSize(1);
+    }
+
     /** The units run {@code bin/replicator daemon}: it must give the daemon the JVM options `up` gives it. */
     @org.junit.jupiter.api.Test
     void foregroundDaemonGetsTheDaemonJvmOptions() throws IOException {
