@@ -140,7 +140,8 @@ class PromoterIT {
         return cluster;
     }
 
-    private static String failoverOptions(String text) {
+    /** The options drbd-reactor's promoter wants, in the resource section of a node's configuration. */
+    static String failoverOptions(String text) {
         return text.replaceFirst("resource " + TestCluster.RESOURCE + " \\{\n", "resource " + TestCluster.RESOURCE
             + " {\n  options { quorum majority; on-no-quorum io-error; on-suspended-primary-outdated "
             + "force-secondary; auto-promote no; }\n");
