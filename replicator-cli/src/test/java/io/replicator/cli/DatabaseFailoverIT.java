@@ -73,6 +73,8 @@ class DatabaseFailoverIT {
                 cluster.startPromoter(node, file);
             }
             String primary = awaitPostgres(cluster, dir, NODES);
+            // Read now: once the node's daemon is dead, its file system answers EIO.
+            String postmaster = Files.readAllLines(dir.resolve(primary + "-pg/data/postmaster.pid")).get(0).strip();
             psql(dir, primary, "create table t (id integer primary key)");
 
             Set<Integer> committed = new ConcurrentSkipListSet<>();
@@ -93,7 +95,7 @@ class DatabaseFailoverIT {
             while (committed.size() < 50 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            powerOff(cluster, dir, primary);
+            powerOff(cluster, dir, primary, postmaster);
             running.set(false);
             writer.join(30_000);
             assertThat(committed).as("transactions committed before the node died").hasSizeGreaterThanOrEqualTo(50);
@@ -195,15 +197,11 @@ class DatabaseFailoverIT {
     }
 
     /** The node dies as a machine would: daemon, promoter, PostgreSQL and the block device gone at once. */
-    private static void powerOff(TestCluster cluster, Path dir, String node) throws Exception {
+    private static void powerOff(TestCluster cluster, Path dir, String node, String postmaster) throws Exception {
         cluster.killPromoter(node);
+        new ProcessBuilder("pkill", "-9", "-P", postmaster).start().waitFor();
+        new ProcessBuilder("kill", "-9", postmaster).start().waitFor();
         cluster.kill9(node);
-        Path pid = dir.resolve(node + "-pg/data/postmaster.pid");
-        if (Files.exists(pid)) {
-            String postmaster = Files.readAllLines(pid).get(0).strip();
-            new ProcessBuilder("pkill", "-9", "-P", postmaster).start().waitFor();
-            new ProcessBuilder("kill", "-9", postmaster).start().waitFor();
-        }
         Path fusePid = dir.resolve(node + ".nbdfuse.pid");
         if (Files.exists(fusePid)) {
             new ProcessBuilder("kill", "-9", Files.readString(fusePid).strip()).start().waitFor();
