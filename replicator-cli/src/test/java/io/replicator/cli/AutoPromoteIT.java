@@ -45,6 +45,11 @@ class AutoPromoteIT {
                     .hasMessageContaining("peer alpha is Primary");
             }
             cluster.waitFor("alpha", StatusProbe.ROLE, role -> role.equals("Secondary\n"), SETTLE);
+            // The demoting thread logs once the demotion returned: a moment after the role changed.
+            long deadline = System.nanoTime() + SETTLE.toNanos();
+            while (!cluster.logTail("alpha", 200).contains("demoted by auto-promote") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
             assertThat(cluster.logTail("alpha", 200)).contains("promoted by auto-promote")
                 .contains("demoted by auto-promote");
 
