@@ -102,6 +102,11 @@ class AlertsIT {
                 "\"resource\":\"r0\"", "\"peer\":\"bravo\"", "is fencing bravo for r0");
             cluster.waitFor("alpha", status -> status.contains("bravo connection:Connecting"),
                 Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!cluster.logTail("alpha", 400).contains("fence-peer on bravo exited 7")
+                && System.nanoTime() < deadline) {
+                Thread.sleep(50); // the handler's exit is logged a moment after the webhook got its post
+            }
             assertThat(cluster.logTail("alpha", 400)).contains("fence-peer on bravo exited 7");
         }
     }
