@@ -6,6 +6,7 @@ import static io.replicator.core.resource.ResourceState.slotOf;
 import io.replicator.core.config.ResourceConfig;
 import io.replicator.core.disk.AttachedDisk;
 import io.replicator.core.metadata.MetadataFlag;
+import io.replicator.core.metadata.PeerFlag;
 import io.replicator.core.metadata.Superblock;
 import io.replicator.core.replication.PeerSender;
 import io.replicator.core.state.DiskState;
@@ -38,6 +39,22 @@ final class DiskEdge {
     }
 
     /** Rewrites {@code volume}'s superblock, handling a local I/O error by the configured policy. */
+    /** Whether {@code volume}'s slot of peer {@code nodeId} says its data is Outdated (false without a disk). */
+    static boolean peerKnownOutdated(VolumeRuntime volume, int nodeId) {
+        return volume.disk().map(disk -> disk.backing().metadata().current().peerHas(nodeId, PeerFlag.OUTDATED))
+            .orElse(false);
+    }
+
+    /**
+     * Records in {@code volume}'s slot of peer {@code nodeId} whether its data is Outdated (DRBD's MDF_PEER_OUTDATED),
+     * writing the metadata only when that changes; nothing without a disk.
+     */
+    void recordPeerOutdated(VolumeRuntime volume, int nodeId, boolean outdated) {
+        if (volume.disk().isPresent() && peerKnownOutdated(volume, nodeId) != outdated) {
+            writeMetadata(volume, superblock -> superblock.withPeerFlag(nodeId, PeerFlag.OUTDATED, outdated));
+        }
+    }
+
     Outcome writeMetadata(VolumeRuntime volume, UnaryOperator<Superblock> change) {
         AttachedDisk disk = volume.disk().orElseThrow();
         try {

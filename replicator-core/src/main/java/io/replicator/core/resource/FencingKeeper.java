@@ -1,7 +1,6 @@
 package io.replicator.core.resource;
 
 import io.replicator.core.metadata.MetadataFlag;
-import io.replicator.core.metadata.PeerFlag;
 import io.replicator.core.replication.VolumeReport;
 import io.replicator.core.state.DiskState;
 import io.replicator.core.state.StateChangeRefusal;
@@ -261,20 +260,14 @@ final class FencingKeeper {
 
     /** Whether every attached volume's slot of {@code peer} says its data is Outdated. */
     private boolean knownOutdated(PeerRuntime peer) {
-        return state.volumes.stream().allMatch(volume -> volume.disk().map(disk -> disk.backing().metadata()
-            .current().peerHas(peer.nodeId(), PeerFlag.OUTDATED)).orElse(true));
+        return state.volumes.stream().allMatch(volume -> volume.disk().isEmpty()
+            || DiskEdge.peerKnownOutdated(volume, peer.nodeId()));
     }
 
     private void markOutdated(PeerRuntime peer) {
         if (peer.replicating) {
             return; // back meanwhile: its report says what its data is
         }
-        for (VolumeRuntime volume : state.volumes) {
-            if (volume.disk().isPresent() && !volume.disk().get().backing().metadata().current()
-                .peerHas(peer.nodeId(), PeerFlag.OUTDATED)) {
-                state.disk.writeMetadata(volume, superblock -> superblock.withPeerFlag(peer.nodeId(),
-                    PeerFlag.OUTDATED, true));
-            }
-        }
+        state.volumes.forEach(volume -> state.disk.recordPeerOutdated(volume, peer.nodeId(), true));
     }
 }

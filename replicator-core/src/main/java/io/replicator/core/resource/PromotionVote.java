@@ -121,7 +121,7 @@ final class PromotionVote {
             .filter(peer -> peer.replicating && peer.sender != null).toList();
         if (voters.isEmpty()) {
             candidacy = null;
-            done(vote, state.roles.doPrimary(vote.force));
+            vote.done.accept(state.roles.doPrimary(vote.force));
             return;
         }
         vote.deadline = state.scheduler.nanoTime() + timeoutNanos;
@@ -232,18 +232,15 @@ final class PromotionVote {
         // Decided again: while the vote ran, peers may have left (quorum) or a resync begun.
         Outcome outcome = state.roles.doPrimary(vote.force);
         tellDone(vote);
-        done(vote, outcome);
+        vote.done.accept(outcome);
     }
 
     private void finish(Candidacy vote, Outcome outcome) {
         candidacy = null;
         tellDone(vote);
-        done(vote, outcome);
-    }
-
-    private static void done(Candidacy vote, Outcome outcome) {
         vote.done.accept(outcome);
     }
+
 
     /** Ends the vote at every voter still connected, after whatever this node sent them before (its new role). */
     private void tellDone(Candidacy vote) {

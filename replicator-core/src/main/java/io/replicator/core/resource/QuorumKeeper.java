@@ -2,7 +2,6 @@ package io.replicator.core.resource;
 
 import io.replicator.core.config.ResourceOptions;
 import io.replicator.core.metadata.MetadataFlag;
-import io.replicator.core.metadata.PeerFlag;
 import io.replicator.core.replication.VolumeReport;
 import io.replicator.core.state.DiskState;
 import io.replicator.core.state.Role;
@@ -99,8 +98,7 @@ final class QuorumKeeper {
             boolean connected = peer != leaving && peer.replicating && peer.reports.containsKey(number)
                 && state.transferLog.hasPeer(peer.nodeId());
             DiskState disk = connected ? peer.reports.get(number).disk() : DiskState.DUNKNOWN;
-            boolean knownOutdated = volume.disk().map(d -> d.backing().metadata().current()
-                .peerHas(peer.nodeId(), PeerFlag.OUTDATED)).orElse(false);
+            boolean knownOutdated = DiskEdge.peerKnownOutdated(volume, peer.nodeId());
             boolean diskless = peer.host.volumes().stream()
                 .anyMatch(v -> v.number() == number && v.diskless());
             peers.add(new QuorumRules.Peer(peer.host.name(), connected, disk, knownOutdated, diskless));
@@ -163,12 +161,7 @@ final class QuorumKeeper {
                 if (report == null || report.disk() == DiskState.DUNKNOWN) {
                     continue;
                 }
-                boolean outdated = report.disk() == DiskState.OUTDATED;
-                if (volume.disk().get().backing().metadata().current().peerHas(peer.nodeId(), PeerFlag.OUTDATED)
-                    != outdated) {
-                    state.disk.writeMetadata(volume, superblock -> superblock.withPeerFlag(peer.nodeId(),
-                        PeerFlag.OUTDATED, outdated));
-                }
+                state.disk.recordPeerOutdated(volume, peer.nodeId(), report.disk() == DiskState.OUTDATED);
             }
         }
     }

@@ -162,9 +162,7 @@ public final class ResourceConductor implements AutoCloseable {
             // The vote ends by itself (answers, lost peers or its timeout); the bound only guards a closed scheduler.
             Outcome promoted = outcome.get(10 * Math.max(1, state.voteTimeoutMs()),
                 java.util.concurrent.TimeUnit.MILLISECONDS);
-            for (Consumer<ResourceConductor> listener : state.listeners) {
-                listener.accept(this);
-            }
+            tellListenersHere();
             return promoted;
         } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException stuck) {
             return Outcome.failed("promotion did not finish: " + stuck);
@@ -509,10 +507,15 @@ public final class ResourceConductor implements AutoCloseable {
             state.quorum.refresh();
             return done;
         });
+        tellListenersHere();
+        return outcome;
+    }
+
+    /** Tells the listeners on the caller's thread, so that a command's events precede its answer. */
+    private void tellListenersHere() {
         for (Consumer<ResourceConductor> listener : state.listeners) {
             listener.accept(this);
         }
-        return outcome;
     }
 
     <T> T call(Callable<T> work) {

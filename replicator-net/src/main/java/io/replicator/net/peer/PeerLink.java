@@ -78,8 +78,6 @@ public final class PeerLink {
     private final SecureRandom random = new SecureRandom();
     /** Every channel of this link not closed yet, for {@link PeerTransport#close()}. */
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
-    /** How soon a node dials again after a session ended (once per connect-int). */
-    static final long QUICK_REDIAL_MS = 50;
 
     /**
      * Serializes {@link #start()} calls, which block while binding. Never taken on an event loop; the monitor of this
@@ -98,14 +96,15 @@ public final class PeerLink {
     private ScheduledFuture<?> dialTimer;
     private int nextPath;
     private long sessionCount;
-    /** When the last session's end was followed by a quick dial ({@link #redialDelay}); 0 before any. */
-    private long lastQuickRedial;
+    /** When to dial again after a session or an attempt ended. */
+    private final RedialPolicy redial;
 
     PeerLink(PeerTransport transport, EventLoop loop, PeerLinkOptions options, PeerLinkListener listener) {
         this.transport = transport;
         this.loop = loop;
         this.options = options;
         this.listener = listener;
+        this.redial = new RedialPolicy(options.net().connectIntMs());
         this.handshake = options.handshake();
         this.serverTls = TlsContexts.server(options.net());
         this.clientTls = TlsContexts.client(options.net());
@@ -252,22 +251,6 @@ public final class PeerLink {
             dialTimer.cancel(false);
         }
         dialTimer = loop.schedule(() -> dial(started), delayMs, TimeUnit.MILLISECONDS);
-    }
-
-    /**
-     * After a session ended: at once ({@link #QUICK_REDIAL_MS}), as DRBD goes back to Connecting and connects again —
-     * {@code connect-int} is the time between failed attempts. A session's end is often deliberate (a handshake
-     * again to reconcile marks after the loss of a Primary), and waiting connect-int (10 s by default) there held a
-     * failover up for as long. At most once per connect-int, so that sessions that keep ending do not spin.
-     */
-    private long redialDelay() {
-        long now = System.nanoTime();
-        long connectInt = options.net().connectIntMs();
-        if (lastQuickRedial != 0 && now - lastQuickRedial < connectInt * 1_000_000L) {
-            return connectInt;
-        }
-        lastQuickRedial = now;
-        return Math.min(QUICK_REDIAL_MS, connectInt);
     }
 
     /** The loop this link is pinned to. */
@@ -484,7 +467,7 @@ public final class PeerLink {
             }
         }
         if (options.dials()) {
-            scheduleDial(attempt.epoch, session != null ? redialDelay() : options.net().connectIntMs());
+            scheduleDial(attempt.epoch, redial.delayMs(session != null, System.nanoTime()));
         }
     }
 
