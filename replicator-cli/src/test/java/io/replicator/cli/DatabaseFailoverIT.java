@@ -70,7 +70,7 @@ class DatabaseFailoverIT {
                 Files.writeString(file, "[[promoter]]\n[promoter.resources." + TestCluster.RESOURCE + "]\n"
                     + "runner = \"shell\"\nstop-services-on-exit = true\nstart = [\"sh " + dir.resolve("storage.sh")
                     + " " + node + "\", \"sh " + dir.resolve("postgres.sh") + " " + node + "\"]\n");
-                cluster.startPromoter(node, file);
+                cluster.promoters().start(node, file);
             }
             String primary = awaitPostgres(cluster, dir, NODES);
             // Read now: once the node's daemon is dead, its file system answers EIO.
@@ -198,7 +198,7 @@ class DatabaseFailoverIT {
 
     /** The node dies as a machine would: daemon, promoter, PostgreSQL and the block device gone at once. */
     private static void powerOff(TestCluster cluster, Path dir, String node, String postmaster) throws Exception {
-        cluster.killPromoter(node);
+        cluster.promoters().kill(node);
         new ProcessBuilder("pkill", "-9", "-P", postmaster).start().waitFor();
         new ProcessBuilder("kill", "-9", postmaster).start().waitFor();
         cluster.kill9(node);
@@ -229,7 +229,7 @@ class DatabaseFailoverIT {
         StringBuilder logs = new StringBuilder();
         for (String node : candidates) {
             logs.append("--- ").append(node).append(" promoter:\n")
-                .append(Files.exists(cluster.promoterLog(node)) ? Files.readString(cluster.promoterLog(node)) : "")
+                .append(Files.exists(cluster.promoters().log(node)) ? Files.readString(cluster.promoters().log(node)) : "")
                 .append('\n');
         }
         throw new AssertionError("PostgreSQL did not come up on " + candidates + "\n" + logs + cluster.logTails());

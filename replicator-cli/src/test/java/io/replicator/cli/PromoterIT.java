@@ -135,7 +135,7 @@ class PromoterIT {
             Path file = dir.resolve(node + "-promoter.toml");
             Files.writeString(file, "[[promoter]]\n[promoter.resources." + TestCluster.RESOURCE + "]\n"
                 + "runner = \"shell\"\nstart = [\"sh " + service + " " + node + "\"]\n");
-            cluster.startPromoter(node, file);
+            cluster.promoters().start(node, file);
         }
         return cluster;
     }
@@ -162,7 +162,7 @@ class PromoterIT {
         StringBuilder logs = new StringBuilder();
         for (String node : candidates) {
             logs.append("--- ").append(node).append(" promoter:\n")
-                .append(tail(cluster.promoterLog(node))).append('\n');
+                .append(tail(cluster.promoters().log(node))).append('\n');
         }
         throw new AssertionError("no service started on " + candidates + "\n" + logs + cluster.logTails());
     }
@@ -188,12 +188,12 @@ class PromoterIT {
         static Timing of(TestCluster cluster, Path dir, String node, String lost, long killedAt) throws Exception {
             long detected = at(cluster.logPath(node), "connection to " + lost + " lost").orElse(killedAt);
             long deadline = System.nanoTime() + SETTLE.toNanos();
-            while (at(cluster.promoterLog(node), "services started").isEmpty() && System.nanoTime() < deadline) {
+            while (at(cluster.promoters().log(node), "services started").isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(20); // the service's pid file may be there a moment before the promoter logs
             }
-            long started = at(cluster.promoterLog(node), "services started").orElseThrow();
-            long decided = at(cluster.promoterLog(node), "may promote").orElseThrow();
-            long promoted = at(cluster.promoterLog(node), ": promoted;").orElseThrow();
+            long started = at(cluster.promoters().log(node), "services started").orElseThrow();
+            long decided = at(cluster.promoters().log(node), "may promote").orElseThrow();
+            long promoted = at(cluster.promoters().log(node), ": promoted;").orElseThrow();
             return new Timing(detected - killedAt, decided - killedAt, promoted - killedAt, started - killedAt);
         }
 

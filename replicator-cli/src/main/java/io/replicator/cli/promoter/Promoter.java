@@ -51,6 +51,8 @@ public final class Promoter {
     private final Object lock = new Object();
     private final SplittableRandom random = new SplittableRandom();
     private volatile boolean stopping;
+    /** What the status file says now (promoter thread). */
+    private String lastStatus = "";
     private boolean changed;
 
     public Promoter(PromoterConfig config, String node, Path socket, Path statusFile) {
@@ -258,6 +260,10 @@ public final class Promoter {
                 .append(" — ").append(entry.getValue().why())
                 .append(running.isEmpty() ? "" : "; services started: " + String.join(", ", running)).append('\n');
         }
+        if (text.toString().equals(lastStatus)) {
+            return; // the loop wakes every second: write only what changed
+        }
+        lastStatus = text.toString();
         try {
             Path next = statusFile.resolveSibling(statusFile.getFileName() + ".new");
             Files.writeString(next, text, StandardCharsets.UTF_8);

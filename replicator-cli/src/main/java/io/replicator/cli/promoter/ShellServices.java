@@ -51,10 +51,8 @@ final class ShellServices {
     /** Stops the services: the {@code stop} list as written, else each running start entry with {@code stop}. */
     void stop() {
         if (!config.stop().isEmpty()) {
-            if (!running.isEmpty() || !config.start().isEmpty()) {
-                for (String command : config.stop()) {
-                    run(command);
-                }
+            if (!running.isEmpty()) {
+                config.stop().forEach(this::run);
             }
             running.clear();
             return;
