@@ -2,6 +2,7 @@ package io.replicator.core.generation;
 
 import io.replicator.core.generation.SyncDecision.BecomeSyncSource;
 import io.replicator.core.generation.SyncDecision.BecomeSyncTarget;
+import io.replicator.core.generation.SyncDecision.SplitBrain;
 import io.replicator.core.generation.SyncDecision.UnrelatedData;
 
 /**
@@ -12,6 +13,17 @@ import io.replicator.core.generation.SyncDecision.UnrelatedData;
  * sync or found a split brain that cannot be auto-recovered (8.4: result ±2 or −100), because then no bitmap covers
  * the difference; otherwise it is bitmap-based. The rule of the comparison is kept, for the log. The split-brain
  * policies (after-sb-*, {@code --discard-my-data}, rr-conflict) are later steps and are not applied here.
+ *
+ * <h2>An Inconsistent side that follows a Primary</h2>
+ * Not when the Inconsistent side holds some writes of a Primary's generation ({@link HandshakeSide#followsPrimary},
+ * {@link GenerationIds#followingPrimary}) and the comparison makes it source or finds a split brain: its ids are
+ * then ahead of the other side's, or beside them. Made target by its disk state, it would lose those writes to older
+ * or divergent data — and lend that side its vote: quorum regained by a Primary the newer one replaced, which then
+ * completes writes while the newer one's acknowledged writes are elsewhere (simulation seed 4366524313826046807).
+ * The comparison stands: a split brain goes to its policies, and an Inconsistent source is refused, to connect again
+ * once that side's resync is done. DRBD 9 (protocol 119) goes further and lets the disk states decide only where the
+ * ids do not; an Inconsistent side whose ids are ahead only because its resync started (its old current rotated
+ * into the bitmap slots of absent peers) or because it was invalidated is still made target here.
  */
 public final class DiskStateOverride {
     private DiskStateOverride() {
@@ -28,7 +40,21 @@ public final class DiskStateOverride {
      *     make that side target; unrelated data is never overridden
      */
     public static SyncDecision apply(SyncDecision compared, boolean selfInconsistent, boolean peerInconsistent) {
+        return apply(compared, selfInconsistent, peerInconsistent, false);
+    }
+
+    /**
+     * {@link #apply(SyncDecision, boolean, boolean)}, where {@code inconsistentSideFollows} says whether the
+     * Inconsistent side follows a Primary's generation: then a comparison that makes it source, or finds a split
+     * brain, stands.
+     */
+    public static SyncDecision apply(SyncDecision compared, boolean selfInconsistent, boolean peerInconsistent,
+            boolean inconsistentSideFollows) {
         if (selfInconsistent == peerInconsistent) {
+            return compared;
+        }
+        if (inconsistentSideFollows && (compared instanceof SplitBrain
+            || (selfInconsistent ? compared.isSyncSource() : compared.isSyncTarget()))) {
             return compared;
         }
         if (compared instanceof UnrelatedData) {

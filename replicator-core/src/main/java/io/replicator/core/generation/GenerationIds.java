@@ -301,6 +301,40 @@ public final class GenerationIds {
     }
 
     /**
+     * An Inconsistent node that takes the writes of a Primary of another generation ({@code primary}'s ids): its data
+     * now holds some of that generation's writes, so it carries that generation — current id the Primary's, the
+     * Primary's history and bitmap ids imported as on {@link #resyncFinishedAsTarget} (this node's old current too,
+     * if the Primary knows it). Its bitmap ids stay. Departure from DRBD 9, where only an UpToDate node adopts a new
+     * current id: kept at an older id, the node would look to a third node — an older Primary that lost quorum, say —
+     * like an ancestor of that node's data, to be overwritten by it; the third node would regain quorum through it and
+     * complete writes while the newer Primary's acknowledged writes are on this node. Carrying the newer generation,
+     * it is ahead of that node: not a source (Inconsistent), not a target of it either, until its resync is done
+     * (simulation seed 4366524313826046807).
+     */
+    public GenerationIds followingPrimary(GenerationIds primary) {
+        Objects.requireNonNull(primary, "primary");
+        if (mask(primary.current) == mask(current)) {
+            return this;
+        }
+        long[] nextHistory = primary.knows(current) ? pushed(history, current) : history;
+        for (int i = HISTORY_SIZE - 1; i >= 0; i--) {
+            nextHistory = pushed(nextHistory, primary.history[i]);
+        }
+        for (long id : primary.bitmaps) {
+            nextHistory = pushed(nextHistory, id);
+        }
+        return new GenerationIds(mask(primary.current) | (current & UUID_PRIMARY), bitmaps.clone(), nextHistory);
+    }
+
+    /**
+     * Whether these ids descend from {@code id}: it is not the current id but one of the bitmap or history ids. A node
+     * whose current is {@code id} holds an ancestor of this node's data.
+     */
+    public boolean descendsFrom(long id) {
+        return mask(id) != 0 && mask(id) != mask(current) && knows(id);
+    }
+
+    /**
      * Whether these ids moved on from {@code id} by one new generation: {@code id} is where {@link #newCurrent} put
      * the old current — one of the bitmap ids, or the newest history id. A node whose current is {@code id} holds
      * what these ids' generation started from, and may adopt it.

@@ -22,7 +22,8 @@ import java.util.List;
  *   <li>{@link SyncDecider#decide}; unrelated data drops the connection. Under protocol C the survivor of a crashed
  *       Primary is source; between two sides of one current generation, the side that applied the later writes of
  *       their Primary ({@link LastWrite}) is.</li>
- *   <li>Exactly one side Inconsistent (the other better): that side is target ({@link DiskStateOverride}).</li>
+ *   <li>Exactly one side Inconsistent (the other better): that side is target ({@link DiskStateOverride}) — unless
+ *       it follows a Primary's generation and the ids make it source or find a split brain.</li>
  *   <li>A split brain (8.4's |result| = 100): this node runs {@code initial-split-brain}.</li>
  *   <li>An auto-recoverable split brain, or any with always-asbp: after-sb-0pri, -1pri or -2pri by the number of
  *       Primaries <em>now</em>. A resolution is a bitmap resync, or a full one for a split brain that was not
@@ -35,7 +36,8 @@ import java.util.List;
  *       Primary and a side that cannot say how far it got, nothing: the latter resyncs from the Primary first.</li>
  *   <li>A resync whose source asked for {@code --discard-my-data} (and the other side did not) is turned around:
  *       "reverting to older data".</li>
- *   <li>A source whose disk is not better than Inconsistent is refused. A target that replicates from another
+ *   <li>A source whose disk is not better than Inconsistent is refused (for now, if it follows a Primary: it
+ *       connects again once its resync is done). A target that replicates from another
  *       Primary (its data in use there) is not resynced from here: the connection is tried again later. A target
  *       that is Primary with a disk at least Consistent, when there is something to resync, meets rr-conflict.</li>
  * </ol>
@@ -97,7 +99,8 @@ public final class HandshakeDecider {
 
         boolean selfInconsistent = self.disk() == DiskState.INCONSISTENT && better(peer.disk());
         boolean peerInconsistent = peer.disk() == DiskState.INCONSISTENT && better(self.disk());
-        SyncDecision decision = DiskStateOverride.apply(compared, selfInconsistent, peerInconsistent);
+        SyncDecision decision = DiskStateOverride.apply(compared, selfInconsistent, peerInconsistent,
+            selfInconsistent ? self.followsPrimary() : peer.followsPrimary());
         if (!decision.equals(compared)) {
             steps.add((selfInconsistent ? "our disk is Inconsistent, the peer's is not" :
                 "the peer's disk is Inconsistent, ours is not") + ": " + direction(decision));
@@ -179,6 +182,15 @@ public final class HandshakeDecider {
         if (!better(source.disk())) {
             steps.add((selfIsSource ? "we" : "the peer") + " would become sync source, but "
                 + (selfIsSource ? "our" : "its") + " disk is " + source.disk().drbdName());
+            if (source.followsPrimary() && better(target.disk())) {
+                // It holds some writes of a Primary's generation the other side lacks (DiskStateOverride), and
+                // resyncs the rest from elsewhere. Not for good.
+                steps.add((selfIsSource ? "we hold" : "it holds") + " writes of a newer Primary's generation: "
+                    + "connecting again once " + (selfIsSource ? "our" : "its") + " resync is done (if that "
+                    + "generation was discarded, 'connect --discard-my-data' on " + (selfIsSource ? "this node" : "it")
+                    + ")");
+                return steps.outcome(decision, Action.RETRY_CONNECT);
+            }
             return steps.outcome(decision, Action.DISCONNECT);
         }
         if (target.servesPrimary() && target.disk().isAtLeast(DiskState.OUTDATED)) {
@@ -390,6 +402,12 @@ public final class HandshakeDecider {
         }
         if (self.discardMyData() || peer.discardMyData()) {
             steps.add((self.discardMyData() ? "we" : "the peer") + " asked for --discard-my-data");
+            HandshakeSide keeper = self.discardMyData() ? peer : self;
+            if (!better(keeper.disk())) {
+                // Nothing to keep instead: the other side's data is Inconsistent. Left to the operator.
+                steps.add("but " + (keeper == self ? "our" : "its") + " disk is " + keeper.disk().drbdName());
+                return 0;
+            }
             return self.discardMyData() ? -1 : 1;
         }
         return 0;

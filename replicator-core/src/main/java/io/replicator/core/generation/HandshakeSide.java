@@ -22,10 +22,12 @@ import java.util.Objects;
  * @param lastWrite     the last write the side applied from a Primary
  * @param ackedAsPrimary the side completed writes since its last promotion (of two split-brain sides that both lost
  *                      quorum as Primary, the one with acknowledged writes is kept)
+ * @param followsPrimary the side's data is Inconsistent and holds some writes of its current generation, taken from a
+ *                      Primary: its disk state alone does not make it a sync target ({@link DiskStateOverride})
  */
 public record HandshakeSide(SyncInput sync, DiskState disk, long changedBlocks, boolean discardMyData,
                             boolean restartedUnclean, boolean servesPrimary, LastWrite lastWrite,
-                            boolean ackedAsPrimary) {
+                            boolean ackedAsPrimary, boolean followsPrimary) {
     public HandshakeSide {
         Objects.requireNonNull(sync, "sync");
         Objects.requireNonNull(disk, "disk");
@@ -38,7 +40,7 @@ public record HandshakeSide(SyncInput sync, DiskState disk, long changedBlocks, 
     /** A side without acknowledged writes of its own generation. */
     public HandshakeSide(SyncInput sync, DiskState disk, long changedBlocks, boolean discardMyData,
                          boolean restartedUnclean, boolean servesPrimary, LastWrite lastWrite) {
-        this(sync, disk, changedBlocks, discardMyData, restartedUnclean, servesPrimary, lastWrite, false);
+        this(sync, disk, changedBlocks, discardMyData, restartedUnclean, servesPrimary, lastWrite, false, false);
     }
 
     /** A side that did not restart uncleanly and serves no Primary. */
@@ -53,43 +55,56 @@ public record HandshakeSide(SyncInput sync, DiskState disk, long changedBlocks, 
 
     /** This side with the role now ({@link SyncInput#primary()}) replaced. */
     public HandshakeSide withPrimary(boolean value) {
-        return new HandshakeSide(sync.withPrimary(value), disk, changedBlocks, discardMyData, restartedUnclean, servesPrimary, lastWrite, ackedAsPrimary);
+        return new HandshakeSide(sync.withPrimary(value), disk, changedBlocks, discardMyData, restartedUnclean,
+            servesPrimary, lastWrite, ackedAsPrimary, followsPrimary);
     }
 
     /** This side with {@link #disk()} replaced. */
     public HandshakeSide withDisk(DiskState value) {
-        return new HandshakeSide(sync, value, changedBlocks, discardMyData, restartedUnclean, servesPrimary, lastWrite, ackedAsPrimary);
+        return new HandshakeSide(sync, value, changedBlocks, discardMyData, restartedUnclean, servesPrimary, lastWrite,
+            ackedAsPrimary, followsPrimary);
     }
 
     /** This side with {@link #changedBlocks()} replaced. */
     public HandshakeSide withChangedBlocks(long value) {
-        return new HandshakeSide(sync, disk, value, discardMyData, restartedUnclean, servesPrimary, lastWrite, ackedAsPrimary);
+        return new HandshakeSide(sync, disk, value, discardMyData, restartedUnclean, servesPrimary, lastWrite,
+            ackedAsPrimary, followsPrimary);
     }
 
     /** This side with {@link #discardMyData()} replaced. */
     public HandshakeSide withDiscardMyData(boolean value) {
-        return new HandshakeSide(sync, disk, changedBlocks, value, restartedUnclean, servesPrimary, lastWrite, ackedAsPrimary);
+        return new HandshakeSide(sync, disk, changedBlocks, value, restartedUnclean, servesPrimary, lastWrite,
+            ackedAsPrimary, followsPrimary);
     }
 
     /** This side with {@link #restartedUnclean()} replaced. */
     public HandshakeSide withRestartedUnclean(boolean value) {
-        return new HandshakeSide(sync, disk, changedBlocks, discardMyData, value, servesPrimary, lastWrite, ackedAsPrimary);
+        return new HandshakeSide(sync, disk, changedBlocks, discardMyData, value, servesPrimary, lastWrite,
+            ackedAsPrimary, followsPrimary);
     }
 
     /** This side with {@link #servesPrimary()} replaced. */
     public HandshakeSide withServesPrimary(boolean value) {
-        return new HandshakeSide(sync, disk, changedBlocks, discardMyData, restartedUnclean, value, lastWrite, ackedAsPrimary);
+        return new HandshakeSide(sync, disk, changedBlocks, discardMyData, restartedUnclean, value, lastWrite,
+            ackedAsPrimary, followsPrimary);
     }
 
     /** This side with {@link #lastWrite()} replaced. */
     public HandshakeSide withLastWrite(LastWrite value) {
-        return new HandshakeSide(sync, disk, changedBlocks, discardMyData, restartedUnclean, servesPrimary, value, ackedAsPrimary);
+        return new HandshakeSide(sync, disk, changedBlocks, discardMyData, restartedUnclean, servesPrimary, value,
+            ackedAsPrimary, followsPrimary);
     }
 
     /** This side with {@link #ackedAsPrimary()} replaced. */
     public HandshakeSide withAckedAsPrimary(boolean value) {
         return new HandshakeSide(sync, disk, changedBlocks, discardMyData, restartedUnclean, servesPrimary, lastWrite,
-            value);
+            value, followsPrimary);
+    }
+
+    /** This side with {@link #followsPrimary()} replaced. */
+    public HandshakeSide withFollowsPrimary(boolean value) {
+        return new HandshakeSide(sync, disk, changedBlocks, discardMyData, restartedUnclean, servesPrimary, lastWrite,
+            ackedAsPrimary, value);
     }
 
     /** Whether the side is Primary now. */

@@ -38,7 +38,14 @@ public enum MetadataFlag implements BitFlag {
      * held). Cleared at every promotion. Of two sides of a split brain that both lost quorum as Primary, the one whose
      * time as Primary produced acknowledged writes is kept.
      */
-    ACKED_AS_PRIMARY(1 << 18);
+    ACKED_AS_PRIMARY(1 << 18),
+    /**
+     * Ours, not DRBD's: the data is Inconsistent and holds some writes of its current generation, taken from a
+     * Primary ({@code GenerationIds.followingPrimary}): its ids are ahead of nodes without them, so it is made no
+     * one's sync target by its disk state alone (a split brain or older data would take it over, and quorum with it).
+     * Cleared when the data is UpToDate again.
+     */
+    FOLLOWS_PRIMARY(1 << 19);
 
     private final int mask;
 

@@ -33,11 +33,14 @@ import java.util.Objects;
  * @param lostQuorumAsPrimary the sender lost quorum while Primary and has not regained it: it completed no write
  *                        since, so in a split brain its side is the one discarded
  * @param ackedAsPrimary the sender completed writes since its last promotion
+ * @param followsPrimary the sender's data is Inconsistent and holds some writes of its current generation, taken
+ *                        from a Primary: its ids being ahead, it is no one's sync target by its disk state alone
  */
 public record VolumeReport(int volume, GenerationIds ids, int peerSlot, long dataBytes, Role role, DiskState disk,
                            boolean crashedPrimary, boolean skipInitialSync, long dirtyBlocks,
                            boolean discardMyData, boolean restartedUnclean, boolean servesPrimary,
-                           LastWrite lastWrite, boolean lostQuorumAsPrimary, boolean ackedAsPrimary) {
+                           LastWrite lastWrite, boolean lostQuorumAsPrimary, boolean ackedAsPrimary,
+                           boolean followsPrimary) {
     public VolumeReport {
         Objects.requireNonNull(ids, "ids");
         Objects.requireNonNull(lastWrite, "lastWrite");

@@ -62,7 +62,7 @@ final class ConnectHandshake {
             }
             long ours = local.disk().get().backing().metadata().current().generationIds().current();
             if (GenerationIds.mask(report.ids().current()) != GenerationIds.mask(ours)
-                && report.ids().movedOnFrom(ours)) {
+                && report.ids().descendsFrom(ours)) {
                 return true;
             }
         }
@@ -102,6 +102,12 @@ final class ConnectHandshake {
                 // first write (its report comes first on the data stream) and meets us again at a handshake.
                 sender.close(secondPrimary(peer));
                 return;
+            }
+            if (report.role() == Role.PRIMARY && volume.get().state() == DiskState.INCONSISTENT
+                && differsFromOurs(volume.get(), report)) {
+                // The Primary started a new generation while this Inconsistent copy takes its writes.
+                state.generations.followPrimary(volume.get(), report);
+                state.generations.reportToPeers(false);
             }
             VolumeSync sync = peer.sync(report.volume());
             if (sync.resyncing()) {
@@ -295,6 +301,12 @@ final class ConnectHandshake {
         return Optional.empty();
     }
 
+    /** Whether the peer's current generation is not ours. */
+    private static boolean differsFromOurs(VolumeRuntime local, VolumeReport report) {
+        return local.disk().map(d -> GenerationIds.mask(report.ids().current()) != GenerationIds.mask(
+            d.backing().metadata().current().generationIds().current())).orElse(false);
+    }
+
     /** Whether the generation a Primary just started follows ours ({@link GenerationIds#movedOnFrom}). */
     private static boolean followsOurGeneration(VolumeRuntime local, VolumeReport report) {
         return local.disk().map(d -> report.ids().movedOnFrom(d.backing().metadata().current().generationIds()
@@ -333,10 +345,12 @@ final class ConnectHandshake {
                 && !state.toldUnclean.contains(peer.nodeId()),
             sent != null ? sent.servesPrimary() : state.generations.servesPrimaryOtherThan(peer),
             sent != null ? sent.lastWrite() : state.lastWrite,
-            sent != null ? sent.ackedAsPrimary() : superblock.has(MetadataFlag.ACKED_AS_PRIMARY));
+            sent != null ? sent.ackedAsPrimary() : superblock.has(MetadataFlag.ACKED_AS_PRIMARY),
+            sent != null ? sent.followsPrimary() : superblock.has(MetadataFlag.FOLLOWS_PRIMARY)
+                && local.state() == DiskState.INCONSISTENT);
         HandshakeSide peerSide = new HandshakeSide(peerInput, report.disk(), report.dirtyBlocks(),
             report.discardMyData(), report.restartedUnclean(), report.servesPrimary(), report.lastWrite(),
-            report.ackedAsPrimary());
+            report.ackedAsPrimary(), report.followsPrimary());
         HandshakeOutcome outcome = HandshakeDecider.decide(selfSide, peerSide,
             SplitBrainPolicies.of(peer.connection.net(), self.name()),
             peer.connection.net().protocol() == Protocol.C);

@@ -74,7 +74,8 @@ final class Generations {
                 superblock.has(MetadataFlag.UNCLEAN_RESTART) && !state.toldUnclean.contains(peer.nodeId()),
                 servesPrimaryOtherThan(peer),
                 state.lastWrite, superblock.has(MetadataFlag.PRIMARY_LOST_QUORUM),
-                superblock.has(MetadataFlag.ACKED_AS_PRIMARY));
+                superblock.has(MetadataFlag.ACKED_AS_PRIMARY), superblock.has(MetadataFlag.FOLLOWS_PRIMARY)
+                    && volume.state() == DiskState.INCONSISTENT);
         });
     }
 
@@ -405,6 +406,16 @@ final class Generations {
                 volume.moveTo(DiskState.UP_TO_DATE);
             }
         });
+    }
+
+    /**
+     * This node's disk is Inconsistent and takes the writes of Primary {@code report}, of another generation: its
+     * data now holds some of them, so its ids follow the Primary's ({@link GenerationIds#followingPrimary}).
+     */
+    void followPrimary(VolumeRuntime volume, VolumeReport report) {
+        volume.disk().ifPresent(disk -> state.disk.writeMetadata(volume, superblock -> superblock
+            .withGenerationIds(superblock.generationIds().followingPrimary(report.ids()))
+            .withFlag(MetadataFlag.FOLLOWS_PRIMARY, true)));
     }
 
     /** Runs on I/O threads before each write: the first write after a peer was lost starts a new generation. */

@@ -36,6 +36,32 @@ class DiskStateOverrideTest {
                 .as("mirror of " + row).isEqualTo(expected.mirror());
     }
 
+    /**
+     * An Inconsistent side that follows a Primary's generation: a comparison that makes it source, or a split brain,
+     * stands.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("followerRows")
+    void shouldKeepTheComparisonWhenTheInconsistentSideFollowsAPrimary(String row, SyncDecision compared,
+            boolean selfInconsistent, boolean peerInconsistent, SyncDecision expected) {
+        assertThat(DiskStateOverride.apply(compared, selfInconsistent, peerInconsistent, true)).as(row)
+                .isEqualTo(expected);
+        assertThat(DiskStateOverride.apply(compared.mirror(), peerInconsistent, selfInconsistent, true))
+                .as("mirror of " + row).isEqualTo(expected.mirror());
+    }
+
+    static Stream<Arguments> followerRows() {
+        return Stream.of(
+                row("no-sync, I am inconsistent: bitmap target", NO_SYNC, true, false,
+                        target(BecomeSyncTarget.Kind.USE_BITMAP, SyncRule.BOTH_OFF)),
+                row("source by bitmap, I am inconsistent: stands", SOURCE_BITMAP, true, false, SOURCE_BITMAP),
+                row("full source, I am inconsistent: stands", SOURCE_FULL, true, false, SOURCE_FULL),
+                row("target clear-bitmap, peer inconsistent: stands", TARGET_CLEAR, false, true, TARGET_CLEAR),
+                row("auto-recoverable split brain: stands", AUTO_SPLIT, false, true, AUTO_SPLIT),
+                row("split brain, disconnect: stands", HARD_SPLIT, true, false, HARD_SPLIT),
+                row("target, I am inconsistent: already right", TARGET_CLEAR, true, false, TARGET_CLEAR));
+    }
+
     static Stream<Arguments> rows() {
         return Stream.of(
                 row("both consistent: unchanged", SOURCE_FULL, false, false, SOURCE_FULL),

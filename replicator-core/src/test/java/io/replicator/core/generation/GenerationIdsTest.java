@@ -183,6 +183,39 @@ class GenerationIdsTest {
         assertThat(next.bitmaps()).doesNotContain(w);
     }
 
+    /**
+     * An Inconsistent target (current: the resync's id S) whose source, a Primary, started generation Y after X: the
+     * target takes Y's writes, so it carries Y and descends from X — to a node still at X (an older Primary that lost
+     * quorum) it is ahead, not an ancestor to be overwritten (simulation seed 4366524313826046807, three nodes).
+     */
+    @Test
+    void shouldCarryThePrimarysGenerationAndDescendFromItsHistoryWhenFollowingItInconsistent() {
+        long syncId = 0x5550L;
+        GenerationIds primary = GenerationIds.of(Y | 1, new long[] {syncId, X}, Z);
+        GenerationIds target = GenerationIds.of(syncId, new long[] {0, 0}, Z);
+
+        GenerationIds next = target.followingPrimary(primary);
+
+        assertThat(next.current()).as("role bit stays the target's").isEqualTo(Y);
+        assertThat(next.bitmaps()).containsExactly(0, 0);
+        assertThat(next.descendsFrom(X)).isTrue();
+        assertThat(next.descendsFrom(syncId)).isTrue();
+        assertThat(next.descendsFrom(Y)).as("its own current").isFalse();
+        assertThat(target.followingPrimary(target)).isSameAs(target);
+    }
+
+    /** A current the Primary does not know (discarded in a split brain) is not kept as an ancestor. */
+    @Test
+    void shouldNotKeepACurrentThePrimaryDoesNotKnowWhenFollowingIt() {
+        long discarded = 0x4440L;
+        GenerationIds primary = GenerationIds.of(Y, new long[] {X, 0}, Z);
+
+        GenerationIds next = GenerationIds.of(discarded, new long[] {0, 0}, Z).followingPrimary(primary);
+
+        assertThat(next.current()).isEqualTo(Y);
+        assertThat(next.descendsFrom(discarded)).isFalse();
+    }
+
     @Test
     void shouldHaveMovedOnFromTheCurrentItRotatedAwayAndNoOlderOne() {
         GenerationIds rotated = GenerationIds.of(Y, new long[] {X, 0}, Z);

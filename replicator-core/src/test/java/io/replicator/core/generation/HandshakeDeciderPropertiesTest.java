@@ -111,7 +111,8 @@ class HandshakeDeciderPropertiesTest {
     private static HandshakeSide withIds(HandshakeSide side, GenerationIds ids) {
         SyncInput s = side.sync();
         return new HandshakeSide(new SyncInput(ids, 0, s.primary(), s.crashedPrimary(), s.reconnect(),
-            s.lostQuorumAsPrimary(), s.resolveConflicts()), side.disk(), side.changedBlocks(), side.discardMyData());
+            s.lostQuorumAsPrimary(), s.resolveConflicts()), side.disk(), side.changedBlocks(), side.discardMyData())
+            .withFollowsPrimary(side.followsPrimary());
     }
 
     private static HandshakeSide side(SplittableRandom random) {
@@ -133,8 +134,10 @@ class HandshakeDeciderPropertiesTest {
             : DiskState.INCONSISTENT;
         long changed = pick(random, List.of(0L, 0L, 1L, 3L, 3L, 100L));
         boolean discardMyData = random.nextInt(5) == 0;
+        // An Inconsistent side follows a Primary's generation one time in three.
+        boolean follows = disk == DiskState.INCONSISTENT && random.nextInt(3) == 0;
         return new HandshakeSide(new SyncInput(ids, 0, (f & 1) != 0, (f & 2) != 0, (f & 4) != 0, (f & 8) != 0, false),
-            disk, changed, discardMyData);
+            disk, changed, discardMyData).withFollowsPrimary(follows);
     }
 
     private static SplitBrainPolicies policies(SplittableRandom random) {
@@ -153,6 +156,6 @@ class HandshakeDeciderPropertiesTest {
 
     private static HandshakeSide withResolveConflicts(HandshakeSide side, boolean value) {
         return new HandshakeSide(side.sync().withResolveConflicts(value), side.disk(), side.changedBlocks(),
-            side.discardMyData());
+            side.discardMyData()).withFollowsPrimary(side.followsPrimary());
     }
 }

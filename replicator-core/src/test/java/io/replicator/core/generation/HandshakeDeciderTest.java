@@ -450,6 +450,51 @@ class HandshakeDeciderTest {
         assertThat(outcome.explanation()).contains("our disk is Inconsistent, the peer's is not");
     }
 
+    /**
+     * An Inconsistent side that follows a Primary's generation may hold some of its writes; made target by its disk
+     * state, it would give the other side of the split brain a vote (simulation seed 4366524313826046807).
+     */
+    @Test
+    void splitBrain_isLeftToThePolicies_whenTheInconsistentSideFollowsAPrimary() {
+        HandshakeOutcome outcome = decide(self().withDisk(DiskState.INCONSISTENT).withFollowsPrimary(true), peer(),
+            SplitBrainPolicies.DEFAULT);
+
+        assertThat(outcome.action()).isEqualTo(DISCONNECT);
+        assertThat(outcome.handlers()).containsExactly(INITIAL_SPLIT_BRAIN, SPLIT_BRAIN);
+        assertThat(outcome.explanation()).doesNotContain("our disk is Inconsistent");
+    }
+
+    @Test
+    void splitBrainResolvedToAFollowingInconsistentSource_connectsAgainLater() {
+        HandshakeOutcome outcome = decide(self().withDisk(DiskState.INCONSISTENT).withFollowsPrimary(true), peer(),
+            policies(AfterSb0pri.DISCARD_REMOTE));
+
+        assertThat(outcome.action()).isEqualTo(RETRY_CONNECT);
+        assertThat(outcome.explanation()).contains("we would become sync source, but our disk is Inconsistent")
+            .contains("we hold writes of a newer Primary's generation")
+            .contains("'connect --discard-my-data' on this node");
+    }
+
+    @Test
+    void inconsistentSideAheadByItsIds_followingAPrimary_isNotMadeTarget_butConnectsAgainLater() {
+        HandshakeOutcome outcome = decide(rrSource().withDisk(DiskState.INCONSISTENT).withFollowsPrimary(true),
+            rrTarget().withPrimary(false), SplitBrainPolicies.DEFAULT);
+
+        assertThat(outcome.action()).isEqualTo(RETRY_CONNECT);
+        assertThat(outcome.decision().isSyncSource()).isTrue();
+        assertThat(outcome.explanation()).contains("we would become sync source, but our disk is Inconsistent");
+    }
+
+    /** Ahead only because its resync started (or it was invalidated): its disk state makes it target, as in 8.4. */
+    @Test
+    void inconsistentSideAheadByItsIds_notFollowingAPrimary_isMadeTarget() {
+        HandshakeOutcome outcome = decide(rrSource().withDisk(DiskState.INCONSISTENT), rrTarget().withPrimary(false),
+            SplitBrainPolicies.DEFAULT);
+
+        assertThat(outcome.action()).isEqualTo(PROCEED);
+        assertThat(outcome.decision().isSyncTarget()).isTrue();
+    }
+
     @Test
     void unrelatedData_disconnects() {
         HandshakeSide stranger = side(0x7000L, 0x8000L, 0x9000L, false);

@@ -170,7 +170,7 @@ class QuorumLossTest {
         network.connectReporting("bravo", ours -> {
             VolumeReport twin = ScriptedPeers.twinReport(ours, Role.PRIMARY, DiskState.UP_TO_DATE);
             return new VolumeReport(twin.volume(), twin.ids(), twin.peerSlot(), twin.dataBytes(), twin.role(),
-                twin.disk(), false, false, 0, false, false, false, LastWrite.NONE, true, true);
+                twin.disk(), false, false, 0, false, false, false, LastWrite.NONE, true, true, false);
         });
 
         ScriptedPeers.await("bravo's session closed", () -> !network.closesOf("bravo").isEmpty());

@@ -102,7 +102,7 @@ final class ScriptedPeers implements PeerNetwork {
         GenerationIds same = GenerationIds.of(GenerationIds.mask(ours.ids().current()),
             new long[ours.ids().peerSlots()]);
         return new VolumeReport(ours.volume(), same, 0, ours.dataBytes(), role, disk, false, false, 0, false, false,
-            false, io.replicator.core.generation.LastWrite.NONE, false, false);
+            false, io.replicator.core.generation.LastWrite.NONE, false, false, false);
     }
 
     /** Why the conductor closed {@code peer}'s current session, in order. */

@@ -14,7 +14,7 @@ import java.util.List;
  * A {@link VolumeReport} on the wire: UUIDS, SIZES and STATE of the volume, in that order (DRBD's P_UUIDS110,
  * P_SIZES, P_STATE). UUIDS' flags: bit 0 crashed primary, bit 1 skip initial sync, bit 2 discard my data, bit 3
  * restarted unclean, bit 4 serves another Primary, bit 5 lost quorum as Primary, bit 6 completed writes since its last
- * promotion, bits 8–15
+ * promotion, bit 7 Inconsistent data following a Primary's generation, bits 8–15
  * the sender's bitmap slot for the receiver (0xFF = none), bits 16–63 the sender's dirty blocks toward the receiver
  * (DRBD's dirty_bits). STATE carries role and disk state as the ordinals of the core enums, and the last write the
  * sender applied from a Primary (its node id + 1 in the low byte of the flags, 0 for none; the write's id).
@@ -27,6 +27,7 @@ final class ReportCodec {
     static final long FLAG_SERVES_PRIMARY = 16;
     static final long FLAG_LOST_QUORUM = 32;
     static final long FLAG_ACKED_AS_PRIMARY = 64;
+    static final long FLAG_FOLLOWS_PRIMARY = 128;
     private static final int SLOT_SHIFT = 8;
     private static final int DIRTY_SHIFT = 16;
 
@@ -41,6 +42,7 @@ final class ReportCodec {
             | (report.servesPrimary() ? FLAG_SERVES_PRIMARY : 0)
             | (report.lostQuorumAsPrimary() ? FLAG_LOST_QUORUM : 0)
             | (report.ackedAsPrimary() ? FLAG_ACKED_AS_PRIMARY : 0)
+            | (report.followsPrimary() ? FLAG_FOLLOWS_PRIMARY : 0)
             | ((long) (report.peerSlot() & 0xFF) << SLOT_SHIFT)
             | (Math.min(report.dirtyBlocks(), -1L >>> DIRTY_SHIFT) << DIRTY_SHIFT);
         GenerationIds ids = report.ids();
@@ -77,7 +79,7 @@ final class ReportCodec {
             (uuids.flags() & FLAG_SKIP_INITIAL_SYNC) != 0, uuids.flags() >>> DIRTY_SHIFT,
             (uuids.flags() & FLAG_DISCARD_MY_DATA) != 0, (uuids.flags() & FLAG_RESTARTED_UNCLEAN) != 0,
             (uuids.flags() & FLAG_SERVES_PRIMARY) != 0, lastWrite(state), (uuids.flags() & FLAG_LOST_QUORUM) != 0,
-            (uuids.flags() & FLAG_ACKED_AS_PRIMARY) != 0);
+            (uuids.flags() & FLAG_ACKED_AS_PRIMARY) != 0, (uuids.flags() & FLAG_FOLLOWS_PRIMARY) != 0);
     }
 
     private static LastWrite lastWrite(PeerMessage.State state) {

@@ -23,7 +23,7 @@ class ReportCodecTest {
             for (LastWrite last : List.of(LastWrite.NONE, new LastWrite(0, 1_765_000_000_000_123L),
                 new LastWrite(30, 7))) {
                 VolumeReport report = new VolumeReport(3, ids, 1, 8L << 20, Role.SECONDARY, DiskState.UP_TO_DATE,
-                    flag, !flag, 42, flag, !flag, flag, last, !flag, flag);
+                    flag, !flag, 42, flag, !flag, flag, last, !flag, flag, !flag);
 
                 List<PeerMessage> wire = ReportCodec.encode(report);
                 VolumeReport decoded = ReportCodec.decode((PeerMessage.Uuids) wire.get(0),
