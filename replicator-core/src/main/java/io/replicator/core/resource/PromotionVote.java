@@ -27,8 +27,9 @@ import java.util.function.Consumer;
  *       promoting itself (both candidates then back off — the operator or the promoter retries), or when it already
  *       agreed to another candidate ({@link PromotionRules#answer}). Otherwise it answers yes and is <em>pledged</em>
  *       to the candidate: it neither promotes nor agrees to anyone else until the candidate says the vote is over
- *       ({@code PROMOTE_DONE}, sent after the candidate's new role reached it in the same stream), the candidate's
- *       connection ends, or the pledge expires.</li>
+ *       ({@code PROMOTE_DONE}, sent after the candidate's new role reached it in the same stream) or the pledge
+ *       expires — twice the vote timeout, or, once the candidate's connection ended, when the candidate can count
+ *       on it no more ({@link #peerLost}).</li>
  *   <li>All yes (a voter whose connection ended meanwhile no longer counts): the candidate first asks the peers that
  *       began replicating during the vote, then decides again with what it knows now — quorum included, so a vote
  *       that lost its voters fails — and promotes
@@ -72,8 +73,8 @@ final class PromotionVote {
         }
     }
 
-    /** This node's yes to {@code candidate}'s vote {@code id}, held until {@code expires}. */
-    private record Pledge(PeerRuntime candidate, long id, long expires) {
+    /** This node's yes to {@code candidate}'s vote {@code id}, given at {@code since}, held until {@code expires}. */
+    private record Pledge(PeerRuntime candidate, long id, long since, long expires) {
     }
 
     PromotionVote(ResourceState state, long timeoutMs) {
@@ -167,7 +168,7 @@ final class PromotionVote {
             pledgedTo().filter(name -> !name.equals(candidate.host.name())),
             candidate.host.name(), candidate.connection.net().allowTwoPrimaries(), state.roles.peerViews());
         if (no.isEmpty()) {
-            pledge = new Pledge(candidate, id, now + 2 * timeoutNanos);
+            pledge = new Pledge(candidate, id, now, now + 2 * timeoutNanos);
         }
         sender.sendSync(message(SyncMessage.Kind.PROMOTE_REPLY, no.isEmpty() ? YES : 0, id, no.orElse("")));
     }
@@ -191,10 +192,22 @@ final class PromotionVote {
         }
     }
 
-    /** {@code peer}'s connection ended: it votes no more, and a pledge to it is void. */
+    /**
+     * {@code peer}'s connection ended: it votes no more, and a pledge to it ends as soon as the candidate can no longer
+     * count on it — not at once. The candidate may not know yet (a cut link shows only when its pings go unanswered),
+     * and it decides with this node's yes until its vote's deadline: freed at once, this node could promote with the
+     * others while the candidate, counting this node, promotes too (simulation seed -2049220628378668063). So the
+     * pledge holds until the candidate's deadline has passed (it asked before this node answered) and the candidate
+     * has seen the loss (its pings to this node went unanswered), with a ping-timeout to spare for clocks and
+     * scheduling; a candidate that crashed mid-vote keeps this node from promoting that long.
+     */
     void peerLost(PeerRuntime peer) {
         if (pledge != null && pledge.candidate == peer) {
-            pledge = null;
+            long now = state.scheduler.nanoTime();
+            long pingTimeout = peer.connection.net().pingTimeoutMs() * 1_000_000L;
+            long seen = now + peer.connection.net().pingIntMs() * 1_000_000L + pingTimeout;
+            long until = Math.max(pledge.since + timeoutNanos, seen) + pingTimeout;
+            pledge = new Pledge(peer, pledge.id, pledge.since, until);
         }
         if (candidacy != null && candidacy.asking && candidacy.awaiting.remove(peer.host.name()) != null) {
             settleIfAnswered();
@@ -218,6 +231,12 @@ final class PromotionVote {
     private void settleIfAnswered() {
         Candidacy vote = candidacy;
         if (!vote.awaiting.isEmpty()) {
+            return;
+        }
+        if (vote.deadline - state.scheduler.nanoTime() < 0) {
+            // The voters' pledges may be running out (peerLost): too late to count on them.
+            finish(vote, Outcome.refused(StateChangeRefusal.TIMEOUT, "the vote on this node's promotion took "
+                + "longer than " + timeoutNanos / 1_000_000 + " ms; retry when the connections are settled"));
             return;
         }
         if (!vote.refusals.isEmpty()) {
