@@ -27,7 +27,8 @@ import java.util.List;
  *   <li>A split brain (8.4's |result| = 100): this node runs {@code initial-split-brain}.</li>
  *   <li>An auto-recoverable split brain, or any with always-asbp: after-sb-0pri, -1pri or -2pri by the number of
  *       Primaries <em>now</em>. A resolution is a bitmap resync, or a full one for a split brain that was not
- *       auto-recoverable.</li>
+ *       auto-recoverable. With quorum, a side that lost it as Primary is discarded first, and -1pri never discards a
+ *       Secondary holding writes of another Primary for this one.</li>
  *   <li>Still unresolved: the side that asked for {@code --discard-my-data} is target (if both asked, nobody is);
  *       otherwise {@code split-brain} runs and the connection drops. A manual resolution resyncs the union of both
  *       bitmaps, or everything if the ids are related only through history (drbd.md §5, manual recovery).</li>
@@ -267,7 +268,7 @@ public final class HandshakeDecider {
                 steps.add("after-sb-0pri " + policies.afterSb0pri().drbdName());
                 yield new Resolution(recover0pri(policies.afterSb0pri(), self, peer, steps), false);
             }
-            case 1 -> recover1pri(policies, self, peer, steps);
+            case 1 -> keepAnotherPrimarysWrites(recover1pri(policies, self, peer, steps), self, peer, steps);
             default -> recover2pri(policies, self, peer, steps);
         };
     }
@@ -355,6 +356,25 @@ public final class HandshakeDecider {
             case VIOLENTLY_AS0P -> new Resolution(as0pri(policies, self, peer, steps), false);
             case CALL_PRI_LOST_AFTER_SB -> primaryLoses(as0pri(policies, self, peer, steps), self, peer, steps);
         };
+    }
+
+    /**
+     * With quorum, an after-sb-1pri resolution does not discard a Secondary that last applied writes of another
+     * Primary ({@link HandshakeSide#heldForAnotherPrimary}) for this one: that Primary may have completed them with the
+     * Secondary's vote, and this one — promoted earlier, on a view of its links that may be stale — would regain
+     * quorum through the Secondary and complete writes after them (simulation seed -4391955019380882052). Left
+     * StandAlone, as DRBD leaves a split brain its policies do not resolve.
+     */
+    private static Resolution keepAnotherPrimarysWrites(Resolution resolved, HandshakeSide self, HandshakeSide peer,
+            Steps steps) {
+        HandshakeSide secondary = self.primary() ? peer : self;
+        boolean secondaryDiscarded = self.primary() ? resolved.direction() > 0 : resolved.direction() < 0;
+        if (secondaryDiscarded && secondary.heldForAnotherPrimary()) {
+            steps.add((secondary == self ? "we hold" : "the peer holds") + " writes of another Primary, "
+                + "not discarded for this one");
+            return new Resolution(0, false);
+        }
+        return resolved;
     }
 
     /** consensus: the 0pri result stands only if it discards the Secondary. */

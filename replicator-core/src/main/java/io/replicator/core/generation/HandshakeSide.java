@@ -24,10 +24,13 @@ import java.util.Objects;
  *                      quorum as Primary, the one with acknowledged writes is kept)
  * @param followsPrimary the side's data is Inconsistent and holds some writes of its current generation, taken from a
  *                      Primary: its disk state alone does not make it a sync target ({@link DiskStateOverride})
+ * @param heldForAnotherPrimary with quorum on: the side last applied writes of a Primary other than the other side —
+ *                      writes that Primary may have completed with this side's vote; an after-sb-1pri policy does not
+ *                      discard them for the other side, a Primary
  */
 public record HandshakeSide(SyncInput sync, DiskState disk, long changedBlocks, boolean discardMyData,
                             boolean restartedUnclean, boolean servesPrimary, LastWrite lastWrite,
-                            boolean ackedAsPrimary, boolean followsPrimary) {
+                            boolean ackedAsPrimary, boolean followsPrimary, boolean heldForAnotherPrimary) {
     public HandshakeSide {
         Objects.requireNonNull(sync, "sync");
         Objects.requireNonNull(disk, "disk");
@@ -40,7 +43,7 @@ public record HandshakeSide(SyncInput sync, DiskState disk, long changedBlocks, 
     /** A side without acknowledged writes of its own generation. */
     public HandshakeSide(SyncInput sync, DiskState disk, long changedBlocks, boolean discardMyData,
                          boolean restartedUnclean, boolean servesPrimary, LastWrite lastWrite) {
-        this(sync, disk, changedBlocks, discardMyData, restartedUnclean, servesPrimary, lastWrite, false, false);
+        this(sync, disk, changedBlocks, discardMyData, restartedUnclean, servesPrimary, lastWrite, false, false, false);
     }
 
     /** A side that did not restart uncleanly and serves no Primary. */
@@ -56,55 +59,61 @@ public record HandshakeSide(SyncInput sync, DiskState disk, long changedBlocks, 
     /** This side with the role now ({@link SyncInput#primary()}) replaced. */
     public HandshakeSide withPrimary(boolean value) {
         return new HandshakeSide(sync.withPrimary(value), disk, changedBlocks, discardMyData, restartedUnclean,
-            servesPrimary, lastWrite, ackedAsPrimary, followsPrimary);
+            servesPrimary, lastWrite, ackedAsPrimary, followsPrimary, heldForAnotherPrimary);
     }
 
     /** This side with {@link #disk()} replaced. */
     public HandshakeSide withDisk(DiskState value) {
         return new HandshakeSide(sync, value, changedBlocks, discardMyData, restartedUnclean, servesPrimary, lastWrite,
-            ackedAsPrimary, followsPrimary);
+            ackedAsPrimary, followsPrimary, heldForAnotherPrimary);
     }
 
     /** This side with {@link #changedBlocks()} replaced. */
     public HandshakeSide withChangedBlocks(long value) {
         return new HandshakeSide(sync, disk, value, discardMyData, restartedUnclean, servesPrimary, lastWrite,
-            ackedAsPrimary, followsPrimary);
+            ackedAsPrimary, followsPrimary, heldForAnotherPrimary);
     }
 
     /** This side with {@link #discardMyData()} replaced. */
     public HandshakeSide withDiscardMyData(boolean value) {
         return new HandshakeSide(sync, disk, changedBlocks, value, restartedUnclean, servesPrimary, lastWrite,
-            ackedAsPrimary, followsPrimary);
+            ackedAsPrimary, followsPrimary, heldForAnotherPrimary);
     }
 
     /** This side with {@link #restartedUnclean()} replaced. */
     public HandshakeSide withRestartedUnclean(boolean value) {
         return new HandshakeSide(sync, disk, changedBlocks, discardMyData, value, servesPrimary, lastWrite,
-            ackedAsPrimary, followsPrimary);
+            ackedAsPrimary, followsPrimary, heldForAnotherPrimary);
     }
 
     /** This side with {@link #servesPrimary()} replaced. */
     public HandshakeSide withServesPrimary(boolean value) {
         return new HandshakeSide(sync, disk, changedBlocks, discardMyData, restartedUnclean, value, lastWrite,
-            ackedAsPrimary, followsPrimary);
+            ackedAsPrimary, followsPrimary, heldForAnotherPrimary);
     }
 
     /** This side with {@link #lastWrite()} replaced. */
     public HandshakeSide withLastWrite(LastWrite value) {
         return new HandshakeSide(sync, disk, changedBlocks, discardMyData, restartedUnclean, servesPrimary, value,
-            ackedAsPrimary, followsPrimary);
+            ackedAsPrimary, followsPrimary, heldForAnotherPrimary);
     }
 
     /** This side with {@link #ackedAsPrimary()} replaced. */
     public HandshakeSide withAckedAsPrimary(boolean value) {
         return new HandshakeSide(sync, disk, changedBlocks, discardMyData, restartedUnclean, servesPrimary, lastWrite,
-            value, followsPrimary);
+            value, followsPrimary, heldForAnotherPrimary);
     }
 
     /** This side with {@link #followsPrimary()} replaced. */
     public HandshakeSide withFollowsPrimary(boolean value) {
         return new HandshakeSide(sync, disk, changedBlocks, discardMyData, restartedUnclean, servesPrimary, lastWrite,
-            ackedAsPrimary, value);
+            ackedAsPrimary, value, heldForAnotherPrimary);
+    }
+
+    /** This side with {@link #heldForAnotherPrimary()} replaced. */
+    public HandshakeSide withHeldForAnotherPrimary(boolean value) {
+        return new HandshakeSide(sync, disk, changedBlocks, discardMyData, restartedUnclean, servesPrimary, lastWrite,
+            ackedAsPrimary, followsPrimary, value);
     }
 
     /** Whether the side is Primary now. */

@@ -73,7 +73,15 @@ public record SyncMessage(Kind kind, int volume, long offset, int length, long i
          * Candidate to voters: vote {@code id} is over [P_TWOPC_COMMIT, P_TWOPC_ABORT]; a promotion it made reached
          * the voter before, in its role report.
          */
-        PROMOTE_DONE(18, false);
+        PROMOTE_DONE(18, false),
+        /**
+         * Primary to the peers it replicates with, after losing another one: answer {@code id} if you are there. On
+         * the control stream: on the data stream it could wait behind a resync request that waits for the very writes
+         * the probe holds. No DRBD equivalent.
+         */
+        PROBE(19, true),
+        /** Answer to {@link #PROBE} {@code id}: the sender is there. */
+        PROBE_REPLY(20, true);
 
         private static final Kind[] BY_CODE = new Kind[32];
 

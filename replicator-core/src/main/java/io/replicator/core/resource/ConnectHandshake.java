@@ -301,6 +301,11 @@ final class ConnectHandshake {
         return Optional.empty();
     }
 
+    /** Whether {@code last} is a write of a Primary other than node {@code other}. */
+    private static boolean fromAnotherPrimary(io.replicator.core.generation.LastWrite last, int other) {
+        return last.node() >= 0 && last.node() != other;
+    }
+
     /** Whether the peer's current generation is not ours. */
     private static boolean differsFromOurs(VolumeRuntime local, VolumeReport report) {
         return local.disk().map(d -> GenerationIds.mask(report.ids().current()) != GenerationIds.mask(
@@ -347,10 +352,14 @@ final class ConnectHandshake {
             sent != null ? sent.lastWrite() : state.lastWrite,
             sent != null ? sent.ackedAsPrimary() : superblock.has(MetadataFlag.ACKED_AS_PRIMARY),
             sent != null ? sent.followsPrimary() : superblock.has(MetadataFlag.FOLLOWS_PRIMARY)
-                && local.state() == DiskState.INCONSISTENT);
+                && local.state() == DiskState.INCONSISTENT, false);
         HandshakeSide peerSide = new HandshakeSide(peerInput, report.disk(), report.dirtyBlocks(),
             report.discardMyData(), report.restartedUnclean(), report.servesPrimary(), report.lastWrite(),
-            report.ackedAsPrimary(), report.followsPrimary());
+            report.ackedAsPrimary(), report.followsPrimary(), false);
+        if (state.quorum.enabled()) {
+            selfSide = selfSide.withHeldForAnotherPrimary(fromAnotherPrimary(selfSide.lastWrite(), peer.nodeId()));
+            peerSide = peerSide.withHeldForAnotherPrimary(fromAnotherPrimary(peerSide.lastWrite(), self.nodeId()));
+        }
         HandshakeOutcome outcome = HandshakeDecider.decide(selfSide, peerSide,
             SplitBrainPolicies.of(peer.connection.net(), self.name()),
             peer.connection.net().protocol() == Protocol.C);

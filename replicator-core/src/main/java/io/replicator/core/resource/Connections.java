@@ -97,7 +97,7 @@ final class Connections {
         state.quorum.refresh(peer);
         transferLog.peerLost(peer.nodeId());
         state.fencing.peerLost(peer, wasReplicating);
-        state.quorum.afterLoss();
+        state.quorum.afterLoss(peer);
         state.vote.peerLost(peer);
         peer.forgetSession();
         if (wasReplicating) {

@@ -5,7 +5,6 @@ import io.replicator.core.replication.VolumeReport;
 import io.replicator.core.state.DiskState;
 import io.replicator.core.state.StateChangeRefusal;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -231,13 +230,7 @@ final class FencingKeeper {
     /** Lifts the fencing freeze: the held writes complete (with quorum), the waiting ones run. */
     private void thaw() {
         state.admission.set(WriteAdmission.Cause.FENCING, WriteAdmission.Mode.OPEN, "");
-        if (state.quorum.has()) {
-            state.transferLog.releaseHeld();
-            if (state.transferLog.completionsSuspended()) {
-                // A demotion during the freeze failed what was held; writes complete normally again.
-                state.transferLog.completeNormally(new IOException(state.config.name() + ": I/O was frozen"));
-            }
-        }
+        state.quorum.releaseHeldIfConfirmed();
         state.unparkWrites();
     }
 

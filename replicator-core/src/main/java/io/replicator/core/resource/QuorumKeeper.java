@@ -6,9 +6,14 @@ import io.replicator.core.replication.VolumeReport;
 import io.replicator.core.state.DiskState;
 import io.replicator.core.state.Role;
 
+import io.replicator.core.replication.PeerSender;
+import io.replicator.core.replication.SyncMessage;
+
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Keeps the resource's quorum ({@code options { quorum; quorum-minimum-redundancy; on-no-quorum; }}) and carries out
@@ -26,6 +31,14 @@ import java.util.List;
  * held, not done) and keeps the writes in flight marked for the lost peers; the metadata records
  * {@code PRIMARY_LOST_QUORUM}, and the {@code quorum-lost} handler runs.
  *
+ * <h2>Confirming it after a loss</h2>
+ * A Primary that keeps quorum after losing a peer counts the others as they look from here — and a peer may be gone
+ * already, unnoticed until its pings go unanswered (a cut link, a machine that crashed and rebooted). The writes the
+ * loss would complete (they waited only for the lost peer) are then held until every remaining peer answers a
+ * {@code PROBE} sent after the loss: completed on a stale view, they could be acknowledged after a newer Primary's,
+ * promoted by a partition that holds those very peers (simulation seed -2538523496177977253). A peer that does not
+ * answer is lost in time (ping timeout), and the count starts again without it.
+ *
  * <h2>Regaining it</h2>
  * Held writes fail: while they waited, the peers may have resynced their ranges from a copy without them (a failed
  * write's range is undefined, as after any failed write). Writes that waited before entering run, in order.
@@ -41,6 +54,12 @@ final class QuorumKeeper {
     private final WriteAdmission admission;
     /** Whether every volume had quorum at the last refresh; none before the first, with quorum on. */
     private volatile boolean has;
+    /** The probe after a loss whose answers are awaited, or null. Owner lane. */
+    private Probe probe;
+
+    /** A {@code PROBE} sent at {@code sent} after a loss: its id and the peers that have not answered yet. */
+    private record Probe(long id, long sent, Set<String> awaiting) {
+    }
 
     QuorumKeeper(ResourceState state) {
         this.state = state;
@@ -80,9 +99,82 @@ final class QuorumKeeper {
      * The owner counted a loss: with quorum left, the writes held meanwhile complete — unless fencing froze them
      * until the lost peer is fenced ({@link FencingKeeper}). Owner lane.
      */
-    void afterLoss() {
-        if (has && !state.fencing.freezing()) {
+    void afterLoss(PeerRuntime lost) {
+        probe = null;
+        if (!has || state.fencing.freezing()) {
+            return;
+        }
+        if (!enabled() || state.role != Role.PRIMARY) {
             state.transferLog.releaseHeld();
+            return;
+        }
+        Set<String> awaiting = new LinkedHashSet<>();
+        long id = state.random.nextLong();
+        for (PeerRuntime peer : state.peers.values()) {
+            PeerSender sender = peer.sender;
+            if (peer != lost && peer.replicating && sender != null && !state.volumes.isEmpty()) {
+                awaiting.add(peer.host.name());
+                sender.sendSync(SyncMessage.of(SyncMessage.Kind.PROBE, state.volumes.get(0).config().number(), 0, 0,
+                    id));
+            }
+        }
+        if (awaiting.isEmpty()) {
+            state.transferLog.releaseHeld();
+        } else {
+            probe = new Probe(id, state.scheduler.nanoTime(), awaiting);
+        }
+    }
+
+    /** {@code peer} asks whether this node is there: it is. Owner lane. */
+    void onProbe(PeerRuntime peer, long id) {
+        PeerSender sender = peer.sender;
+        if (sender != null && !state.volumes.isEmpty()) {
+            sender.sendSync(SyncMessage.of(SyncMessage.Kind.PROBE_REPLY, state.volumes.get(0).config().number(), 0, 0,
+                id));
+        }
+    }
+
+    /** {@code peer} answered probe {@code id}; the last answer releases the held writes. Owner lane. */
+    void onProbeReply(PeerRuntime peer, long id) {
+        Probe open = probe;
+        if (open == null || open.id() != id || !open.awaiting().remove(peer.host.name())
+            || !open.awaiting().isEmpty()) {
+            return;
+        }
+        probe = null;
+        releaseHeldIfConfirmed();
+    }
+
+    /**
+     * Periodic: a peer that leaves a probe unanswered for longer than its ping-timeout is dropped (as a ping left
+     * unanswered would drop it), and the count starts again without it. Owner lane.
+     */
+    void checkTimeouts() {
+        Probe open = probe;
+        if (open == null) {
+            return;
+        }
+        long waited = state.scheduler.nanoTime() - open.sent();
+        for (PeerRuntime peer : state.peers.values()) {
+            PeerSender sender = peer.sender;
+            if (sender != null && open.awaiting().contains(peer.host.name())
+                && waited > peer.connection.net().pingTimeoutMs() * 1_000_000L) {
+                sender.close("no answer to a probe within ping-timeout");
+            }
+        }
+    }
+
+    /**
+     * Lets the writes held at a loss complete, if nothing holds them any more: quorum, no probe waiting for answers,
+     * and no fencing freeze. Owner lane.
+     */
+    void releaseHeldIfConfirmed() {
+        if (has && probe == null && !state.fencing.freezing()) {
+            state.transferLog.releaseHeld();
+            if (state.transferLog.completionsSuspended()) {
+                // A demotion while they were held failed them; writes complete normally again.
+                state.transferLog.completeNormally(new IOException(state.config.name() + ": I/O was held"));
+            }
         }
     }
 
@@ -194,6 +286,7 @@ final class QuorumKeeper {
     }
 
     private void regained() {
+        probe = null;
         LOG.log(System.Logger.Level.INFO, "{0}: quorum {1}", state.config.name(),
             state.role == Role.PRIMARY ? "regained" : "reached");
         // Before new writes enter: only the writes of before the loss fail.

@@ -162,6 +162,7 @@ final class ResourceState {
         scheduler.everyOnOwner(tick, () -> {
             transferLog.checkTimeouts();
             vote.checkTimeouts();
+            quorum.checkTimeouts();
         });
         scheduler.everyInBackground(ResyncCoordinator.RESYNC_STEP_MS, resync::resyncStep);
     }

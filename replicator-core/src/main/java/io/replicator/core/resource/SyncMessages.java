@@ -55,6 +55,14 @@ final class SyncMessages {
                 scheduler.execute(() -> state.vote.onDone(peer, message.id()));
                 return;
             }
+            case PROBE -> {
+                scheduler.execute(() -> state.quorum.onProbe(peer, message.id()));
+                return;
+            }
+            case PROBE_REPLY -> {
+                scheduler.execute(() -> state.quorum.onProbeReply(peer, message.id()));
+                return;
+            }
             default -> {
             }
         }

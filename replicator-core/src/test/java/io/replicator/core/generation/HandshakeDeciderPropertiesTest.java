@@ -112,7 +112,7 @@ class HandshakeDeciderPropertiesTest {
         SyncInput s = side.sync();
         return new HandshakeSide(new SyncInput(ids, 0, s.primary(), s.crashedPrimary(), s.reconnect(),
             s.lostQuorumAsPrimary(), s.resolveConflicts()), side.disk(), side.changedBlocks(), side.discardMyData())
-            .withFollowsPrimary(side.followsPrimary());
+            .withFollowsPrimary(side.followsPrimary()).withHeldForAnotherPrimary(side.heldForAnotherPrimary());
     }
 
     private static HandshakeSide side(SplittableRandom random) {
@@ -137,7 +137,7 @@ class HandshakeDeciderPropertiesTest {
         // An Inconsistent side follows a Primary's generation one time in three.
         boolean follows = disk == DiskState.INCONSISTENT && random.nextInt(3) == 0;
         return new HandshakeSide(new SyncInput(ids, 0, (f & 1) != 0, (f & 2) != 0, (f & 4) != 0, (f & 8) != 0, false),
-            disk, changed, discardMyData).withFollowsPrimary(follows);
+            disk, changed, discardMyData).withFollowsPrimary(follows).withHeldForAnotherPrimary(random.nextInt(4) == 0);
     }
 
     private static SplitBrainPolicies policies(SplittableRandom random) {
@@ -156,6 +156,7 @@ class HandshakeDeciderPropertiesTest {
 
     private static HandshakeSide withResolveConflicts(HandshakeSide side, boolean value) {
         return new HandshakeSide(side.sync().withResolveConflicts(value), side.disk(), side.changedBlocks(),
-            side.discardMyData()).withFollowsPrimary(side.followsPrimary());
+            side.discardMyData()).withFollowsPrimary(side.followsPrimary())
+            .withHeldForAnotherPrimary(side.heldForAnotherPrimary());
     }
 }

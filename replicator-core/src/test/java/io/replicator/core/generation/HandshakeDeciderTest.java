@@ -260,6 +260,27 @@ class HandshakeDeciderTest {
             side.discardMyData(), side.restartedUnclean(), side.servesPrimary(), side.lastWrite());
     }
 
+    /**
+     * With quorum: the Secondary last applied writes of a third node, a Primary that may have completed them with its
+     * vote; discarded, it would give this Primary (promoted earlier, its view of its links stale) its quorum back
+     * (simulation seed -4391955019380882052).
+     */
+    @Test
+    void afterSb1pri_doesNotDiscardASecondaryHoldingAnotherPrimarysWrites() {
+        SplitBrainPolicies policies = policies(AfterSb1pri.DISCARD_SECONDARY, AfterSb0pri.DISCONNECT);
+
+        HandshakeOutcome outcome = decide(self().withChangedBlocks(50).withHeldForAnotherPrimary(true),
+            peer().withPrimary(true), policies);
+
+        assertThat(outcome.action()).isEqualTo(DISCONNECT);
+        assertThat(outcome.handlers()).containsExactly(INITIAL_SPLIT_BRAIN, SPLIT_BRAIN);
+        assertThat(outcome.explanation()).contains("we hold writes of another Primary, not discarded for this one");
+        HandshakeOutcome primaryDiscarded = decide(self().withHeldForAnotherPrimary(true).withChangedBlocks(3),
+            peer().withPrimary(true),
+            policies(AfterSb1pri.CALL_PRI_LOST_AFTER_SB, AfterSb0pri.DISCARD_ZERO_CHANGES));
+        assertThat(primaryDiscarded.action()).as("a resolution that discards the Primary stands").isEqualTo(PROCEED);
+    }
+
     @Test
     void afterSb1pri_discardSecondary_doesNotApply_whenTwoArePrimary() {
         HandshakeOutcome outcome = decide(self().withPrimary(true), peer().withPrimary(true),

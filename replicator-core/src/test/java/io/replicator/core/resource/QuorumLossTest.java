@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.replicator.core.metadata.MetadataFlag;
 import io.replicator.core.metadata.Superblock;
 import io.replicator.core.generation.LastWrite;
+import io.replicator.core.replication.SyncMessage;
 import io.replicator.core.replication.VolumeReport;
 import io.replicator.core.replication.WriteRequest;
 import io.replicator.core.state.ConnectionState;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Timeout;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -120,6 +122,31 @@ class QuorumLossTest {
         network.lose("charlie", "charlie died");
         assertThat(write).as("held: the last loss took quorum").isNotDone();
         assertThat(next).isNotDone();
+    }
+
+    /**
+     * The loss of bravo leaves quorum (alpha and charlie, which acknowledged the write): the write completes only once
+     * charlie answers a probe sent after the loss. Counted on the view alone, charlie might be gone already unnoticed
+     * (a cut link) and a newer Primary promoted with it (simulation seed -2538523496177977253).
+     */
+    @Test
+    void aLossThatLeavesQuorumCompletesWrites_onlyOnceTheRemainingPeersAnswerAProbe() throws Exception {
+        ScriptedPeers network = new ScriptedPeers();
+        ResourceConductor alpha = TestNode.start(network, "alpha", 3, "", MAJORITY).conductor();
+        VolumeIo io = promotedWith(network, alpha, "bravo", "charlie");
+        CompletableFuture<Void> write = io.writeAsync(0, block((byte) 1), false);
+        ScriptedPeers.await("the write sent to charlie", () -> !network.writesTo("charlie").isEmpty());
+        network.events("charlie").transferLog().writeAck(2, network.writesTo("charlie").get(0).id());
+
+        network.lose("bravo", "the link to bravo was cut");
+
+        assertThat(write).as("held until charlie answers").isNotDone();
+        ScriptedPeers.await("a probe to charlie", () -> network.syncsTo("charlie").stream()
+            .anyMatch(message -> message.kind() == SyncMessage.Kind.PROBE));
+        SyncMessage probe = network.syncsTo("charlie").stream()
+            .filter(message -> message.kind() == SyncMessage.Kind.PROBE).findFirst().orElseThrow();
+        network.events("charlie").sync(SyncMessage.of(SyncMessage.Kind.PROBE_REPLY, 0, 0, 0, probe.id()));
+        write.get(10, TimeUnit.SECONDS);
     }
 
     @Test
