@@ -24,9 +24,10 @@ import java.util.Objects;
  *                      quorum as Primary, the one with acknowledged writes is kept)
  * @param followsPrimary the side's data is Inconsistent and holds some writes of its current generation, taken from a
  *                      Primary: its disk state alone does not make it a sync target ({@link DiskStateOverride})
- * @param heldForAnotherPrimary with quorum on: the side last applied writes of a Primary other than the other side —
- *                      writes that Primary may have completed with this side's vote; an after-sb-1pri policy does not
- *                      discard them for the other side, a Primary
+ * @param heldForAnotherPrimary with quorum on: the side, a Secondary, holds writes a Primary other than the other side
+ *                      completed (it last applied a third node's writes, or completed its own as Primary and was
+ *                      demoted) — perhaps with this side's vote; an after-sb-1pri policy does not discard them for
+ *                      the other side, a Primary
  */
 public record HandshakeSide(SyncInput sync, DiskState disk, long changedBlocks, boolean discardMyData,
                             boolean restartedUnclean, boolean servesPrimary, LastWrite lastWrite,

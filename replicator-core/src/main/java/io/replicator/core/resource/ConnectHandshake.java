@@ -301,9 +301,14 @@ final class ConnectHandshake {
         return Optional.empty();
     }
 
-    /** Whether {@code last} is a write of a Primary other than node {@code other}. */
-    private static boolean fromAnotherPrimary(io.replicator.core.generation.LastWrite last, int other) {
-        return last.node() >= 0 && last.node() != other;
+    /**
+     * Whether {@code side}, a Secondary, holds writes a Primary other than node {@code other} completed: it last
+     * applied writes of a third node, or it completed writes itself as Primary since its last promotion and was
+     * demoted.
+     */
+    private static boolean heldForAnotherPrimary(HandshakeSide side, int other) {
+        return !side.primary() && ((side.lastWrite().node() >= 0 && side.lastWrite().node() != other)
+            || side.ackedAsPrimary());
     }
 
     /** Whether the peer's current generation is not ours. */
@@ -357,8 +362,8 @@ final class ConnectHandshake {
             report.discardMyData(), report.restartedUnclean(), report.servesPrimary(), report.lastWrite(),
             report.ackedAsPrimary(), report.followsPrimary(), false);
         if (state.quorum.enabled()) {
-            selfSide = selfSide.withHeldForAnotherPrimary(fromAnotherPrimary(selfSide.lastWrite(), peer.nodeId()));
-            peerSide = peerSide.withHeldForAnotherPrimary(fromAnotherPrimary(peerSide.lastWrite(), self.nodeId()));
+            selfSide = selfSide.withHeldForAnotherPrimary(heldForAnotherPrimary(selfSide, peer.nodeId()));
+            peerSide = peerSide.withHeldForAnotherPrimary(heldForAnotherPrimary(peerSide, self.nodeId()));
         }
         HandshakeOutcome outcome = HandshakeDecider.decide(selfSide, peerSide,
             SplitBrainPolicies.of(peer.connection.net(), self.name()),

@@ -111,8 +111,10 @@ final class ResyncCoordinator {
             boolean follows = follows(superblock, sourceReport);
             GenerationIds starting = superblock.generationIds().resyncStartingAsTarget(others, syncId,
                 sourceReport.ids());
+            // Its data becomes the source's: what it completed as a Primary before is no longer what it holds.
+            boolean acked = superblock.has(MetadataFlag.ACKED_AS_PRIMARY) && state.role == Role.PRIMARY;
             return superblock.withFlag(MetadataFlag.CONSISTENT, false).withFlag(MetadataFlag.WAS_UP_TO_DATE, false)
-                .withFlag(MetadataFlag.FOLLOWS_PRIMARY, follows)
+                .withFlag(MetadataFlag.FOLLOWS_PRIMARY, follows).withFlag(MetadataFlag.ACKED_AS_PRIMARY, acked)
                 .withGenerationIds(follows ? starting.followingPrimary(sourceReport.ids()) : starting);
         });
         state.disk.persistBitmap(local);
