@@ -11,6 +11,7 @@ import io.replicator.core.config.ConfigException;
 import io.replicator.core.config.Configuration;
 import io.replicator.core.config.HostConfig;
 import io.replicator.core.config.ResourceConfig;
+import io.replicator.core.resource.LastWriteMemo;
 import io.replicator.core.resource.ResourceConductor;
 import io.replicator.core.resource.VolumeOpener;
 import io.replicator.net.control.ControlServer;
@@ -86,6 +87,21 @@ public final class NodeDaemon implements AutoCloseable {
         return daemon;
     }
 
+    /**
+     * The memo in which resource {@code name} keeps its last write across a crash of this process
+     * ({@link MappedLastWriteMemo}, in the run folder); none if the file cannot be mapped.
+     */
+    private LastWriteMemo lastWriteMemo(String name) {
+        Path file = RunDirectory.resolve().folder().resolve(node + "." + name + ".lastwrite");
+        try {
+            return MappedLastWriteMemo.open(file);
+        } catch (IOException | RuntimeException failure) {
+            LOG.warn("{}: cannot map {} ({}); a crash of this process forgets how far it got with a Primary", name,
+                file, failure.getMessage());
+            return LastWriteMemo.NONE;
+        }
+    }
+
     /** The resources of this configuration that have an {@code on NODE} section, freshly read. */
     Map<String, ResourceConfig> readConfig() throws ConfigException {
         Map<String, ResourceConfig> all = Configuration.load(configPath).resources();
@@ -120,6 +136,7 @@ public final class NodeDaemon implements AutoCloseable {
         }
         ResourceConductor conductor = new ResourceConductor(config, node, opener, handlers, new SecureRandom(),
             new NetworkPeers(peerTransport));
+        conductor.rememberLastWriteIn(lastWriteMemo(name));
         try {
             startExports(conductor);
         } catch (IOException failure) {

@@ -31,15 +31,18 @@ public final class AttachedDisk implements AutoCloseable {
     private final BitmapStore bitmaps;
     private final ActivityLog activityLog;
     private final long replayedExtents;
+    private final boolean processCrashed;
     /** Bytes of application and replicated I/O on the data area (not resync): c-min-rate's "foreign" I/O. */
     private final LongAdder foreignIo = new LongAdder();
     private boolean closed;
 
-    private AttachedDisk(BackingDisk disk, BitmapStore bitmaps, ActivityLog activityLog, long replayedExtents) {
+    private AttachedDisk(BackingDisk disk, BitmapStore bitmaps, ActivityLog activityLog, long replayedExtents,
+                         boolean processCrashed) {
         this.disk = disk;
         this.bitmaps = bitmaps;
         this.activityLog = activityLog;
         this.replayedExtents = replayedExtents;
+        this.processCrashed = processCrashed;
     }
 
     /**
@@ -101,7 +104,8 @@ public final class AttachedDisk implements AutoCloseable {
             }
             ActivityLog log = ActivityLog.open(disk.activityLogArea(), alExtents, replay,
                 extent -> bitmaps.writeOutBlocks(extent * blocksPerExtent(), (extent + 1) * blocksPerExtent()));
-            return new AttachedDisk(disk, bitmaps, log, marked);
+            return new AttachedDisk(disk, bitmaps, log, marked,
+                !superblock.has(MetadataFlag.AL_CLEAN) && sameBoot && !fresh);
         } catch (IOException | RuntimeException failure) {
             disk.close();
             throw failure;
@@ -176,6 +180,14 @@ public final class AttachedDisk implements AutoCloseable {
     /** How many extents the attach marked out of sync from the activity log (0 after a clean shutdown). */
     public long replayedExtents() {
         return replayedExtents;
+    }
+
+    /**
+     * Whether the disk was last used by a process of this machine boot that did not shut down cleanly: a process
+     * crash, which loses nothing the process wrote (the page cache survives it).
+     */
+    public boolean processCrashed() {
+        return processCrashed;
     }
 
     /** Marks {@code [offsetBytes, offsetBytes + lengthBytes)} out of sync toward the peer in {@code slot}. */

@@ -253,10 +253,17 @@ final class ConnectHandshake {
         if (peer.discardMyData) {
             // --discard-my-data toward this peer is spent once a handshake with it completes, as DRBD clears it once
             // connected: applied again at a later reconnect, after this node wrote as Primary, it would discard a
-            // copy nobody asked to discard. Toward the other peers it stays until each of them connects.
+            // copy nobody asked to discard. Toward the other peers it stays until each of them connects — unless
+            // this handshake replaced this node's data: what it holds from now on is the peer's, and the writes it
+            // takes next are acknowledged writes, neither of which the operator asked to discard (simulation seed
+            // 613457772065730901: a later handshake with a third node discarded a Primary's write acknowledged
+            // here after the first).
             peer.discardMyData = false;
             LOG.log(System.Logger.Level.INFO, "{0}: --discard-my-data used with {1}", config.name(),
                 peer.host.name());
+            if (decisions.values().stream().anyMatch(SyncDecision::isSyncTarget)) {
+                peers.values().forEach(other -> other.discardMyData = false);
+            }
         }
         state.generations.announceReplicatedPeers();
     }

@@ -357,11 +357,19 @@ final class Generations {
         }
     }
 
-    /** After attaching {@code disk}: a restarted node takes back the last write it recorded. */
+    /**
+     * After attaching {@code disk}: a restarted node takes back the last write it recorded — from its memo after a
+     * crash of its process in this boot (the memo follows every write), else from the disk (recorded at the loss of
+     * the Primary).
+     */
     void recallLastWrite(AttachedDisk disk) {
-        LastWrite recorded = disk.backing().metadata().current().lastWrite();
-        if (state.lastWrite.equals(LastWrite.NONE) && !recorded.equals(LastWrite.NONE)) {
-            state.lastWrite = recorded;
+        if (!state.lastWrite.equals(LastWrite.NONE)) {
+            return;
+        }
+        LastWrite kept = disk.processCrashed() ? state.lastWriteMemo.recall() : LastWrite.NONE;
+        LastWrite recorded = kept.equals(LastWrite.NONE) ? disk.backing().metadata().current().lastWrite() : kept;
+        if (!recorded.equals(LastWrite.NONE)) {
+            state.lastWrite(recorded);
         }
     }
 

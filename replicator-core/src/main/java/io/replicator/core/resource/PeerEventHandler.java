@@ -211,7 +211,7 @@ final class PeerEventHandler implements PeerEvents {
         public void applied(long id) {
             // Only a Primary has a data path that sends writes (its role report follows them on the same stream),
             // so no role check here, on the receive thread's path of every write.
-            state.lastWrite = new LastWrite(peer.nodeId(), id);
+            state.lastWrite(new LastWrite(peer.nodeId(), id));
         }
 
         @Override

@@ -63,6 +63,14 @@ public final class ResourceConductor implements AutoCloseable {
         state.conductor = this;
     }
 
+    /**
+     * Keeps the last write applied from a Primary in {@code memo} too, so that a crash of this process does not lose
+     * it ({@link LastWriteMemo}). Before {@link #up}.
+     */
+    public void rememberLastWriteIn(LastWriteMemo memo) {
+        state.lastWriteMemo = java.util.Objects.requireNonNull(memo, "memo");
+    }
+
     /** The resource's name. */
     public String name() {
         return state.config.name();

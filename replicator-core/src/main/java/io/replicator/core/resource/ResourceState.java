@@ -78,6 +78,8 @@ final class ResourceState {
     volatile boolean newGenerationBeforeWrite;
     /** The last write applied here from a Primary; receive threads write it, the owner reads it for reports. */
     volatile LastWrite lastWrite = LastWrite.NONE;
+    /** Where {@link #lastWrite} outlives a process crash; set before {@code up}. */
+    volatile LastWriteMemo lastWriteMemo = LastWriteMemo.NONE;
     /**
      * Peers that completed a handshake since this node's data became suspect ({@code UNCLEAN_RESTART}: a machine crash
      * may have lost unflushed writes, or a resync copied such data here): each is told once, at its own handshake;
@@ -165,6 +167,12 @@ final class ResourceState {
             quorum.checkTimeouts();
         });
         scheduler.everyInBackground(ResyncCoordinator.RESYNC_STEP_MS, resync::resyncStep);
+    }
+
+    /** Sets {@link #lastWrite}, kept in the memo too. Any thread. */
+    void lastWrite(LastWrite last) {
+        lastWrite = last;
+        lastWriteMemo.record(last);
     }
 
     /** Runs the writes that waited in each served volume, in the background; those still held park again. */

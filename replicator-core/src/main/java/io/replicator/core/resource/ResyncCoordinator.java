@@ -125,7 +125,7 @@ final class ResyncCoordinator {
             // This copy becomes the source's: how far it got with a Primary is now what the source says (unless the
             // source is that Primary, whose data holds every write it sent here). Kept, a node that invalidated, or
             // was resynced from a node that missed writes, would claim writes it no longer holds.
-            state.lastWrite = sourceReport.lastWrite();
+            state.lastWrite(sourceReport.lastWrite());
         }
         PeerSender sender = peer.sender;
         if (sender != null) {

@@ -54,6 +54,42 @@ class LastWriteSurvivesRestartTest {
         awaitRecorded(volume, LastWrite.NONE);
     }
 
+    /**
+     * The process dies while the Primary is still connected, so nothing was recorded on disk: the memo, which follows
+     * every write and outlives the process, says how far it got (simulation seed 7024146964926916655: the restarted
+     * Secondary reported no last write and was resynced from a Secondary that had missed writes it had acknowledged).
+     */
+    @Test
+    void aProcessCrashWhileThePrimaryIsConnected_readsTheLastWriteBackFromTheMemo() throws Exception {
+        LastWrite[] kept = {LastWrite.NONE};
+        LastWriteMemo memo = new LastWriteMemo() {
+            @Override
+            public void record(LastWrite last) {
+                kept[0] = last;
+            }
+
+            @Override
+            public LastWrite recall() {
+                return kept[0];
+            }
+        };
+        ScriptedPeers network = new ScriptedPeers();
+        HeapVolume volume = TestNode.start(network, "bravo", 3, "", memo).volume();
+        network.connectAsTwin("alpha");
+        ReplicaTarget fromAlpha = network.primaryTwin("alpha");
+        fromAlpha.write(0, 0, Unpooled.wrappedBuffer(new byte[4096]));
+        fromAlpha.applied(78);
+        assertThat(recorded(volume)).as("nothing on disk while alpha is connected").isEqualTo(LastWrite.NONE);
+
+        // bravo's process dies without a word to anyone; a new one starts on the same disk and meets charlie.
+        ScriptedPeers afterRestart = new ScriptedPeers();
+        TestNode.restart(afterRestart, "bravo", 3, "", volume, memo);
+        afterRestart.connectAsTwin("charlie");
+
+        assertThat(afterRestart.reportsTo("charlie")).isNotEmpty()
+            .allSatisfy(report -> assertThat(report.lastWrite()).isEqualTo(new LastWrite(ALPHA, 78)));
+    }
+
     private static void awaitRecorded(HeapVolume volume, LastWrite expected) throws Exception {
         ScriptedPeers.await("the superblock records " + expected, () -> {
             try {

@@ -29,10 +29,17 @@ record TestNode(ResourceConductor conductor, HeapVolume volume) {
         return start(network, self, nodes, diskOptions, "");
     }
 
+    /** {@link #start(ScriptedPeers, String, int, String)} keeping its last write in {@code memo}. */
+    static TestNode start(ScriptedPeers network, String self, int nodes, String diskOptions, LastWriteMemo memo)
+            throws Exception {
+        return start(network, self, nodes, config(nodes, diskOptions, "", ""), HandlerInvoker.NONE, memo);
+    }
+
     /** {@link #start(ScriptedPeers, String, int, String)} with {@code options} in the resource's options section. */
     static TestNode start(ScriptedPeers network, String self, int nodes, String diskOptions, String options)
             throws Exception {
-        return start(network, self, nodes, config(nodes, diskOptions, options, ""), HandlerInvoker.NONE);
+        return start(network, self, nodes, config(nodes, diskOptions, options, ""), HandlerInvoker.NONE,
+            LastWriteMemo.NONE);
     }
 
     /**
@@ -42,11 +49,11 @@ record TestNode(ResourceConductor conductor, HeapVolume volume) {
     static TestNode start(ScriptedPeers network, String self, int nodes, String netOptions, String handlers,
                           HandlerInvoker invoker) throws Exception {
         return start(network, self, nodes, config(nodes, "", "", netOptions + " }\n  handlers { " + handlers),
-            invoker);
+            invoker, LastWriteMemo.NONE);
     }
 
     private static TestNode start(ScriptedPeers network, String self, int nodes, ResourceConfig config,
-                                  HandlerInvoker invoker) throws Exception {
+                                  HandlerInvoker invoker, LastWriteMemo memo) throws Exception {
         int selfId = NAMES.indexOf(self);
         List<Integer> peers = new ArrayList<>();
         for (int id = 0; id < nodes; id++) {
@@ -58,7 +65,7 @@ record TestNode(ResourceConductor conductor, HeapVolume volume) {
             MetadataLayout.DEFAULT_AL_SIZE_BYTES).backingSizeBytes());
         BackingDisk.create(volume, Optional.empty(),
             new BackingDisk.Format(selfId, peers, peers.size(), 1237, DATA, 1)).close();
-        ResourceConductor conductor = conductor(network, self, config, volume, invoker);
+        ResourceConductor conductor = conductor(network, self, config, volume, invoker, memo);
         assertThat(conductor.newCurrentUuid(true).ok()).isTrue();
         return new TestNode(conductor, volume);
     }
@@ -76,13 +83,21 @@ record TestNode(ResourceConductor conductor, HeapVolume volume) {
     static TestNode restart(ScriptedPeers network, String self, int nodes, String diskOptions, String options,
                             HeapVolume volume) throws Exception {
         return new TestNode(conductor(network, self, config(nodes, diskOptions, options, ""), volume,
-            HandlerInvoker.NONE), volume);
+            HandlerInvoker.NONE, LastWriteMemo.NONE), volume);
+    }
+
+    /** {@link #restart(ScriptedPeers, String, int, String, HeapVolume)} with the last-write memo {@code memo}. */
+    static TestNode restart(ScriptedPeers network, String self, int nodes, String diskOptions, HeapVolume volume,
+                            LastWriteMemo memo) throws Exception {
+        return new TestNode(conductor(network, self, config(nodes, diskOptions, "", ""), volume, HandlerInvoker.NONE,
+            memo), volume);
     }
 
     private static ResourceConductor conductor(ScriptedPeers network, String self, ResourceConfig config,
-            HeapVolume volume, HandlerInvoker invoker) {
+            HeapVolume volume, HandlerInvoker invoker, LastWriteMemo memo) {
         ResourceConductor conductor = new ResourceConductor(config, self, v -> BackingDisk.open(volume,
             Optional.empty()), invoker, new SplittableRandom(NAMES.indexOf(self) + 7), network);
+        conductor.rememberLastWriteIn(memo);
         assertThat(conductor.up().ok()).isTrue();
         return conductor;
     }
