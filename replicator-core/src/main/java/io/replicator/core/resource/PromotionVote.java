@@ -73,8 +73,11 @@ final class PromotionVote {
         }
     }
 
-    /** This node's yes to {@code candidate}'s vote {@code id}, given at {@code since}, held until {@code expires}. */
-    private record Pledge(PeerRuntime candidate, long id, long since, long expires) {
+    /**
+     * This node's yes to {@code candidate}'s vote {@code id}, given at {@code since} on the candidate's session
+     * {@code session}, held until {@code expires}.
+     */
+    private record Pledge(PeerRuntime candidate, long id, long since, long expires, PeerSender session) {
     }
 
     PromotionVote(ResourceState state, long timeoutMs) {
@@ -84,6 +87,7 @@ final class PromotionVote {
 
     /** The candidate this node agreed to and has not heard the end of; empty if none. */
     Optional<String> pledgedTo() {
+        expirePledge();
         return pledge == null ? Optional.empty() : Optional.of(pledge.candidate.host.name());
     }
 
@@ -94,6 +98,7 @@ final class PromotionVote {
                 + "already being voted on; wait for its outcome"));
             return;
         }
+        expirePledge();
         if (pledge != null) {
             done.accept(Outcome.refused(StateChangeRefusal.CONCURRENT_STATE_CHANGE, "this node agreed to the "
                 + "promotion of " + pledge.candidate.host.name() + ", which is under way; retry when it is done"));
@@ -161,14 +166,12 @@ final class PromotionVote {
             return;
         }
         long now = state.scheduler.nanoTime();
-        if (pledge != null && pledge.expires - now < 0) {
-            pledge = null;
-        }
+        expirePledge();
         Optional<String> no = PromotionRules.answer(state.role, candidacy != null,
             pledgedTo().filter(name -> !name.equals(candidate.host.name())),
             candidate.host.name(), candidate.connection.net().allowTwoPrimaries(), state.roles.peerViews());
         if (no.isEmpty()) {
-            pledge = new Pledge(candidate, id, now, now + 2 * timeoutNanos);
+            pledge = new Pledge(candidate, id, now, now + 2 * timeoutNanos, sender);
         }
         sender.sendSync(message(SyncMessage.Kind.PROMOTE_REPLY, no.isEmpty() ? YES : 0, id, no.orElse("")));
     }
@@ -207,7 +210,7 @@ final class PromotionVote {
             long pingTimeout = peer.connection.net().pingTimeoutMs() * 1_000_000L;
             long seen = now + peer.connection.net().pingIntMs() * 1_000_000L + pingTimeout;
             long until = Math.max(pledge.since + timeoutNanos, seen) + pingTimeout;
-            pledge = new Pledge(peer, pledge.id, pledge.since, until);
+            pledge = new Pledge(peer, pledge.id, pledge.since, until, pledge.session);
         }
         if (candidacy != null && candidacy.asking && candidacy.awaiting.remove(peer.host.name()) != null) {
             settleIfAnswered();
@@ -217,14 +220,26 @@ final class PromotionVote {
     /** Periodic: a vote whose voters stay silent fails; a pledge whose candidate stays silent expires. */
     void checkTimeouts() {
         long now = state.scheduler.nanoTime();
-        if (pledge != null && pledge.expires - now < 0) {
-            pledge = null;
-        }
+        expirePledge();
         Candidacy vote = candidacy;
         if (vote != null && vote.asking && vote.deadline - now < 0) {
             finish(vote, Outcome.refused(StateChangeRefusal.TIMEOUT, "no answer from "
                 + String.join(", ", vote.awaiting.keySet()) + " within " + timeoutNanos / 1_000_000
                 + " ms to this node's promotion; retry when the connection is settled"));
+        }
+    }
+
+    /**
+     * Drops the pledge once it expired, or once the candidate is on a new session: it saw the old one end, and no
+     * longer counts a yes given on it (a vote still running asks again on the new session).
+     */
+    private void expirePledge() {
+        if (pledge == null) {
+            return;
+        }
+        PeerSender now = pledge.candidate.sender;
+        if (pledge.expires - state.scheduler.nanoTime() < 0 || (now != null && now != pledge.session)) {
+            pledge = null;
         }
     }
 

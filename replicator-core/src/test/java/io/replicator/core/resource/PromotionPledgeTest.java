@@ -37,6 +37,26 @@ class PromotionPledgeTest {
             .isGreaterThanOrEqualTo(1_500_000_000L);
     }
 
+    /**
+     * The candidate connected again: it saw the old session end and counts no yes given on it (simulation seed
+     * 3876111946306188583: kept until its deadline, the pledge refused the forced promotion that ended a stalemate).
+     */
+    @Test
+    void aPledgeEndsWhenTheCandidateIsOnANewSession() throws Exception {
+        ScriptedPeers network = new ScriptedPeers();
+        ResourceConductor alpha = TestNode.start(network, "alpha", 3, FAST_NET, "", HandlerInvoker.NONE).conductor();
+        network.connectAsTwin("bravo");
+        network.connectAsTwin("charlie");
+        network.events("bravo").sync(SyncMessage.of(SyncMessage.Kind.PROMOTE_REQUEST, 0, 0, 0, 42));
+        ScriptedPeers.await("alpha's answer", () -> !network.syncsTo("bravo").isEmpty());
+        network.lose("bravo", "the link to bravo was cut");
+        assertThat(alpha.primary(false).message()).contains("agreed to the promotion of bravo");
+
+        network.connectAsTwin("bravo");
+
+        assertThat(alpha.primary(false).ok()).isTrue();
+    }
+
     @Test
     void aPledgeEndsWithTheCandidatesDone() throws Exception {
         ScriptedPeers network = new ScriptedPeers();
