@@ -426,6 +426,35 @@ final class Generations {
             .withFlag(MetadataFlag.FOLLOWS_PRIMARY, true)));
     }
 
+    /**
+     * The superblock of a sync target as its resync from {@code source} starts: Inconsistent; the resync's id as
+     * current ({@link GenerationIds#resyncStartingAsTarget}) — or the source's generation, followed
+     * ({@link #follows}); and, its data becoming the source's, no longer holding what it completed as a Primary.
+     */
+    Superblock startingAsTarget(Superblock superblock, PeerSlots others, long syncId, VolumeReport source) {
+        boolean follows = follows(superblock, source);
+        GenerationIds starting = superblock.generationIds().resyncStartingAsTarget(others, syncId, source.ids());
+        boolean acked = superblock.has(MetadataFlag.ACKED_AS_PRIMARY) && state.role == Role.PRIMARY;
+        return superblock.withFlag(MetadataFlag.CONSISTENT, false).withFlag(MetadataFlag.WAS_UP_TO_DATE, false)
+            .withFlag(MetadataFlag.FOLLOWS_PRIMARY, follows).withFlag(MetadataFlag.ACKED_AS_PRIMARY, acked)
+            .withGenerationIds(follows ? starting.followingPrimary(source.ids()) : starting);
+    }
+
+    /**
+     * Whether the target, from the start of its resync from {@code source}, carries the source's generation ({@link
+     * GenerationIds#followingPrimary}) rather than the resync's id: when the source is Primary (its writes of that
+     * generation come here from now on), or when this node already followed a Primary and the source holds that
+     * generation or a later one (what it holds of it is kept known).
+     */
+    private static boolean follows(Superblock superblock, VolumeReport source) {
+        if (source.role() == Role.PRIMARY) {
+            return true;
+        }
+        long ours = superblock.generationIds().current();
+        return superblock.has(MetadataFlag.FOLLOWS_PRIMARY) && (GenerationIds.mask(source.ids().current())
+            == GenerationIds.mask(ours) || source.ids().descendsFrom(ours));
+    }
+
     /** Runs on I/O threads before each write: the first write after a peer was lost starts a new generation. */
     void startGenerationIfPending() {
         if (!state.newGenerationBeforeWrite) {

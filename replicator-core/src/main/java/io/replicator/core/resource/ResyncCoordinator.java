@@ -22,7 +22,6 @@ import io.replicator.core.resync.ResyncTargetJob;
 import io.replicator.core.resync.ResyncController;
 import io.replicator.core.resync.SyncProgress;
 import io.replicator.core.metadata.MetadataFlag;
-import io.replicator.core.metadata.Superblock;
 import io.replicator.core.state.ReplicationState;
 import io.replicator.core.state.DiskState;
 import io.replicator.core.state.Role;
@@ -107,16 +106,8 @@ final class ResyncCoordinator {
         }
         long syncId = Generations.syncId(sourceReport.ids(), sourceReport.peerSlot());
         PeerSlots others = state.generations.otherUnreachableSlots(disk.backing().metadata().current(), peer.nodeId());
-        state.disk.writeMetadata(local, superblock -> {
-            boolean follows = follows(superblock, sourceReport);
-            GenerationIds starting = superblock.generationIds().resyncStartingAsTarget(others, syncId,
-                sourceReport.ids());
-            // Its data becomes the source's: what it completed as a Primary before is no longer what it holds.
-            boolean acked = superblock.has(MetadataFlag.ACKED_AS_PRIMARY) && state.role == Role.PRIMARY;
-            return superblock.withFlag(MetadataFlag.CONSISTENT, false).withFlag(MetadataFlag.WAS_UP_TO_DATE, false)
-                .withFlag(MetadataFlag.FOLLOWS_PRIMARY, follows).withFlag(MetadataFlag.ACKED_AS_PRIMARY, acked)
-                .withGenerationIds(follows ? starting.followingPrimary(sourceReport.ids()) : starting);
-        });
+        state.disk.writeMetadata(local, superblock -> state.generations.startingAsTarget(superblock, others, syncId,
+            sourceReport));
         state.disk.persistBitmap(local);
         if (local.state() != DiskState.INCONSISTENT) {
             local.moveTo(DiskState.INCONSISTENT);
@@ -132,21 +123,6 @@ final class ResyncCoordinator {
             state.generations.reportOf(local, peer, false).ifPresent(sender::sendReport);
         }
         sendBitmap(peer, local, slot);
-    }
-
-    /**
-     * Whether the target, from the start of its resync from {@code source}, carries the source's generation ({@link
-     * GenerationIds#followingPrimary}) rather than the resync's id: when the source is Primary (its writes of that
-     * generation come here from now on), or when this node already followed a Primary and the source holds that
-     * generation or a later one (what it holds of it is kept known).
-     */
-    private static boolean follows(Superblock superblock, VolumeReport source) {
-        if (source.role() == Role.PRIMARY) {
-            return true;
-        }
-        long ours = superblock.generationIds().current();
-        return superblock.has(MetadataFlag.FOLLOWS_PRIMARY) && (GenerationIds.mask(source.ids().current())
-            == GenerationIds.mask(ours) || source.ids().descendsFrom(ours));
     }
 
     void sendBitmap(PeerRuntime peer, VolumeRuntime local, int slot) {

@@ -21,9 +21,7 @@ class PromotionPledgeTest {
     @Test
     void aPledgeOutlivesTheCandidatesConnection_untilTheCandidateCanNoLongerCountOnIt() throws Exception {
         ScriptedPeers network = new ScriptedPeers();
-        ResourceConductor alpha = TestNode.start(network, "alpha", 3, FAST_NET, "", HandlerInvoker.NONE).conductor();
-        network.connectAsTwin("bravo");
-        network.connectAsTwin("charlie");
+        ResourceConductor alpha = alphaWithTwoPeers(network);
 
         network.events("bravo").sync(SyncMessage.of(SyncMessage.Kind.PROMOTE_REQUEST, 0, 0, 0, 42));
         ScriptedPeers.await("alpha's yes to bravo", () -> network.syncsTo("bravo").stream()
@@ -44,9 +42,7 @@ class PromotionPledgeTest {
     @Test
     void aPledgeEndsWhenTheCandidateIsOnANewSession() throws Exception {
         ScriptedPeers network = new ScriptedPeers();
-        ResourceConductor alpha = TestNode.start(network, "alpha", 3, FAST_NET, "", HandlerInvoker.NONE).conductor();
-        network.connectAsTwin("bravo");
-        network.connectAsTwin("charlie");
+        ResourceConductor alpha = alphaWithTwoPeers(network);
         network.events("bravo").sync(SyncMessage.of(SyncMessage.Kind.PROMOTE_REQUEST, 0, 0, 0, 42));
         ScriptedPeers.await("alpha's answer", () -> !network.syncsTo("bravo").isEmpty());
         network.lose("bravo", "the link to bravo was cut");
@@ -60,9 +56,7 @@ class PromotionPledgeTest {
     @Test
     void aPledgeEndsWithTheCandidatesDone() throws Exception {
         ScriptedPeers network = new ScriptedPeers();
-        ResourceConductor alpha = TestNode.start(network, "alpha", 3, FAST_NET, "", HandlerInvoker.NONE).conductor();
-        network.connectAsTwin("bravo");
-        network.connectAsTwin("charlie");
+        ResourceConductor alpha = alphaWithTwoPeers(network);
         network.events("bravo").sync(SyncMessage.of(SyncMessage.Kind.PROMOTE_REQUEST, 0, 0, 0, 42));
         ScriptedPeers.await("alpha's answer", () -> !network.syncsTo("bravo").isEmpty());
         assertThat(alpha.primary(false).message()).contains("agreed to the promotion of bravo");
@@ -70,5 +64,13 @@ class PromotionPledgeTest {
         network.events("bravo").sync(SyncMessage.of(SyncMessage.Kind.PROMOTE_DONE, 0, 0, 0, 42));
 
         ScriptedPeers.await("alpha free again", () -> alpha.primary(false).ok());
+    }
+
+    /** alpha, connected to bravo and charlie as twins. */
+    private static ResourceConductor alphaWithTwoPeers(ScriptedPeers network) throws Exception {
+        ResourceConductor alpha = TestNode.start(network, "alpha", 3, FAST_NET, "", HandlerInvoker.NONE).conductor();
+        network.connectAsTwin("bravo");
+        network.connectAsTwin("charlie");
+        return alpha;
     }
 }
