@@ -5,9 +5,11 @@ import io.replicator.core.activitylog.AlReplay;
 import io.replicator.core.bitmap.BitmapStore;
 import io.replicator.core.bitmap.DirtyBitmap;
 import io.replicator.core.generation.GenerationIds;
+import io.replicator.core.generation.LastWrite;
 import io.replicator.core.metadata.BackingDisk;
 import io.replicator.core.metadata.MetadataFlag;
 import io.replicator.core.metadata.MetadataLayout;
+import io.replicator.core.metadata.MetadataStore;
 import io.replicator.core.metadata.Superblock;
 import io.replicator.core.volume.Volume;
 
@@ -27,6 +29,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Not thread-safe except where {@link DirtyBitmap} says so: the resource's owner thread drives it.
  */
 public final class AttachedDisk implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(AttachedDisk.class.getName());
+
     private final BackingDisk disk;
     private final BitmapStore bitmaps;
     private final ActivityLog activityLog;
@@ -188,6 +192,47 @@ public final class AttachedDisk implements AutoCloseable {
      */
     public boolean processCrashed() {
         return processCrashed;
+    }
+
+    /**
+     * As Primary, before a flush of the data area that covers this node's own writes through transfer-log id
+     * {@code id}: what to call once the flush returned ({@link FlushMark#flushed}), which records that (not flushed,
+     * {@link MetadataStore#writeUnflushed}). The record becomes durable with the next flush; a node back from a machine
+     * crash reads it as its last write ({@link Superblock#lastWrite()}) and so knows how far its data got — which a
+     * Secondary holding later writes of it, or one that missed some, is compared with. Any thread.
+     */
+    public FlushMark flushMark(long id) {
+        return new FlushMark(id, disk.metadata().unflushedWrites());
+    }
+
+    /** A flush under way as Primary ({@link #flushMark}). */
+    public final class FlushMark {
+        private final long id;
+        private final long unflushedBefore;
+
+        private FlushMark(long id, long unflushedBefore) {
+            this.id = id;
+            this.unflushedBefore = unflushedBefore;
+        }
+
+        /**
+         * The flush returned. With internal metadata it covered the superblock's last unflushed record too, which is
+         * durable now. Advisory: a failure to write the record is only logged.
+         */
+        public void flushed() {
+            if (id <= 0) {
+                return;
+            }
+            MetadataStore metadata = disk.metadata();
+            if (disk.layout().internal()) {
+                metadata.flushedSince(unflushedBefore);
+            }
+            try {
+                metadata.writeUnflushed(superblock -> superblock.withLastWrite(new LastWrite(superblock.nodeId(), id)));
+            } catch (IOException failure) {
+                LOG.log(System.Logger.Level.WARNING, "could not record the last flushed write " + id + ": " + failure);
+            }
+        }
     }
 
     /** Marks {@code [offsetBytes, offsetBytes + lengthBytes)} out of sync toward the peer in {@code slot}. */

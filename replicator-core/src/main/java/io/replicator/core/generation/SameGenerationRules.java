@@ -86,7 +86,10 @@ final class SameGenerationRules {
         boolean targetGotFurther = target.lastWrite().aheadOf(source.lastWrite())
             || (source.lastWrite().equals(LastWrite.NONE) && source.restartedUnclean()
                 && !target.lastWrite().equals(LastWrite.NONE) && !target.restartedUnclean());
-        if (!targetGotFurther || source.primary() || target.primary() || !HandshakeDecider.better(target.disk())) {
+        // An Outdated target knows it is behind its generation: whatever it applied last, an UpToDate source is not
+        // (simulation seed 8880017404524932397, three nodes: an Outdated node overwrote a crashed Primary's writes).
+        if (!targetGotFurther || source.primary() || target.primary() || !HandshakeDecider.better(target.disk())
+            || target.disk().compareTo(source.disk()) < 0) {
             return compared;
         }
         SyncDecision reversed = compared.mirror();

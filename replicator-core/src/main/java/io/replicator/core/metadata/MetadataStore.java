@@ -14,12 +14,20 @@ import java.util.Optional;
  * written, whose CRC then fails, and {@link #open} falls back to the other copy, one update older. An update is
  * therefore either wholly visible after a crash or not at all.
  *
- * <p>Not thread-safe: the resource's owner thread is the only writer.
+ * <p>{@link #writeUnflushed} adds an update that is not flushed: it goes to the copy the next {@link #write} would
+ * use, and until that write (or a flush of the volume by someone else, {@link #flushedSince}) it is rewritten in
+ * place, so the copy holding the current (durable) superblock is never touched by a write that is not flushed. After
+ * a crash it is there or it is not.
+ *
+ * <p>Thread-safe: the resource's owner thread writes; I/O threads add unflushed updates.
  */
 public final class MetadataStore {
     private final Volume volume;
     private final long copyAOffsetBytes;
     private Superblock current;
+    /** The last {@link #writeUnflushed} since the last flushed write, if any; and how many there were in all. */
+    private Superblock unflushed;
+    private long unflushedWrites;
 
     private MetadataStore(Volume volume, long copyAOffsetBytes, Superblock current) {
         this.volume = volume;
@@ -59,22 +67,55 @@ public final class MetadataStore {
         return read(volume, copyAOffsetBytes).isPresent() || read(volume, copyBOffset(copyAOffsetBytes)).isPresent();
     }
 
-    /** The superblock as last written or read. */
-    public Superblock current() {
+    /** The superblock as last written (flushed) or read. */
+    public synchronized Superblock current() {
         return current;
+    }
+
+    /**
+     * Writes {@code change} applied to the current superblock, without flushing and without making it current: it
+     * becomes durable with the volume's next flush, if any comes before a crash. For advisory fields only (a later
+     * {@link #write} starts from {@link #current()} again and drops it). Sequence current + 1, in the copy that does
+     * not hold the current superblock.
+     */
+    public synchronized void writeUnflushed(java.util.function.UnaryOperator<Superblock> change) throws IOException {
+        long sequence = current.sequence() + 1;
+        Superblock stamped = change.apply(current).withSequence(sequence);
+        long offset = (sequence & 1) == 1 ? copyAOffsetBytes : copyBOffset(copyAOffsetBytes);
+        volume.write(SuperblockDescriptor.encode(stamped), offset);
+        unflushed = stamped;
+        unflushedWrites++;
+    }
+
+    /** How many {@link #writeUnflushed} calls so far: taken before a flush of the volume, for {@link #flushedSince}. */
+    public synchronized long unflushedWrites() {
+        return unflushedWrites;
+    }
+
+    /**
+     * The volume was flushed, the flush starting after {@code count} unflushed writes: if no other came since, the
+     * last one is durable now and becomes current — the next unflushed write goes to the other copy, and never tears
+     * this one.
+     */
+    public synchronized void flushedSince(long count) {
+        if (unflushed != null && unflushedWrites == count) {
+            current = unflushed;
+            unflushed = null;
+        }
     }
 
     /**
      * Writes {@code next} (its sequence is assigned here) to the copy not holding the current one and flushes.
      * On return the update is durable; if it throws, the on-disk state is the old or the new superblock.
      */
-    public Superblock write(Superblock next) throws IOException {
+    public synchronized Superblock write(Superblock next) throws IOException {
         long sequence = current.sequence() + 1;
         Superblock stamped = next.withSequence(sequence);
         long offset = (sequence & 1) == 1 ? copyAOffsetBytes : copyBOffset(copyAOffsetBytes);
         volume.write(SuperblockDescriptor.encode(stamped), offset);
         volume.flush();
         current = stamped;
+        unflushed = null;
         return stamped;
     }
 

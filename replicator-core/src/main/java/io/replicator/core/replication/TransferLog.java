@@ -376,6 +376,24 @@ public final class TransferLog {
         }
     }
 
+    /**
+     * The highest write id such that this write and every earlier one completed locally (or 0 when none did): what a
+     * flush issued now covers on this node's disk.
+     */
+    public long locallyCompletedThrough() {
+        lock.lock();
+        try {
+            for (WriteRequest request : active) {
+                if (!request.localDone) {
+                    return request.id() - 1;
+                }
+            }
+            return nextId - 1;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Writes submitted and not yet completed. */
     public int inFlight() {
         lock.lock();

@@ -366,11 +366,25 @@ final class Generations {
         if (!state.lastWrite.equals(LastWrite.NONE)) {
             return;
         }
-        LastWrite kept = disk.processCrashed() ? state.lastWriteMemo.recall() : LastWrite.NONE;
-        LastWrite recorded = kept.equals(LastWrite.NONE) ? disk.backing().metadata().current().lastWrite() : kept;
+        Superblock superblock = disk.backing().metadata().current();
+        LastWrite kept = disk.processCrashed() ? ownWritesOnlyAfterAMachineCrash(state.lastWriteMemo.recall(),
+            superblock) : LastWrite.NONE;
+        LastWrite recorded = kept.equals(LastWrite.NONE)
+            ? ownWritesOnlyAfterAMachineCrash(superblock.lastWrite(), superblock) : kept;
         if (!recorded.equals(LastWrite.NONE)) {
             state.lastWrite(recorded);
         }
+    }
+
+    /**
+     * A last write of this node's own (recorded as Primary after each flush, {@link AttachedDisk#flushMark})
+     * counts only after a machine crash: it says how far the data on disk got. After a process crash or a clean stop
+     * every write is on disk, and the flushed point, behind them, would make a Secondary with later writes look ahead
+     * of this node's data.
+     */
+    private static LastWrite ownWritesOnlyAfterAMachineCrash(LastWrite last, Superblock superblock) {
+        return last.node() == superblock.nodeId() && !superblock.has(MetadataFlag.UNCLEAN_RESTART) ? LastWrite.NONE
+            : last;
     }
 
     /** The peer slots of peers other than {@code except} that are not connected. */

@@ -6,6 +6,7 @@ import io.replicator.core.state.StateChangeRefusal;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Decides whether {@code primary [--force]} may promote this node, and whether each volume starts a new data
@@ -24,6 +25,10 @@ import java.util.Optional;
  *       some peer is away: its crash may have lost writes it acknowledged (unflushed in its page cache) that only
  *       that peer holds, and promoted alone it would become the source of the next resync. Connecting first lets the
  *       handshake pick the copy with every acknowledged write (under protocol C, the peer's).</li>
+ *   <li>Likewise, after a machine crash ({@code UNCLEAN_RESTART}: its unflushed writes may be gone), a node is refused
+ *       without {@code --force} while a peer it has not met since is away — even once it met another peer, and even
+ *       once its crashed-Primary mark was cleared by a resync it sourced: the peer away may hold acknowledged writes
+ *       the crash took from this copy (simulation seed -8742804293171753760, three nodes).</li>
  *   <li>A new generation starts whenever some configured peer is not replicating (its slot gets the old one, so it
  *       can tell later that this node wrote without it — with one peer connected and another away as much as with
  *       none), and for data that was forced (it becomes the source of a full sync). With every peer replicating the
@@ -31,9 +36,18 @@ import java.util.Optional;
  * </ul>
  */
 final class PromotionRules {
-    /** What promotion needs to know of one volume. */
+    /**
+     * What promotion needs to know of one volume.
+     *
+     * @param untoldSinceMachineCrash the peers this node has not met (a handshake, or a resync it sourced) since a
+     *                                machine crash left its data suspect ({@code UNCLEAN_RESTART}); empty otherwise
+     */
     record VolumeView(int number, boolean hasDisk, DiskState disk, Optional<String> syncingFrom,
-                      boolean crashedPrimary) {
+                      boolean crashedPrimary, Set<String> untoldSinceMachineCrash) {
+        VolumeView(int number, boolean hasDisk, DiskState disk, Optional<String> syncingFrom,
+                   boolean crashedPrimary) {
+            this(number, hasDisk, disk, syncingFrom, crashedPrimary, Set.of());
+        }
     }
 
     /**
@@ -119,6 +133,16 @@ final class PromotionRules {
                 return refused(StateChangeRefusal.NO_UP_TO_DATE_DISK, "volume " + volume.number() + " crashed "
                     + "while Primary and has not met its peers since: writes it acknowledged may be only on a peer "
                     + "that is away; connect first, or promote with 'primary --force' to keep this copy as it is");
+            }
+        }
+        for (VolumeView volume : volumes) {
+            Optional<String> holder = peers.stream().filter(peer -> !peer.replicating()
+                && volume.untoldSinceMachineCrash().contains(peer.name())).map(PeerView::name).findFirst();
+            if (holder.isPresent() && !force) {
+                return refused(StateChangeRefusal.NO_UP_TO_DATE_DISK, "volume " + volume.number() + " is back from "
+                    + "a machine crash and has not met " + holder.get() + " since: writes it acknowledged but had not "
+                    + "flushed may be only there; connect first, or promote with 'primary --force' to keep this copy "
+                    + "as it is");
             }
         }
         return new Promote(somePeerAway);

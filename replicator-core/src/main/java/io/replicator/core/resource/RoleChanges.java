@@ -2,6 +2,7 @@ package io.replicator.core.resource;
 
 import io.replicator.core.config.ResourceConfig;
 import io.replicator.core.disk.AttachedDisk;
+import io.replicator.core.generation.LastWrite;
 import io.replicator.core.replication.PeerSender;
 import io.replicator.core.replication.TransferLog;
 import io.replicator.core.replication.VolumeReport;
@@ -15,6 +16,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 
@@ -83,6 +86,10 @@ final class RoleChanges {
             }
         }
         state.ackedAsPrimary = false;
+        if (state.lastWrite.node() == state.self.nodeId()) {
+            // How far its data got before a machine crash: the writes it takes from now on go further.
+            state.lastWrite(LastWrite.NONE);
+        }
         state.role = Role.PRIMARY;
         for (VolumeRuntime volume : volumes) {
             volume.disk().ifPresent(disk -> served.put(volume.config().number(), newIo(volume, disk)));
@@ -134,8 +141,13 @@ final class RoleChanges {
                 .map(peer -> peer.host.name());
             boolean crashed = volume.disk().map(disk -> disk.backing().metadata().current()
                 .has(MetadataFlag.CRASHED_PRIMARY)).orElse(false);
+            boolean suspect = volume.disk().map(disk -> disk.backing().metadata().current()
+                .has(MetadataFlag.UNCLEAN_RESTART)).orElse(false);
+            Set<String> untold = !suspect ? Set.of() : peers.values().stream()
+                .filter(peer -> !state.toldUnclean.contains(peer.nodeId())).map(peer -> peer.host.name())
+                .collect(Collectors.toUnmodifiableSet());
             views.add(new PromotionRules.VolumeView(number, volume.disk().isPresent(), volume.state(), syncingFrom,
-                crashed));
+                crashed, untold));
         }
         return views;
     }

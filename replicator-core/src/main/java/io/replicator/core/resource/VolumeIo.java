@@ -240,7 +240,9 @@ public final class VolumeIo {
         try {
             change.apply();
             if (fua) {
+                AttachedDisk.FlushMark mark = disk.flushMark(transferLog.locallyCompletedThrough());
                 disk.data().flush();
+                mark.flushed();
             }
         } catch (IOException failure) {
             local = failure;
@@ -326,7 +328,9 @@ public final class VolumeIo {
     public void flush() throws IOException {
         enter();
         try {
+            AttachedDisk.FlushMark mark = disk.flushMark(transferLog.locallyCompletedThrough());
             disk.data().flush();
+            mark.flushed();
             transferLog.flush();
         } catch (IOException failure) {
             throw failed(failure);

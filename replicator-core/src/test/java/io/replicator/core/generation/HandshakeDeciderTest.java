@@ -782,6 +782,35 @@ class HandshakeDeciderTest {
 
         assertThat(decide(marked.withLastWrite(later), caughtUp.withLastWrite(earlier), rr(RrConflict.DISCONNECT))
             .decision()).as("the marking side got further: the ids stand").isEqualTo(byIds);
+
+        assertThat(decide(marked.withRestartedUnclean(true), caughtUp.withLastWrite(later)
+            .withDisk(DiskState.OUTDATED), rr(RrConflict.DISCONNECT)).decision())
+            .as("an Outdated peer is behind whatever it applied last (simulation seed 8880017404524932397)")
+            .isEqualTo(byIds);
+    }
+
+    /**
+     * A Primary back from a machine crash knows how far its data got: the last of its own writes a flush covered
+     * (recorded after each flush, {@code AttachedDisk.flushMark}). A replica that applied writes of it beyond that
+     * point may hold some the crash took (simulation seed 4608448956300276791): it is source. One that stopped short
+     * of it — away since, or resynced from a third node that was — lacks writes the crashed Primary holds
+     * (simulation seeds 6388817971900520072, 8880017404524932397): the ids stand.
+     */
+    @Test
+    void missedFinish_aPrimaryBackFromAMachineCrash_isComparedByTheWritesItFlushed() {
+        HandshakeSide crashed = side(SELF_CURRENT, ANCESTOR, 0, true);
+        crashed = new HandshakeSide(crashed.sync().withCrashedPrimary(true), crashed.disk(), 0, false, true, false,
+            new LastWrite(1, 14));
+        HandshakeSide replica = side(SELF_CURRENT, 0, ANCESTOR, false);
+        SyncDecision byIds = HandshakeDecider.decide(crashed, replica, rr(RrConflict.DISCONNECT)).decision();
+        assertThat(byIds.isSyncSource()).isTrue();
+
+        assertThat(decide(crashed, replica.withLastWrite(new LastWrite(1, 7)), rr(RrConflict.DISCONNECT)).decision())
+            .as("the replica stopped short of the flushed writes").isEqualTo(byIds);
+        assertThat(decide(crashed, replica.withLastWrite(new LastWrite(1, 23)), rr(RrConflict.DISCONNECT))
+            .decision()).as("the replica got past them").isEqualTo(byIds.mirror());
+        assertThat(decide(crashed.withLastWrite(LastWrite.NONE), replica.withLastWrite(new LastWrite(1, 7)),
+            rr(RrConflict.DISCONNECT)).decision()).as("nothing flushed that it knows of").isEqualTo(byIds.mirror());
     }
 
     @Test

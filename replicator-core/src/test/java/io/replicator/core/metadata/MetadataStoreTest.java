@@ -79,6 +79,42 @@ class MetadataStoreTest {
         assertThat(reopened.sequence()).isEqualTo(2);
     }
 
+    /**
+     * A Primary records after each flush how far its own writes got, without flushing the record
+     * ({@link MetadataStore#writeUnflushed}): the copy holding the current superblock is never written so, a torn
+     * record leaves it; once a flush covered a record, that record is current and the next one goes to the other copy.
+     */
+    @Test
+    void unflushedRecords_neverTearTheDurableCopy() throws IOException {
+        HeapVolume volume = new HeapVolume(LAYOUT.metadataSizeBytes());
+        MetadataStore store = MetadataStore.format(volume, 0, sample(4));
+        store.write(sample(100));                                       // sequence 2 -> copy B, durable
+        store.writeUnflushed(sb -> sb.withLastWrite(new LastWrite(0, 5))); // sequence 3 -> copy A
+        store.writeUnflushed(sb -> sb.withLastWrite(new LastWrite(0, 6))); // rewritten in place
+        assertThat(store.current().sequence()).as("not current until flushed").isEqualTo(2);
+        assertThat(MetadataStore.open(volume, 0).orElseThrow().current().lastWrite()).isEqualTo(new LastWrite(0, 6));
+        volume.corrupt(100);                                            // a crash tears copy A
+        assertThat(MetadataStore.open(volume, 0).orElseThrow().current().sequence()).isEqualTo(2);
+
+        MetadataStore again = MetadataStore.open(volume, 0).orElseThrow();
+        again.writeUnflushed(sb -> sb.withLastWrite(new LastWrite(0, 7))); // sequence 3 -> copy A
+        long before = again.unflushedWrites();
+        again.flushedSince(before);                                     // a flush covered it
+        assertThat(again.current().lastWrite()).isEqualTo(new LastWrite(0, 7));
+        again.writeUnflushed(sb -> sb.withLastWrite(new LastWrite(0, 8))); // sequence 4 -> copy B
+        volume.corrupt(SuperblockDescriptor.SUPERBLOCK_BYTES + 100);   // a crash tears copy B
+        assertThat(MetadataStore.open(volume, 0).orElseThrow().current().lastWrite())
+            .as("the record a flush covered survives a torn successor").isEqualTo(new LastWrite(0, 7));
+
+        long stale = again.unflushedWrites();
+        again.writeUnflushed(sb -> sb.withLastWrite(new LastWrite(0, 9)));
+        again.flushedSince(stale);
+        assertThat(again.current().lastWrite()).as("written after the flush began: not known durable")
+            .isEqualTo(new LastWrite(0, 7));
+        again.write(again.current().withLastWrite(LastWrite.NONE));
+        assertThat(MetadataStore.open(volume, 0).orElseThrow().current().lastWrite()).isEqualTo(LastWrite.NONE);
+    }
+
     @Test
     void shouldFindNoMetadataWhenBothCopiesAreInvalid() throws IOException {
         HeapVolume volume = new HeapVolume(LAYOUT.metadataSizeBytes());

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -88,6 +89,27 @@ class PromotionRulesTest {
             .isInstanceOf(Promote.class);
         assertThat(PromotionRules.decide(Role.SECONDARY, false, List.of(crashed), List.of(CONNECTED)))
             .as("every peer connected: the handshake already chose").isInstanceOf(Promote.class);
+    }
+
+    /**
+     * Back from a machine crash, a node that met one peer since (here it sourced that peer's resync, which cleared its
+     * crashed-Primary mark) is still refused while a peer it has not met is away: that peer may hold the acknowledged
+     * writes the crash took from the page cache. Before, charlie was promoted beside bravo and its next resync
+     * overwrote alpha's copy of such a write (simulation seed -8742804293171753760, three nodes).
+     */
+    @Test
+    void aNodeBackFromAMachineCrashIsNotPromotedWithoutForceWhileAPeerItHasNotMetIsAway() {
+        VolumeView suspect = new VolumeView(0, true, DiskState.UP_TO_DATE, Optional.empty(), false,
+            Set.of(AWAY.name()));
+        Refused refused = (Refused) PromotionRules.decide(Role.SECONDARY, false, List.of(suspect),
+            List.of(AWAY, CONNECTED));
+        assertThat(refused.outcome().message()).contains("machine crash", "has not met " + AWAY.name());
+        assertThat(PromotionRules.decide(Role.SECONDARY, true, List.of(suspect), List.of(AWAY, CONNECTED)))
+            .isInstanceOf(Promote.class);
+        VolumeView toldTheAbsent = new VolumeView(0, true, DiskState.UP_TO_DATE, Optional.empty(), false,
+            Set.of(CONNECTED.name()));
+        assertThat(PromotionRules.decide(Role.SECONDARY, false, List.of(toldTheAbsent), List.of(AWAY, CONNECTED)))
+            .as("the peer away was met since; the one not met is connected").isInstanceOf(Promote.class);
     }
 
     @Test
