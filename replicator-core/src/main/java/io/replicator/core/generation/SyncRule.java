@@ -112,4 +112,13 @@ public enum SyncRule {
                  UNRELATED_DATA -> this;
         };
     }
+
+    /**
+     * Whether the rule guesses that one side missed the end of a resync (8.4 rules 34–37): the currents are equal and
+     * the bitmap and history ids only suggest who was the source.
+     */
+    public boolean missedFinish() {
+        return this == SYNC_SOURCE_MISSED_FINISH || this == SYNC_TARGET_PEER_MISSED_FINISH
+            || this == SYNC_SOURCE_PEER_MISSED_FINISH || this == SYNC_TARGET_MISSED_FINISH;
+    }
 }

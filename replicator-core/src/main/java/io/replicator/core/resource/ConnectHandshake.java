@@ -243,6 +243,10 @@ final class ConnectHandshake {
             } else {
                 state.generations.clearCrashedPrimary(local);
                 state.generations.releaseBitmapIdOfSameGeneration(peer, local);
+                // An Outdated peer of the same generation connecting to the Primary: nothing marked sends it
+                // anywhere, yet it knows it missed writes — the Primary resyncs it as it does an Outdated peer it
+                // meets at promotion (simulation seed 504046324667242487: Outdated for good, beside its Primary).
+                state.resync.resyncIfOutdated(peer, local);
             }
         });
         if (decisions.values().stream().noneMatch(SyncDecision::isSyncSource)) {

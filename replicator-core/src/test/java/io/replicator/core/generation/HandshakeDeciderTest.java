@@ -813,6 +813,27 @@ class HandshakeDeciderTest {
             rr(RrConflict.DISCONNECT)).decision()).as("nothing flushed that it knows of").isEqualTo(byIds.mirror());
     }
 
+    /**
+     * The ids guess a missed resync finish with an Outdated would-be source and an UpToDate target: the Outdated side
+     * knows it is behind some node, the guess may be wrong, and as source it would overwrite acknowledged writes. The
+     * pair tries again once the Outdated side was resynced (simulation seed -3070481443216132774, five nodes).
+     */
+    @Test
+    void missedFinish_anOutdatedSourceTowardAnUpToDateTarget_triesAgainLater() {
+        HandshakeSide marked = side(SELF_CURRENT, ANCESTOR, 0, true);
+        HandshakeSide caughtUp = side(SELF_CURRENT, 0, ANCESTOR, false);
+        HandshakeOutcome byIds = decide(marked, caughtUp, rr(RrConflict.DISCONNECT));
+        assertThat(byIds.decision().rule().missedFinish()).as(byIds.explanation()).isTrue();
+        assertThat(byIds.action()).isEqualTo(PROCEED);
+
+        HandshakeOutcome outdated = decide(marked.withDisk(DiskState.OUTDATED), caughtUp, rr(RrConflict.DISCONNECT));
+
+        assertThat(outdated.action()).isEqualTo(RETRY_CONNECT);
+        assertThat(outdated.explanation()).contains("disk is Outdated and the other UpToDate");
+        assertThat(decide(marked.withDisk(DiskState.OUTDATED), caughtUp.withDisk(DiskState.OUTDATED),
+            rr(RrConflict.DISCONNECT)).action()).as("both behind: the ids decide").isEqualTo(PROCEED);
+    }
+
     @Test
     void sameGeneration_withNothingMarked_orTwoFreshDisks_staysNoSync() {
         HandshakeOutcome nothing = decide(sameGeneration(true), sameGeneration(false), rr(RrConflict.DISCONNECT));
