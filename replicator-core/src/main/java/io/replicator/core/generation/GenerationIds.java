@@ -176,6 +176,22 @@ public final class GenerationIds {
     }
 
     /**
+     * A new current id for data forced up while it followed a Primary's generation ({@link #followingPrimary}), taken
+     * over from {@code heldInFull}, the generation it held before: the followed one is held in part only, so it goes
+     * neither into a peer's slot nor into history — kept, a node holding the whole of it, and writes of its own on
+     * top, would look like an ancestor of this data and be overwritten without a split brain (simulation seed
+     * -4534909588574701163). {@code heldInFull} goes where {@link #newCurrent} puts the old current.
+     */
+    public GenerationIds newCurrentFromFollowed(RandomGenerator random, boolean primary, long heldInFull,
+                                                PeerSlots slotsToRotate) {
+        Objects.requireNonNull(random, "random");
+        long[] nextBitmaps = bitmaps.clone();
+        boolean rotated = rotateInto(nextBitmaps, heldInFull, slotsToRotate);
+        long[] nextHistory = rotated ? history : pushed(history, heldInFull);
+        return new GenerationIds(freshId(random, primary, current), nextBitmaps, nextHistory);
+    }
+
+    /**
      * Sets or clears bit 0 of the current id without starting a generation: promotion or demotion while every peer
      * is connected (8.4 {@code _drbd_uuid_set} keeps the bit in step with the role).
      */

@@ -26,6 +26,9 @@ import java.util.Objects;
  * @param lastWrite     the last write this node had applied from a Primary when it lost that Primary
  *                      ({@link LastWrite#NONE} otherwise, and once a later session may have brought newer writes): a
  *                      restarted node still knows which of two Secondaries got further ({@link LastWrite})
+ * @param followedFrom  while {@code FOLLOWS_PRIMARY}: the current generation id this node held in full before it took
+ *                      a Primary's as its own at the start of a resync ({@link GenerationIds#followingPrimary}); 0 if
+ *                      it took none (the Primary's was its own already) or follows none
  */
 public record Superblock(
     long sequence,
@@ -38,7 +41,14 @@ public record Superblock(
     List<PeerSlot> peers,
     List<Long> history,
     long bootId,
-    LastWrite lastWrite) {
+    LastWrite lastWrite,
+    long followedFrom) {
+
+    /** A superblock that followed no Primary's generation ({@link #followedFrom()} 0). */
+    public Superblock(long sequence, long deviceUuid, int nodeId, int alExtents, int flags, MetadataLayout layout,
+                      long currentUuid, List<PeerSlot> peers, List<Long> history, long bootId, LastWrite lastWrite) {
+        this(sequence, deviceUuid, nodeId, alExtents, flags, layout, currentUuid, peers, history, bootId, lastWrite, 0);
+    }
 
     /** A superblock of an unknown boot that records no last write. */
     public Superblock(long sequence, long deviceUuid, int nodeId, int alExtents, int flags, MetadataLayout layout,
@@ -62,13 +72,13 @@ public record Superblock(
     /** This superblock with {@code newSequence}. */
     public Superblock withSequence(long newSequence) {
         return new Superblock(newSequence, deviceUuid, nodeId, alExtents, flags, layout, currentUuid, peers, history,
-            bootId, lastWrite);
+            bootId, lastWrite, followedFrom);
     }
 
     /** This superblock with {@code newFlags}. */
     public Superblock withFlags(int newFlags) {
         return new Superblock(sequence, deviceUuid, nodeId, alExtents, newFlags, layout, currentUuid, peers, history,
-            bootId, lastWrite);
+            bootId, lastWrite, followedFrom);
     }
 
     /** This superblock with {@code flag} set or cleared. */
@@ -79,13 +89,19 @@ public record Superblock(
     /** This superblock recorded as attached in boot {@code newBootId}. */
     public Superblock withBootId(long newBootId) {
         return new Superblock(sequence, deviceUuid, nodeId, alExtents, flags, layout, currentUuid, peers, history,
-            newBootId, lastWrite);
+            newBootId, lastWrite, followedFrom);
     }
 
     /** This superblock recording {@code newLastWrite}. */
     public Superblock withLastWrite(LastWrite newLastWrite) {
         return new Superblock(sequence, deviceUuid, nodeId, alExtents, flags, layout, currentUuid, peers, history,
-            bootId, newLastWrite);
+            bootId, newLastWrite, followedFrom);
+    }
+
+    /** This superblock recording {@code id} as the generation it held before it followed a Primary's (0: none). */
+    public Superblock withFollowedFrom(long id) {
+        return new Superblock(sequence, deviceUuid, nodeId, alExtents, flags, layout, currentUuid, peers, history,
+            bootId, lastWrite, id);
     }
 
     /** Whether {@code flag} is set. */
@@ -96,7 +112,7 @@ public record Superblock(
     /** This superblock with new generation ids. */
     public Superblock withGenerationIds(long newCurrent, List<PeerSlot> newPeers, List<Long> newHistory) {
         return new Superblock(sequence, deviceUuid, nodeId, alExtents, flags, layout, newCurrent, newPeers, newHistory,
-            bootId, lastWrite);
+            bootId, lastWrite, followedFrom);
     }
 
     /** The generation ids: current, one bitmap id per peer slot, history. */

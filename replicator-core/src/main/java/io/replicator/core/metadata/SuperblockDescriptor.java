@@ -40,7 +40,8 @@ import java.util.zip.CRC32C;
  *   904    4  last write's Primary node id + 1 (0 = none; see {@link Superblock#lastWrite()})
  *   908    4  reserved (0)
  *   912    8  last write's id in that Primary's transfer log
- *   920 3172  reserved (0)
+ *   920    8  followed-from generation id (0 = none; see {@link Superblock#followedFrom()})
+ *   928 3164  reserved (0)
  *  4092    4  CRC32C of bytes [0, 4092)
  * </pre>
  *
@@ -66,6 +67,7 @@ public final class SuperblockDescriptor {
     private static final int HISTORY_OFFSET = 648;
     private static final int LAST_WRITE_NODE_OFFSET = 904;
     private static final int LAST_WRITE_ID_OFFSET = 912;
+    private static final int FOLLOWED_FROM_OFFSET = 920;
     static final int CRC_OFFSET = SUPERBLOCK_BYTES - 4;
 
     private SuperblockDescriptor() {
@@ -106,6 +108,7 @@ public final class SuperblockDescriptor {
         }
         LastWrite lastWrite = superblock.lastWrite();
         buffer.putInt(LAST_WRITE_NODE_OFFSET, lastWrite.node() + 1).putLong(LAST_WRITE_ID_OFFSET, lastWrite.id());
+        buffer.putLong(FOLLOWED_FROM_OFFSET, superblock.followedFrom());
         buffer.putInt(CRC_OFFSET, crc(buffer));
         return buffer;
     }
@@ -144,7 +147,8 @@ public final class SuperblockDescriptor {
             LastWrite lastWrite = lastWriteNode < 0 ? LastWrite.NONE
                 : new LastWrite(lastWriteNode, in.getLong(LAST_WRITE_ID_OFFSET));
             return Optional.of(new Superblock(in.getLong(SEQUENCE_OFFSET), in.getLong(24), in.getInt(44),
-                in.getInt(52), in.getInt(40), layout, in.getLong(32), peers, history, in.getLong(120), lastWrite));
+                in.getInt(52), in.getInt(40), layout, in.getLong(32), peers, history, in.getLong(120), lastWrite,
+                in.getLong(FOLLOWED_FROM_OFFSET)));
         } catch (IllegalArgumentException outOfRange) {
             return Optional.empty();
         }

@@ -99,6 +99,7 @@ final class Connections {
         state.fencing.peerLost(peer, wasReplicating);
         state.quorum.afterLoss(peer);
         state.vote.peerLost(peer);
+        state.resync.abandonedBeforeItStarted(peer);
         peer.forgetSession();
         if (wasReplicating) {
             state.generations.markRecentPeerWrites(peer);

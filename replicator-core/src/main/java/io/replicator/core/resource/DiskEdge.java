@@ -193,7 +193,7 @@ final class DiskEdge {
 
     static Superblock upToDate(Superblock superblock) {
         return superblock.withFlag(MetadataFlag.CONSISTENT, true).withFlag(MetadataFlag.WAS_UP_TO_DATE, true)
-            .withFlag(MetadataFlag.OUTDATED, false).withFlag(MetadataFlag.FOLLOWS_PRIMARY, false);
+            .withFlag(MetadataFlag.OUTDATED, false).withFlag(MetadataFlag.FOLLOWS_PRIMARY, false).withFollowedFrom(0);
     }
 
     /** The disk state that metadata implies at attach, before any peer is heard from. */

@@ -435,9 +435,11 @@ final class Generations {
      * data now holds some of them, so its ids follow the Primary's ({@link GenerationIds#followingPrimary}).
      */
     void followPrimary(VolumeRuntime volume, VolumeReport report) {
-        volume.disk().ifPresent(disk -> state.disk.writeMetadata(volume, superblock -> superblock
-            .withGenerationIds(superblock.generationIds().followingPrimary(report.ids()))
-            .withFlag(MetadataFlag.FOLLOWS_PRIMARY, true)));
+        volume.disk().ifPresent(disk -> state.disk.writeMetadata(volume, superblock -> {
+            GenerationIds next = superblock.generationIds().followingPrimary(report.ids());
+            return superblock.withFollowedFrom(followedFrom(superblock, next)).withGenerationIds(next)
+                .withFlag(MetadataFlag.FOLLOWS_PRIMARY, true);
+        }));
     }
 
     /**
@@ -449,9 +451,21 @@ final class Generations {
         boolean follows = follows(superblock, source);
         GenerationIds starting = superblock.generationIds().resyncStartingAsTarget(others, syncId, source.ids());
         boolean acked = superblock.has(MetadataFlag.ACKED_AS_PRIMARY) && state.role == Role.PRIMARY;
+        GenerationIds next = follows ? starting.followingPrimary(source.ids()) : starting;
         return superblock.withFlag(MetadataFlag.CONSISTENT, false).withFlag(MetadataFlag.WAS_UP_TO_DATE, false)
             .withFlag(MetadataFlag.FOLLOWS_PRIMARY, follows).withFlag(MetadataFlag.ACKED_AS_PRIMARY, acked)
-            .withGenerationIds(follows ? starting.followingPrimary(source.ids()) : starting);
+            .withFollowedFrom(follows ? followedFrom(superblock, next) : 0).withGenerationIds(next);
+    }
+
+    /**
+     * The generation a copy that now follows the Primary's generation {@code next} held in full before (0 if it took
+     * none: the Primary's was its own): what a forced promotion of this partial copy moved on from (RoleChanges).
+     * Kept from an earlier follow.
+     */
+    private static long followedFrom(Superblock superblock, GenerationIds next) {
+        long base = superblock.has(MetadataFlag.FOLLOWS_PRIMARY) && superblock.followedFrom() != 0
+            ? superblock.followedFrom() : GenerationIds.mask(superblock.generationIds().current());
+        return base != 0 && base != GenerationIds.mask(next.current()) ? base : 0;
     }
 
     /**

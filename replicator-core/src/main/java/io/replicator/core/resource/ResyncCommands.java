@@ -101,7 +101,7 @@ final class ResyncCommands {
                 if (asSource) {
                     state.resync.startAsSource(peer, volume, false);
                 } else {
-                    state.resync.startAsTarget(peer, volume, false, peer.reports.get(number));
+                    state.resync.startAsTarget(peer, volume, false, peer.reports.get(number), true);
                 }
             }
         }

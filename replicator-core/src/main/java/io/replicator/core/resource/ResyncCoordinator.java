@@ -89,10 +89,17 @@ final class ResyncCoordinator {
     }
 
     /**
-     * This node becomes sync target of {@code local}: its data is Inconsistent from now on (on disk too), its
-     * current id becomes the resync's id, a full sync marks every block, and our bitmap goes to the source.
+     * This node becomes sync target of {@code local}: a full sync marks every block, and our bitmap goes to the
+     * source. The data becomes Inconsistent (on disk too) and its current id the resync's id at once for a full sync,
+     * else once the source's bitmap came ({@link #becomeInconsistentAsTarget}).
      */
     void startAsTarget(PeerRuntime peer, VolumeRuntime local, boolean full, VolumeReport sourceReport) {
+        startAsTarget(peer, local, full, sourceReport, full);
+    }
+
+    /** {@link #startAsTarget}; with {@code discarding} (invalidate) Inconsistent at once whatever the resync copies. */
+    void startAsTarget(PeerRuntime peer, VolumeRuntime local, boolean full, VolumeReport sourceReport,
+                       boolean discarding) {
         AttachedDisk disk = local.disk().orElseThrow();
         int slot = slotOf(disk, peer.nodeId());
         VolumeSync sync = peer.sync(local.config().number());
@@ -104,11 +111,63 @@ final class ResyncCoordinator {
         if (full) {
             disk.bitmaps().bitmap(slot).setAll();
         }
+        if (discarding) {
+            // The data is being discarded (invalidate, a lost split brain, unrelated history): Inconsistent at once,
+            // whether or not the resync gets to start.
+            becomeInconsistentAsTarget(peer, local, sourceReport);
+            state.disk.persistBitmap(local);
+        } else {
+            // Inconsistent here at once (no other peer takes this copy as a source, or for one holding writes it
+            // acknowledged); on disk only once the resync starts. A session that ends before leaves the data as
+            // the disk holds it ({@link #abandonedBeforeItStarted}).
+            sync.startingFrom = sourceReport;
+            sync.stateBeforeStart = local.state();
+            if (local.state() != DiskState.INCONSISTENT) {
+                local.moveTo(DiskState.INCONSISTENT);
+            }
+            PeerSender sender = peer.sender;
+            if (sender != null) {
+                state.generations.reportOf(local, peer, false).ifPresent(sender::sendReport);
+            }
+        }
+        sendBitmap(peer, local, slot);
+    }
+
+    /**
+     * The session with {@code peer} ended; a bitmap resync as target of it that never got the source's bitmap leaves
+     * the data as it is: nothing was written, neither data nor metadata.
+     */
+    void abandonedBeforeItStarted(PeerRuntime peer) {
+        for (VolumeSync sync : peer.syncs.values()) {
+            if (sync.startingFrom == null) {
+                continue;
+            }
+            sync.startingFrom = null;
+            DiskState before = sync.stateBeforeStart;
+            state.volume(sync.volume).filter(local -> local.disk().isPresent()
+                && local.state() == DiskState.INCONSISTENT && before != null && before != DiskState.INCONSISTENT)
+                .ifPresent(local -> {
+                    LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: the resync ended before it started: {3} "
+                        + "again", config.name(), sync.volume, peer.host.name(), before.drbdName());
+                    local.undoInconsistent(before);
+                });
+        }
+    }
+
+    /**
+     * A bitmap resync as target really starts (the source's bitmap came, no block has moved yet) — a full one at the
+     * decision: the data stops being a consistent image — Inconsistent, the resync's generation ids ({@link Generations#startingAsTarget}) — and how far
+     * it got with a Primary is the source's from now on. Not at the decision: a session that ends before the bitmaps
+     * were exchanged (the source handshaking again with a third node first) would leave a copy holding every
+     * acknowledged write Inconsistent under an older generation, for any node to overwrite (simulation seed
+     * 5801177670458957350, five nodes).
+     */
+    private void becomeInconsistentAsTarget(PeerRuntime peer, VolumeRuntime local, VolumeReport sourceReport) {
+        AttachedDisk disk = local.disk().orElseThrow();
         long syncId = Generations.syncId(sourceReport.ids(), sourceReport.peerSlot());
         PeerSlots others = state.generations.otherUnreachableSlots(disk.backing().metadata().current(), peer.nodeId());
         state.disk.writeMetadata(local, superblock -> state.generations.startingAsTarget(superblock, others, syncId,
             sourceReport));
-        state.disk.persistBitmap(local);
         if (local.state() != DiskState.INCONSISTENT) {
             local.moveTo(DiskState.INCONSISTENT);
         }
@@ -122,7 +181,6 @@ final class ResyncCoordinator {
         if (sender != null) {
             state.generations.reportOf(local, peer, false).ifPresent(sender::sendReport);
         }
-        sendBitmap(peer, local, slot);
     }
 
     void sendBitmap(PeerRuntime peer, VolumeRuntime local, int slot) {
@@ -178,6 +236,10 @@ final class ResyncCoordinator {
             sync.state = ReplicationState.SYNC_SOURCE;
             refreshPausedState(sync);
         } else {
+            if (sync.startingFrom != null) {
+                becomeInconsistentAsTarget(peer, local.get(), sync.startingFrom);
+                sync.startingFrom = null;
+            }
             // A Primary target (rr-conflict violently) writes the volume itself: answers are applied under the
             // transfer log's range hold and dropped when one of its writes overtook the request.
             ResyncTargetJob job = new ResyncTargetJob(number, disk.bitmaps().bitmap(slot),

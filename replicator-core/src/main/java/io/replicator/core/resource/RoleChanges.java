@@ -71,7 +71,11 @@ final class RoleChanges {
             Outcome written = state.disk.writeMetadata(volume, superblock -> {
                 Superblock promoted = DiskEdge.upToDate(superblock).withFlag(MetadataFlag.PRIMARY_IND, true)
                     .withFlag(MetadataFlag.ACKED_AS_PRIMARY, false);
-                if (newGeneration) {
+                if (newGeneration && superblock.has(MetadataFlag.FOLLOWS_PRIMARY) && superblock.followedFrom() != 0
+                    && !wasUpToDate) {
+                    promoted = promoted.withGenerationIds(superblock.generationIds().newCurrentFromFollowed(random,
+                        true, superblock.followedFrom(), state.generations.unreachableSlots(superblock)));
+                } else if (newGeneration) {
                     // Rotated into the slot of every unreachable peer (drbd.md §4, rotate_current_into_bitmap).
                     promoted = promoted.withGenerationIds(superblock.generationIds()
                         .newCurrent(random, true, state.generations.unreachableSlots(superblock)));

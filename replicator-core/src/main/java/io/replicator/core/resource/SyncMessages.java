@@ -160,7 +160,13 @@ final class SyncMessages {
                     VolumeReport report = peer.reports.get(message.volume());
                     Optional<PeerRuntime> busy = state.handshake.syncingAsTargetWith(message.volume(), peer)
                         .or(() -> state.handshake.syncingAsSourceWith(message.volume(), peer));
-                    if (message.kind() == SyncMessage.Kind.BECOME_SOURCE) {
+                    Optional<PeerRuntime> source = state.handshake.syncingAsTargetWith(message.volume(), peer);
+                    if (message.kind() == SyncMessage.Kind.BECOME_SOURCE && source.isPresent()) {
+                        // Our data is changing under a resync from another node: sent from here, the peer would get a
+                        // mix of the old and the new. The next handshake, after that resync, decides again.
+                        sender.close("volume " + message.volume() + " is resyncing from " + source.get().host.name()
+                            + "; handshaking again afterwards");
+                    } else if (message.kind() == SyncMessage.Kind.BECOME_SOURCE) {
                         state.resync.startAsSource(peer, local.get(), false);
                     } else if (state.role == Role.PRIMARY || state.generations.servesPrimaryOtherThan(peer)) {
                         // A Primary's data is in use, and so is a replica's of another Primary (whose writes keep

@@ -34,6 +34,13 @@ final class VolumeSync {
     volatile boolean throttleLogged;
     /** When the resync started (System.nanoTime), for the log line at the end. */
     long startedNanos;
+    /**
+     * As target, between the decision and the source's bitmap: the source's report at the decision, whose ids the
+     * target takes once the resync really starts (ResyncCoordinator.bitmapReceived).
+     */
+    io.replicator.core.replication.VolumeReport startingFrom;
+    /** As target, between the decision and the source's bitmap: the disk state before (restored if it never came). */
+    io.replicator.core.state.DiskState stateBeforeStart;
 
     VolumeSync(int volume) {
         this.volume = volume;

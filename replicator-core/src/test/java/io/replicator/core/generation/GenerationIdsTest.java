@@ -204,6 +204,24 @@ class GenerationIdsTest {
         assertThat(target.followingPrimary(target)).isSameAs(target);
     }
 
+    /**
+     * A copy that followed the Primary's generation Y from X (Inconsistent, holding Y in part) and is forced up: X, the
+     * generation it held in full, goes into the slots of the peers away, and Y nowhere. Kept, the Primary still at Y,
+     * with writes this copy never got, would match a slot (bitmap-peer) and be overwritten without a split brain
+     * (simulation seed -4534909588574701163, two nodes).
+     */
+    @Test
+    void shouldMoveOnFromTheGenerationHeldInFullWhenForcedUpWhileFollowing() {
+        GenerationIds following = GenerationIds.of(Y, new long[] {0, 0}, X, Z);
+
+        GenerationIds forced = following.newCurrentFromFollowed(scripted(0x7770L), true, X, PeerSlots.of(0));
+
+        assertThat(forced.bitmap(0)).isEqualTo(X);
+        assertThat(forced.descendsFrom(Y)).isFalse();
+        assertThat(following.newCurrent(scripted(0x7770L), true, PeerSlots.of(0)).bitmap(0))
+            .as("newCurrent would claim Y").isEqualTo(Y);
+    }
+
     /** A current the Primary does not know (discarded in a split brain) is not kept as an ancestor. */
     @Test
     void shouldNotKeepACurrentThePrimaryDoesNotKnowWhenFollowingIt() {

@@ -30,7 +30,7 @@ class MetadataStoreTest {
         }
         Superblock full = new Superblock(77, -5L, 31, 6000, 0x1FFFF, MetadataLayout.internalForDataSize(1L << 40, 31,
             32 * 1024), Long.MIN_VALUE | 5, Collections.nCopies(31, new PeerSlot(7, -1L, 0x10010)), history,
-            0x0123_4567_89AB_CDEFL, new LastWrite(31, Long.MAX_VALUE - 3));
+            0x0123_4567_89AB_CDEFL, new LastWrite(31, Long.MAX_VALUE - 3), 0x0FED_CBA9_8765_4320L);
         assertThat(SuperblockDescriptor.decode(SuperblockDescriptor.encode(full))).contains(full);
     }
 

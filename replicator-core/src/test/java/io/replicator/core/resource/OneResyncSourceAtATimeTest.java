@@ -57,4 +57,44 @@ class OneResyncSourceAtATimeTest {
         assertThat(network.closesOf("charlie")).as("charlie's session ends; the next handshake decides again")
             .anyMatch(reason -> reason.contains("is resyncing with alpha"));
     }
+
+    /** A sync target is not made another node's sync source: the data it would send is changing under its resync. */
+    @Test
+    void aSyncTargetAskedToBecomeSourceOfAnotherIsToldToHandshakeAgain() throws Exception {
+        ResourceConductor bravo = TestNode.start(network, "bravo", 3, "").conductor();
+        network.connectAsTwin("alpha");
+        network.connectAsTwin("charlie");
+        network.events("alpha").sync(SyncMessage.of(SyncMessage.Kind.BECOME_TARGET, 0, 0, 0, 0));
+
+        network.events("charlie").sync(SyncMessage.of(SyncMessage.Kind.BECOME_SOURCE, 0, 0, 0, 0));
+
+        assertThat(network.closesOf("charlie")).as("charlie's session ends; the next handshake decides again")
+            .anyMatch(reason -> reason.contains("is resyncing from alpha"));
+    }
+
+    /**
+     * A bitmap resync as target changes nothing on disk before the source's bitmap came: a session that ends before
+     * leaves the data as it was — the disk state before, the generation ids unchanged. Before, the target's metadata
+     * took the resync's ids at the decision, and a copy holding every acknowledged write, left Inconsistent under an
+     * older generation, was overwritten by a node that lacked them (simulation seed 5801177670458957350, five nodes).
+     */
+    @Test
+    void aResyncThatEndsBeforeTheSourcesBitmapCameLeavesTheDataAsItWas() throws Exception {
+        ResourceConductor bravo = TestNode.start(network, "bravo", 3, "").conductor();
+        network.connectAsTwin("alpha");
+        network.connectAsTwin("charlie");
+        io.replicator.core.generation.GenerationIds before = bravo.superblock(0).orElseThrow().generationIds();
+
+        network.events("alpha").sync(SyncMessage.of(SyncMessage.Kind.BECOME_TARGET, 0, 0, 0, 0));
+        assertThat(bravo.diskStates()).as("no other peer takes it as a source now").isEqualTo(
+            Map.of(0, DiskState.INCONSISTENT));
+        assertThat(bravo.superblock(0).orElseThrow().generationIds()).isEqualTo(before);
+
+        network.lose("alpha", "cut before the bitmap came");
+
+        ScriptedPeers.await("UpToDate again", () -> bravo.diskStates().equals(Map.of(0, DiskState.UP_TO_DATE)));
+        assertThat(bravo.superblock(0).orElseThrow().generationIds()).isEqualTo(before);
+        assertThat(bravo.superblock(0).orElseThrow().has(io.replicator.core.metadata.MetadataFlag.CONSISTENT))
+            .isTrue();
+    }
 }
