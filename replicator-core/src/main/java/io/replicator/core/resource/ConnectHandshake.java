@@ -212,18 +212,11 @@ final class ConnectHandshake {
                 sender.close(reason);
                 return;
             }
-            if (outcome.decision().isSyncSource() && busy.isPresent()) {
-                // Our data is about to change under a resync from another node (or is changing): sent from here, the
-                // target would get a mix of the old and the new (simulation seed -2955904287997108806).
-                String reason = "volume " + local.config().number() + " is resyncing from " + busy.get().host.name()
-                    + "; connecting to " + peer.host.name() + " again afterwards";
-                LOG.log(System.Logger.Level.INFO, "{0}: {1}", config.name(), reason);
-                sender.close(reason);
-                return;
-            }
-            if (outcome.decision().isSyncTarget() && busy.isPresent()) {
+            if ((outcome.decision().isSyncTarget() || outcome.decision().isSyncSource()) && busy.isPresent()) {
                 // One source at a time: two sources would each finish on their own and declare the data UpToDate
-                // while the other still copies. Come back once this resync is done (then, most likely, no-sync).
+                // while the other still copies. Nor a source while our data changes under a resync from another
+                // node: the target would get a mix of the old and the new (simulation seed -2955904287997108806).
+                // Come back once this resync is done (then, most likely, no-sync).
                 String reason = "volume " + local.config().number() + " is resyncing from " + busy.get().host.name()
                     + "; connecting to " + peer.host.name() + " again afterwards";
                 LOG.log(System.Logger.Level.INFO, "{0}: {1}", config.name(), reason);

@@ -4,6 +4,8 @@ import io.replicator.core.replication.SyncMessage;
 import io.replicator.core.state.DiskState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.Map;
 
@@ -19,9 +21,7 @@ class OneResyncSourceAtATimeTest {
 
     @Test
     void invalidateIsRefusedWhileTheVolumeAlreadyResyncsAsTarget() throws Exception {
-        ResourceConductor bravo = TestNode.start(network, "bravo", 3, "").conductor();
-        network.connectAsTwin("alpha");
-        network.connectAsTwin("charlie");
+        ResourceConductor bravo = bravoBesideAlphaAndCharlie();
 
         assertThat(bravo.invalidate(true).ok()).isTrue();
         assertThat(bravo.diskStates()).isEqualTo(Map.of(0, DiskState.INCONSISTENT));
@@ -33,9 +33,7 @@ class OneResyncSourceAtATimeTest {
 
     @Test
     void aPeerAskingThisTargetToResyncFromItTooIsToldToHandshakeAgain() throws Exception {
-        ResourceConductor bravo = TestNode.start(network, "bravo", 3, "").conductor();
-        network.connectAsTwin("alpha");
-        network.connectAsTwin("charlie");
+        ResourceConductor bravo = bravoBesideAlphaAndCharlie();
         assertThat(bravo.invalidate(true).ok()).isTrue();
 
         network.events("charlie").sync(SyncMessage.of(SyncMessage.Kind.BECOME_TARGET, 0, 0, 0, 0));
@@ -44,32 +42,22 @@ class OneResyncSourceAtATimeTest {
             .anyMatch(reason -> reason.contains("is resyncing with alpha"));
     }
 
-    /** A sync source is not made another node's sync target mid-resync: its data would change under the first. */
-    @Test
-    void aSyncSourceAskedToBecomeTargetOfAnotherIsToldToHandshakeAgain() throws Exception {
-        ResourceConductor bravo = TestNode.start(network, "bravo", 3, "").conductor();
-        network.connectAsTwin("alpha");
-        network.connectAsTwin("charlie");
-        network.events("alpha").sync(SyncMessage.of(SyncMessage.Kind.BECOME_SOURCE, 0, 0, 0, 0));
+    /**
+     * A sync source is not made another node's sync target mid-resync (its data would change under the first), nor a
+     * sync target another node's source (the data it would send is changing under its resync).
+     */
+    @ParameterizedTest(name = "bravo told {0} by alpha, then {1} by charlie")
+    @CsvSource({"BECOME_SOURCE, BECOME_TARGET, is resyncing with alpha",
+        "BECOME_TARGET, BECOME_SOURCE, is resyncing from alpha"})
+    void aNodeResyncingWithOneIsToldByAnotherToHandshakeAgain(SyncMessage.Kind first, SyncMessage.Kind second,
+                                                              String reason) throws Exception {
+        bravoBesideAlphaAndCharlie();
+        network.events("alpha").sync(SyncMessage.of(first, 0, 0, 0, 0));
 
-        network.events("charlie").sync(SyncMessage.of(SyncMessage.Kind.BECOME_TARGET, 0, 0, 0, 0));
-
-        assertThat(network.closesOf("charlie")).as("charlie's session ends; the next handshake decides again")
-            .anyMatch(reason -> reason.contains("is resyncing with alpha"));
-    }
-
-    /** A sync target is not made another node's sync source: the data it would send is changing under its resync. */
-    @Test
-    void aSyncTargetAskedToBecomeSourceOfAnotherIsToldToHandshakeAgain() throws Exception {
-        ResourceConductor bravo = TestNode.start(network, "bravo", 3, "").conductor();
-        network.connectAsTwin("alpha");
-        network.connectAsTwin("charlie");
-        network.events("alpha").sync(SyncMessage.of(SyncMessage.Kind.BECOME_TARGET, 0, 0, 0, 0));
-
-        network.events("charlie").sync(SyncMessage.of(SyncMessage.Kind.BECOME_SOURCE, 0, 0, 0, 0));
+        network.events("charlie").sync(SyncMessage.of(second, 0, 0, 0, 0));
 
         assertThat(network.closesOf("charlie")).as("charlie's session ends; the next handshake decides again")
-            .anyMatch(reason -> reason.contains("is resyncing from alpha"));
+            .anyMatch(closed -> closed.contains(reason));
     }
 
     /**
@@ -80,9 +68,7 @@ class OneResyncSourceAtATimeTest {
      */
     @Test
     void aResyncThatEndsBeforeTheSourcesBitmapCameLeavesTheDataAsItWas() throws Exception {
-        ResourceConductor bravo = TestNode.start(network, "bravo", 3, "").conductor();
-        network.connectAsTwin("alpha");
-        network.connectAsTwin("charlie");
+        ResourceConductor bravo = bravoBesideAlphaAndCharlie();
         io.replicator.core.generation.GenerationIds before = bravo.superblock(0).orElseThrow().generationIds();
 
         network.events("alpha").sync(SyncMessage.of(SyncMessage.Kind.BECOME_TARGET, 0, 0, 0, 0));
@@ -96,5 +82,13 @@ class OneResyncSourceAtATimeTest {
         assertThat(bravo.superblock(0).orElseThrow().generationIds()).isEqualTo(before);
         assertThat(bravo.superblock(0).orElseThrow().has(io.replicator.core.metadata.MetadataFlag.CONSISTENT))
             .isTrue();
+    }
+
+    /** bravo, up with alpha and charlie connected (twins of its data). */
+    private ResourceConductor bravoBesideAlphaAndCharlie() throws Exception {
+        ResourceConductor bravo = TestNode.start(network, "bravo", 3, "").conductor();
+        network.connectAsTwin("alpha");
+        network.connectAsTwin("charlie");
+        return bravo;
     }
 }
