@@ -97,6 +97,7 @@ public final class HandshakeDecider {
             compared = SameGenerationRules.survivorIsSource(compared, self, peer, steps);
         }
         compared = SameGenerationRules.laterWritesWin(compared, self, peer, steps);
+        compared = SameGenerationRules.outdatedIsNoSourceByAGuess(compared, self, peer, steps);
 
         boolean selfInconsistent = self.disk() == DiskState.INCONSISTENT && better(peer.disk());
         boolean peerInconsistent = peer.disk() == DiskState.INCONSISTENT && better(self.disk());
@@ -193,16 +194,6 @@ public final class HandshakeDecider {
                 return steps.outcome(decision, Action.RETRY_CONNECT);
             }
             return steps.outcome(decision, Action.DISCONNECT);
-        }
-        if (decision.rule().missedFinish() && source.disk() == DiskState.OUTDATED
-            && target.disk() == DiskState.UP_TO_DATE) {
-            // The ids only guess that the UpToDate side missed the end of a resync from the other, which knows it
-            // is behind a third node: as source it would overwrite later writes (simulation seed
-            // -3070481443216132774, five nodes). It resyncs from the node ahead first; then they meet again.
-            steps.add((selfIsSource ? "we" : "the peer") + " would become sync source by a missed resync finish, "
-                + "but " + (selfIsSource ? "our" : "its") + " disk is Outdated and the other UpToDate: connecting "
-                + "again once " + (selfIsSource ? "we are" : "it is") + " resynced");
-            return steps.outcome(decision, Action.RETRY_CONNECT);
         }
         if (target.servesPrimary() && target.disk().isAtLeast(DiskState.OUTDATED)) {
             // Its data is in use by another Primary, whose writes keep coming: a resync from here would change it

@@ -815,23 +815,24 @@ class HandshakeDeciderTest {
 
     /**
      * The ids guess a missed resync finish with an Outdated would-be source and an UpToDate target: the Outdated side
-     * knows it is behind some node, the guess may be wrong, and as source it would overwrite acknowledged writes. The
-     * pair tries again once the Outdated side was resynced (simulation seed -3070481443216132774, five nodes).
+     * knows it is behind some node, the guess may be wrong, and as source it would overwrite acknowledged writes
+     * (simulation seed -3070481443216132774, five nodes). The resync goes the other way; refused instead, the
+     * Outdated node stayed Outdated beside its Primary for good (seed 1491476142679062833, four nodes).
      */
     @Test
-    void missedFinish_anOutdatedSourceTowardAnUpToDateTarget_triesAgainLater() {
+    void missedFinish_anOutdatedSourceTowardAnUpToDateTarget_isTurnedAround() {
         HandshakeSide marked = side(SELF_CURRENT, ANCESTOR, 0, true);
         HandshakeSide caughtUp = side(SELF_CURRENT, 0, ANCESTOR, false);
         HandshakeOutcome byIds = decide(marked, caughtUp, rr(RrConflict.DISCONNECT));
         assertThat(byIds.decision().rule().missedFinish()).as(byIds.explanation()).isTrue();
-        assertThat(byIds.action()).isEqualTo(PROCEED);
+        assertThat(byIds.decision().isSyncSource()).isTrue();
 
         HandshakeOutcome outdated = decide(marked.withDisk(DiskState.OUTDATED), caughtUp, rr(RrConflict.DISCONNECT));
 
-        assertThat(outdated.action()).isEqualTo(RETRY_CONNECT);
-        assertThat(outdated.explanation()).contains("disk is Outdated and the other UpToDate");
+        assertProceeds(outdated, byIds.decision().mirror());
+        assertThat(outdated.explanation()).contains("disk is Outdated, the other UpToDate");
         assertThat(decide(marked.withDisk(DiskState.OUTDATED), caughtUp.withDisk(DiskState.OUTDATED),
-            rr(RrConflict.DISCONNECT)).action()).as("both behind: the ids decide").isEqualTo(PROCEED);
+            rr(RrConflict.DISCONNECT)).decision()).as("both behind: the ids decide").isEqualTo(byIds.decision());
     }
 
     @Test
