@@ -103,6 +103,10 @@ final class ConnectHandshake {
                 sender.close(secondPrimary(peer));
                 return;
             }
+            if (report.role() == Role.PRIMARY) {
+                // Promoted while replicating here: its writes come from now on (see the end of the handshake).
+                spendDiscardMyData();
+            }
             if (report.role() == Role.PRIMARY && volume.get().state() == DiskState.INCONSISTENT
                 && differsFromOurs(volume.get(), report)) {
                 // The Primary started a new generation while this Inconsistent copy takes its writes.
@@ -271,7 +275,22 @@ final class ConnectHandshake {
                 peers.values().forEach(other -> other.discardMyData = false);
             }
         }
+        if (peer.peerRole() == Role.PRIMARY || state.role == Role.PRIMARY) {
+            // Replicating with a Primary, this node takes acknowledged writes from now on, which nobody asked to
+            // discard: --discard-my-data pending toward other peers is spent (simulation seed -5119346238508447581,
+            // three nodes: used toward one peer, it reverted the Primary's writes here toward another much later).
+            spendDiscardMyData();
+        }
         state.generations.announceReplicatedPeers();
+    }
+
+    /** {@code --discard-my-data} is forgotten toward every peer: what this node holds from now on is to be kept. */
+    void spendDiscardMyData() {
+        if (peers.values().stream().anyMatch(other -> other.discardMyData)) {
+            LOG.log(System.Logger.Level.INFO, "{0}: --discard-my-data no longer applies: this node holds "
+                + "acknowledged writes", config.name());
+            peers.values().forEach(other -> other.discardMyData = false);
+        }
     }
 
     /** Whether this node's role, disk state or generation changed since it reported them to {@code peer}. */

@@ -90,6 +90,7 @@ final class RoleChanges {
             }
         }
         state.ackedAsPrimary = false;
+        state.handshake.spendDiscardMyData();
         if (state.lastWrite.node() == state.self.nodeId()) {
             // How far its data got before a machine crash: the writes it takes from now on go further.
             state.lastWrite(LastWrite.NONE);

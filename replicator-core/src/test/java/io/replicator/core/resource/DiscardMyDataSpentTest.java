@@ -17,12 +17,19 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(30)
 class DiscardMyDataSpentTest {
-    @Test
-    void aHandshakeThatReplacesThisNodesData_spendsDiscardMyDataTowardEveryPeer() throws Exception {
-        ScriptedPeers network = new ScriptedPeers();
+    private final ScriptedPeers network = new ScriptedPeers();
+
+    /** alpha, up, then {@code connect --discard-my-data} toward its peers (none connected yet). */
+    private ResourceConductor connectedDiscardingMyData() throws Exception {
         ResourceConductor alpha = TestNode.start(network, "alpha", 3, "").conductor();
         assertThat(alpha.disconnect().ok()).isTrue();
         assertThat(alpha.connect(true).ok()).isTrue();
+        return alpha;
+    }
+
+    @Test
+    void aHandshakeThatReplacesThisNodesData_spendsDiscardMyDataTowardEveryPeer() throws Exception {
+        ResourceConductor alpha = connectedDiscardingMyData();
         assertThat(alpha.discardMyData()).isTrue();
 
         network.connectReporting("charlie", ours -> {
@@ -35,5 +42,23 @@ class DiscardMyDataSpentTest {
         ScriptedPeers.await("alpha resyncing from charlie",
             () -> alpha.diskStates().get(0) == DiskState.INCONSISTENT);
         assertThat(alpha.discardMyData()).as("spent toward bravo too").isFalse();
+    }
+
+    /**
+     * A handshake with charlie that needs no resync, and charlie is promoted later: alpha takes charlie's writes,
+     * acknowledged ones, from then on — the request is spent toward bravo (simulation seed -5119346238508447581: a much
+     * later handshake with bravo reverted such a write).
+     */
+    @Test
+    void replicatingFromAPrimary_spendsDiscardMyDataTowardEveryPeer() throws Exception {
+        ResourceConductor alpha = connectedDiscardingMyData();
+        network.connectAsTwin("charlie");
+        ScriptedPeers.await("replicating with charlie", () -> alpha.connectionStates().values().stream()
+            .anyMatch(state -> state == io.replicator.core.state.ConnectionState.CONNECTED));
+        assertThat(alpha.discardMyData()).as("still pending toward bravo").isTrue();
+
+        network.reportAgain("charlie", Role.PRIMARY, DiskState.UP_TO_DATE);
+
+        ScriptedPeers.await("spent toward bravo", () -> !alpha.discardMyData());
     }
 }
