@@ -139,7 +139,7 @@ final class ConnectHandshake {
                 state.generations.adoptGeneration(volume.get(), report, peer.replicatesTo);
                 state.generations.reportToPeers(false);
             }
-            state.resync.resyncIfOutdated(peer, volume.get());
+            state.resyncTriggers.resyncIfOutdated(peer, volume.get());
             return;
         }
         peer.reports.put(report.volume(), report);
@@ -252,7 +252,7 @@ final class ConnectHandshake {
                 // An Outdated peer of the same generation connecting to the Primary: nothing marked sends it
                 // anywhere, yet it knows it missed writes — the Primary resyncs it as it does an Outdated peer it
                 // meets at promotion (simulation seed 504046324667242487: Outdated for good, beside its Primary).
-                state.resync.resyncIfOutdated(peer, local);
+                state.resyncTriggers.resyncIfOutdated(peer, local);
             }
         });
         if (decisions.values().stream().noneMatch(SyncDecision::isSyncSource)) {

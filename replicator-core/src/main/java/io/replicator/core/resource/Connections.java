@@ -116,7 +116,7 @@ final class Connections {
             // A resync this node was target of ended with it: another peer with consistent data takes over.
             for (PeerRuntime other : peers.values()) {
                 if (other != peer) {
-                    volumes.forEach(volume -> state.resync.resyncIfInconsistentHere(other, volume));
+                    volumes.forEach(volume -> state.resyncTriggers.resyncIfInconsistentHere(other, volume));
                 }
             }
         }

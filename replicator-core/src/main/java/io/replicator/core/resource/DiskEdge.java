@@ -181,7 +181,7 @@ final class DiskEdge {
             }
         }
         persistBitmap(volume);
-        state.resync.resyncMarkedBlocks(volume);
+        state.resyncTriggers.resyncMarkedBlocks(volume);
     }
 
     void stopServing(VolumeRuntime volume) {

@@ -223,7 +223,7 @@ final class PeerEventHandler implements PeerEvents {
                 }
             });
             if (state.volume(volume).map(v -> v.state() == DiskState.UP_TO_DATE).orElse(false)) {
-                state.scheduler.execute(() -> state.resync.fellBehind(peer, volume));
+                state.scheduler.execute(() -> state.resyncTriggers.fellBehind(peer, volume));
             }
         }
     };

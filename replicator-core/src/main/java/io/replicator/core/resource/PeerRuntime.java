@@ -39,7 +39,7 @@ final class PeerRuntime {
     boolean discardMyData;
     /**
      * This node was forced Primary while this peer's connection was busy (a verify): the peer is owed the resync a
-     * forced Primary gives its peers, once the verify ends ({@link ResyncCoordinator#verifyEnded}). Owner lane.
+     * forced Primary gives its peers, once the verify ends ({@link ResyncTriggers#verifyEnded}). Owner lane.
      */
     boolean owedResyncAfterForce;
     /** The peer's latest report per volume number. */

@@ -107,6 +107,7 @@ final class ResourceState {
     /** How long a promotion waits for its voters' answers ({@code timeout}, or {@code ping-timeout} if longer). */
     private final long voteTimeoutMs;
     final ResyncCoordinator resync;
+    final ResyncTriggers resyncTriggers;
     final ResyncCommands resyncCommands;
     final SyncMessages syncMessages;
     final VerifyCoordinator verifier;
@@ -154,6 +155,7 @@ final class ResourceState {
         this.connections = new Connections(this);
         this.handshake = new ConnectHandshake(this);
         this.resync = new ResyncCoordinator(this);
+        this.resyncTriggers = new ResyncTriggers(this);
         this.resyncCommands = new ResyncCommands(this);
         this.syncMessages = new SyncMessages(this);
         this.verifier = new VerifyCoordinator(this);

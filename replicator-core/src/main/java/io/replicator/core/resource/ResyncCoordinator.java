@@ -149,7 +149,7 @@ final class ResyncCoordinator {
                 .ifPresent(local -> {
                     LOG.log(System.Logger.Level.INFO, "{0}/{1} with {2}: the resync ended before it started: {3} "
                         + "again", config.name(), sync.volume, peer.host.name(), before.drbdName());
-                    local.undoInconsistent(before);
+                    local.moveTo(before);
                 });
         }
     }
@@ -307,13 +307,18 @@ final class ResyncCoordinator {
             state.toldUnclean.clear();
             state.toldUnclean.add(peer.nodeId());
         }
+        // The data is the source's, and as new as the source's: a copy of Outdated data is Outdated too (it knows
+        // of a node ahead), not UpToDate (simulation seed -4794304479322027848, three nodes: an invalidated node
+        // resynced from an Outdated one, promotable, lacked an acknowledged write).
+        boolean outdated = sourceReport.disk() == DiskState.OUTDATED;
         Outcome written = state.disk.writeMetadata(local.get(), superblock -> DiskEdge.upToDate(superblock)
+            .withFlag(MetadataFlag.OUTDATED, outdated).withFlag(MetadataFlag.WAS_UP_TO_DATE, !outdated)
             .withFlag(MetadataFlag.UNCLEAN_RESTART, suspect)
             .withFlag(MetadataFlag.CRASHED_PRIMARY, false)
             .withGenerationIds(superblock.generationIds().resyncFinishedAsTarget(slot, sourceReport.ids())));
         state.disk.persistBitmap(local.get());
         if (written.ok()) {
-            local.get().moveTo(DiskState.UP_TO_DATE);
+            local.get().moveTo(outdated ? DiskState.OUTDATED : DiskState.UP_TO_DATE);
         }
         sync.target = null;
         sync.state = ReplicationState.ESTABLISHED;
@@ -412,7 +417,7 @@ final class ResyncCoordinator {
             for (PeerRuntime peer : peers.values()) {
                 if (peer.ahead && peer.replicating
                     && transferLog.unackedBytes(peer.nodeId()) <= peer.connection.net().congestionFillBytes() / 2) {
-                    scheduler.execute(() -> leaveAhead(peer));
+                    scheduler.execute(() -> state.resyncTriggers.leaveAhead(peer));
                 }
             }
             long now = scheduler.nanoTime();
@@ -423,137 +428,6 @@ final class ResyncCoordinator {
         } catch (RuntimeException failure) {
             LOG.log(System.Logger.Level.ERROR, "{0}: resync step failed", config.name(), failure);
         }
-    }
-
-    /**
-     * The congestion toward an Ahead peer has drained: writes go to it again, and what it missed meanwhile (marked in
-     * our bitmap) is resynced, Ahead → SyncSource → Established as in DRBD.
-     */
-    void leaveAhead(PeerRuntime peer) {
-        PeerSender sender = peer.sender;
-        if (!peer.ahead || !peer.replicating || sender == null
-            || peer.syncs.values().stream().anyMatch(sync -> sync.state != ReplicationState.ESTABLISHED)) {
-            return;
-        }
-        transferLog.resume(peer.nodeId());
-        LOG.log(System.Logger.Level.INFO, "{0}: congestion toward {1} drained; resyncing what it missed",
-            config.name(), peer.host.name());
-        for (VolumeRuntime volume : volumes) {
-            if (volume.disk().isPresent()) {
-                sender.sendSync(SyncMessage.of(SyncMessage.Kind.BECOME_TARGET, volume.config().number(), 0, 0, 0));
-                startAsSource(peer, volume, false);
-            }
-        }
-        state.notifyListeners();
-    }
-
-    /**
-     * Whether {@code local}'s {@code resync-after} names a device of this node that is still resyncing: then its own
-     * resync waits (PausedSyncT, {@code resync-suspended:dependency}).
-     */
-    /**
-     * Resyncs what {@code local} has marked to every replicating peer that is not resyncing with this node already
-     * (Established → SyncSource), as after Ahead; a peer that is resyncing picks the marks up when that resync runs.
-     */
-    void resyncMarkedBlocks(VolumeRuntime local) {
-        int number = local.config().number();
-        for (PeerRuntime peer : peers.values()) {
-            PeerSender sender = peer.sender;
-            if (sender != null && peer.replicating && !peer.ahead
-                && peer.sync(number).state == ReplicationState.ESTABLISHED) {
-                sender.sendSync(SyncMessage.of(SyncMessage.Kind.BECOME_TARGET, number, 0, 0, 0));
-                startAsSource(peer, local, false);
-            }
-        }
-    }
-
-    /**
-     * The Primary went Ahead of this node (it sends out-of-sync notices instead of the data): this copy falls behind
-     * and must not stay UpToDate — promoting it would serve stale data (H6). It is Outdated, on disk too, until the
-     * resync that follows Ahead (or the next connection's) makes it UpToDate again.
-     */
-    void fellBehind(PeerRuntime peer, int number) {
-        Optional<VolumeRuntime> local = state.volume(number);
-        if (local.isEmpty() || local.get().disk().isEmpty() || local.get().state() != DiskState.UP_TO_DATE
-            || state.role == Role.PRIMARY) {
-            // A Primary's data is the one in use: a notice that crossed its promotion does not outdate it (the
-            // ranges stay marked toward the sender, and the next handshake settles who holds what).
-            return;
-        }
-        state.disk.writeMetadata(local.get(), superblock -> superblock.withFlag(MetadataFlag.OUTDATED, true)
-            .withFlag(MetadataFlag.WAS_UP_TO_DATE, false));
-        state.disk.persistBitmap(local.get());
-        if (local.get().disk().isPresent()) {
-            local.get().moveTo(DiskState.OUTDATED);
-        }
-        LOG.log(System.Logger.Level.WARNING, "{0}/{1}: {2} is ahead of this node: Outdated until resynced",
-            config.name(), number, peer.host.name());
-        state.generations.reportToPeers(false);
-        state.notifyListeners();
-    }
-
-    /**
-     * A verify with {@code peer} ended (on either side): a promotion during it left the peer's resync waiting — an
-     * Outdated peer's ({@link #resyncIfOutdated}), or, if this node was forced Primary, the one a forced Primary gives
-     * every peer (simulation seeds -6533624638889529580 and -436426331376136982).
-     */
-    void verifyEnded(PeerRuntime peer, VolumeRuntime local) {
-        resyncIfOutdated(peer, local);
-        resyncOwedAfterForce(peer, local);
-    }
-
-    /** The blocks marked between the two, to {@code peer}, if it is owed the resync of a forced Primary. */
-    private void resyncOwedAfterForce(PeerRuntime peer, VolumeRuntime local) {
-        int number = local.config().number();
-        PeerSender sender = peer.sender;
-        if (!peer.owedResyncAfterForce || sender == null || !peer.replicating || state.role != Role.PRIMARY
-            || peer.sync(number).state != ReplicationState.ESTABLISHED) {
-            return;
-        }
-        peer.owedResyncAfterForce = false;
-        sender.sendSync(SyncMessage.of(SyncMessage.Kind.BECOME_TARGET, number, 0, 0, 0));
-        startAsSource(peer, local, false);
-    }
-
-    /**
-     * The source of a resync {@code local} was target of is lost, and {@code local} is Inconsistent and resyncs from
-     * nobody, while {@code peer}, replicating and Established with it, has consistent data: the connection handshakes
-     * again, and the handshake makes this side the target (drbd.md §4, the disk-state override). Left Established,
-     * the copy stayed Inconsistent for good (simulation seed 2675668649454855093). Not on a peer's report: a Primary
-     * just forced up from the initial setup makes its Inconsistent peers sync target itself, and a handshake racing
-     * that would only cost a reconnect.
-     */
-    void resyncIfInconsistentHere(PeerRuntime peer, VolumeRuntime local) {
-        int number = local.config().number();
-        VolumeReport report = peer.reports.get(number);
-        PeerSender sender = peer.sender;
-        if (local.state() != DiskState.INCONSISTENT || local.disk().isEmpty() || sender == null || !peer.replicating
-            || report == null || !report.disk().isAtLeast(DiskState.OUTDATED)
-            || peer.sync(number).state != ReplicationState.ESTABLISHED
-            || state.handshake.syncingAsTargetWith(number, null).isPresent()) {
-            return;
-        }
-        String reason = "volume " + number + " is Inconsistent here and resyncs from nobody, " + peer.host.name()
-            + " has consistent data: handshaking again";
-        LOG.log(System.Logger.Level.INFO, "{0}: {1}", config.name(), reason);
-        sender.close(reason);
-    }
-
-    /**
-     * While Primary: a replicating peer that reports {@code local} Outdated (it fell behind: H3, H6) and is not
-     * resyncing is made sync target of what this node has marked for it, so that it becomes UpToDate again.
-     */
-    void resyncIfOutdated(PeerRuntime peer, VolumeRuntime local) {
-        int number = local.config().number();
-        VolumeReport report = peer.reports.get(number);
-        PeerSender sender = peer.sender;
-        if (state.role != Role.PRIMARY || sender == null || !peer.replicating || peer.ahead || report == null
-            || report.disk() != DiskState.OUTDATED || local.state() != DiskState.UP_TO_DATE
-            || peer.sync(number).state != ReplicationState.ESTABLISHED) {
-            return;
-        }
-        sender.sendSync(SyncMessage.of(SyncMessage.Kind.BECOME_TARGET, number, 0, 0, 0));
-        startAsSource(peer, local, false);
     }
 
     /**

@@ -103,7 +103,7 @@ final class RoleChanges {
         state.generations.announceReplicatedPeers();
         // Connected peers that are Outdated (they fell behind the last Primary) get what they missed.
         for (PeerRuntime peer : peers.values()) {
-            volumes.forEach(volume -> state.resync.resyncIfOutdated(peer, volume));
+            volumes.forEach(volume -> state.resyncTriggers.resyncIfOutdated(peer, volume));
         }
         // Connected peers with Inconsistent data get everything: the initial full sync (primary --force). A volume
         // forced up from Outdated or Consistent data is the data in use now: every connected peer gets the blocks

@@ -139,7 +139,7 @@ final class SyncMessages {
                         + "{3,number,#} KiB "
                         + "marked out of sync", config.name(), message.volume(), peer.host.name(),
                         outOfSyncKiB(local.get().disk().get(), peer.nodeId()));
-                    state.resync.verifyEnded(peer, local.get());
+                    state.resyncTriggers.verifyEnded(peer, local.get());
                     state.notifyListeners();
                 }
             });

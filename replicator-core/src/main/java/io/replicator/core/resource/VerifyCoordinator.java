@@ -95,7 +95,7 @@ final class VerifyCoordinator {
             config.handler("out-of-sync").ifPresent(command ->
                 handlers.invoke("out-of-sync", command, state.handlerEnv.environment(volume)));
         }
-        state.resync.verifyEnded(peer, volume);
+        state.resyncTriggers.verifyEnded(peer, volume);
         state.notifyListeners();
     }
 }

@@ -67,18 +67,6 @@ final class VolumeRuntime {
         state = newState;
     }
 
-    /**
-     * Undoes a move to Inconsistent that never took effect: a resync as target that ended before any block or any
-     * metadata changed (ResyncCoordinator.abandonedBeforeItStarted). Not a transition — the data is what it was, so
-     * Outdated is allowed back, which no transition from Inconsistent allows.
-     */
-    void undoInconsistent(DiskState before) {
-        if (state != DiskState.INCONSISTENT) {
-            throw new IllegalStateException("volume " + config.number() + ": nothing to undo in " + state.drbdName());
-        }
-        state = before;
-    }
-
     /** The minor number from {@code device /dev/drbdN} or {@code device minor N}; -1 when none is configured. */
     int minor() {
         String device = config.device();

@@ -30,7 +30,9 @@
  *   <li><b>NBD I/O threads</b> ({@code nbd-io-N}, replicator-net): a Primary's writes and reads through
  *       {@link io.replicator.core.resource.VolumeIo}; the transfer log's lock orders them; the first write after a
  *       peer was lost waits for the owner to start a new generation. Without quorum a write does not wait here: it is
- *       parked (or fails), and its client's reply waits.</li>
+ *       parked (or fails), and its client's reply waits. After each flush it serves, the thread records in the
+ *       superblock, unflushed, how far the Primary's writes got ({@code AttachedDisk.flushMark}; the metadata store
+ *       is synchronized for this one writer besides the owner).</li>
  *   <li><b>Control threads</b> ({@code control-accept}, {@code control-request}, replicator-net) answer the CLI and
  *       call the conductor's commands; an NBD attach calls {@code primary} from its event loop (auto-promote), and
  *       the last detach's {@code secondary} runs on its own short-lived thread ({@code auto-demote NAME}), since

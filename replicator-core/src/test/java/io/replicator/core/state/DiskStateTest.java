@@ -71,7 +71,6 @@ class DiskStateTest {
         assertThat(DiskState.isValid(DISKLESS, UP_TO_DATE)).as("attach must read metadata").isFalse();
         assertThat(DiskState.isValid(DISKLESS, FAILED)).isFalse();
         assertThat(DiskState.isValid(UP_TO_DATE, DISKLESS)).as("detach goes through Detaching or Failed").isFalse();
-        assertThat(DiskState.isValid(INCONSISTENT, OUTDATED)).as("lower than outdated").isFalse();
         assertThat(DiskState.isValid(FAILED, UP_TO_DATE)).isFalse();
         assertThat(DiskState.isValid(DETACHING, UP_TO_DATE)).isFalse();
         assertThat(DiskState.isValid(UP_TO_DATE, UP_TO_DATE)).isFalse();
@@ -85,5 +84,11 @@ class DiskStateTest {
                 assertThat(DiskState.isValid(DUNKNOWN, disk)).as("DUnknown -> %s", disk).isTrue();
             }
         }
+    }
+
+    /** A resync from an Outdated source ends Outdated: the copy is as new as its source. */
+    @Test
+    void shouldAllowOutdatedAtTheEndOfAResyncFromAnOutdatedSource() {
+        assertThat(DiskState.isValid(INCONSISTENT, OUTDATED)).isTrue();
     }
 }
