@@ -106,8 +106,7 @@ final class Nemesis {
     private void step() throws InterruptedException {
         List<Kind> bag = new ArrayList<>();
         boolean mayImpair = dead.size() < MAX_DEAD;
-        add(bag, Kind.HEAL, nodes.stream().anyMatch(a -> nodes.stream().anyMatch(b -> !a.equals(b)
-            && network.faulty(a, b))) ? 3 : 0);
+        add(bag, Kind.HEAL, network.faulty() ? 3 : 0);
         add(bag, Kind.RESTART, dead.isEmpty() ? 0 : 4);
         add(bag, Kind.KILL_SECONDARY, mayImpair && !secondaries().isEmpty() ? 2 : 0);
         add(bag, Kind.KILL_PRIMARY, mayImpair && primary != null ? 2 : 0);
@@ -256,23 +255,12 @@ final class Nemesis {
 
     /** A peer that holds every write {@code node} completed: no fault anywhere and {@code node} sees it in sync. */
     private Optional<String> peerInSync(String node) {
-        for (String a : nodes) {
-            for (String b : nodes) {
-                if (!a.equals(b) && network.faulty(a, b)) {
-                    return Optional.empty();
-                }
-            }
-        }
         CommandResult status = cluster.query(node, "status", "--verbose");
-        if (!status.ok()) {
+        if (network.faulty() || !status.ok()) {
             return Optional.empty();
         }
-        List<String> inSync = new ArrayList<>();
-        PeerViews.parse(status.out()).peers().forEach((peer, view) -> {
-            if (view.inSync() && !dead.contains(peer)) {
-                inSync.add(peer);
-            }
-        });
+        List<String> inSync = PeerViews.parse(status.out()).inSync().stream().filter(peer -> !dead.contains(peer))
+            .toList();
         return inSync.isEmpty() ? Optional.empty() : Optional.of(pick(inSync));
     }
 

@@ -20,9 +20,10 @@ import java.util.regex.Pattern;
  * The end of a nemesis run, once everything is healed, restarted and home is Primary again: the checks, in order,
  * each failing with the whole story ({@link #failure}: seed, events, proxies, statuses, log tails).
  * <ol>
- *   <li>the cluster settles: every node replicates with every peer, every disk UpToDate, no resync running. A split
- *       brain on the way is resolved as an operator would, and fails the run at the end, after the data checks: the
- *       nemesis never makes two Primaries, so a split brain is a false one;</li>
+ *   <li>the cluster settles: every node replicates with every peer, every disk UpToDate, no resync running. A
+ *       connection left StandAlone (a split brain, or a link the handshake stopped) is resolved as an operator would,
+ *       and fails the run at the end, after the data checks: the nemesis never makes two Primaries, so neither should
+ *       happen;</li>
  *   <li>an online verify from the Primary finds 0 blocks out of sync with every peer;</li>
  *   <li>the data areas of all nodes have the same SHA-256 (no silent divergence);</li>
  *   <li>every acknowledged write is on the final Primary (its data file), or superseded by a later write to its block;</li>
@@ -40,8 +41,8 @@ final class NemesisVerdict {
     private final Nemesis nemesis;
     private final WriteWorkload workload;
     private final long seed;
-    /** Split brains met while settling, with what the logs said. */
-    private final List<String> splitBrains = new ArrayList<>();
+    /** StandAlone connections met while settling, with what the logs said. */
+    private final List<String> standAlones = new ArrayList<>();
 
     NemesisVerdict(TestCluster cluster, Nemesis nemesis, WriteWorkload workload, long seed) {
         this.cluster = cluster;
@@ -75,27 +76,55 @@ final class NemesisVerdict {
                 throw failure(node + "'s daemon does not answer: " + status.describe(), null);
             }
         }
-        if (!splitBrains.isEmpty()) {
-            throw failure("false split brain: reported, and resolved with --discard-my-data as an operator would "
-                + "(the data checks then passed), although the nemesis never made two Primaries:\n"
-                + String.join("\n", splitBrains), null);
+        if (!standAlones.isEmpty()) {
+            throw failure("a connection went StandAlone, although the nemesis never made two Primaries; resolved as "
+                + "an operator would (connect, with --discard-my-data after a split brain), and the data checks then "
+                + "passed:\n" + String.join("\n", standAlones), null);
         }
+    }
+
+    /** An AssertionError that tells the whole story of the run. */
+    AssertionError failure(String what, Throwable cause) {
+        StringBuilder text = new StringBuilder("NemesisIT (seed ").append(seed).append(", rerun with -Dnemesis.seed=")
+            .append(seed).append("): ").append(what).append("\n--- events:\n").append(nemesis.events())
+            .append("\n--- proxies:\n").append(cluster.network().describe());
+        for (String node : names()) {
+            text.append("--- ").append(node).append(" status: ")
+                .append(cluster.query(node, "status", "--verbose").describe()).append('\n');
+        }
+        for (String node : names()) {
+            text.append("--- ").append(node).append(".log ends (status polls left out):\n")
+                .append(logTailWithoutPolls(node)).append('\n');
+        }
+        text.append("--- whole logs kept in ").append(keepLogs().toAbsolutePath()).append('\n');
+        AssertionError error = new AssertionError(text.toString());
+        if (cause != null) {
+            error.initCause(cause);
+        }
+        return error;
     }
 
     /**
      * Waits until every node replicates with every peer, all UpToDate, no resync running. A connection left
-     * StandAlone by a split brain is recorded ({@link #splitBrains}) and resolved as an operator would: {@code connect
-     * --discard-my-data} on the end that is not the Primary (of two Secondaries, the later name), {@code connect} on
-     * the other.
+     * StandAlone is recorded ({@link #standAlones}) and resolved as an operator would: {@code connect} on both ends,
+     * after a split brain {@code connect --discard-my-data} on the end that is not the Primary (of two Secondaries,
+     * the later name).
      */
     private void settle(String primary) {
         long deadline = System.nanoTime() + SETTLE.toNanos();
         while (!standAlonePairs().isEmpty() || !allReplicating()) {
             for (List<String> pair : standAlonePairs()) {
+                String reasons = standAloneReasons(pair);
+                boolean splitBrain = SPLIT_BRAIN.matcher(reasons).find();
+                standAlones.add(pair + " StandAlone (" + (splitBrain ? "split brain" : "link stopped, no split brain")
+                    + "); the logs say:\n" + reasons);
                 String victim = pair.contains(primary) ? pair.get(pair.get(0).equals(primary) ? 1 : 0) : pair.get(1);
                 String keeper = pair.get(0).equals(victim) ? pair.get(1) : pair.get(0);
-                splitBrains.add(pair + " StandAlone; logs say:\n" + splitBrainLines());
-                cluster.query(victim, "connect", "--discard-my-data");
+                if (splitBrain) {
+                    cluster.query(victim, "connect", "--discard-my-data");
+                } else {
+                    cluster.query(victim, "connect");
+                }
                 cluster.query(keeper, "connect");
             }
             if (System.nanoTime() - deadline > 0) {
@@ -165,36 +194,16 @@ final class NemesisVerdict {
         }
     }
 
-    /** Every log line about a split brain, with its node (the last 10 per node). */
-    private String splitBrainLines() {
+    /** The last 5 log lines of each end that are errors or name a split brain: why the connection stopped. */
+    private String standAloneReasons(List<String> pair) {
         StringBuilder lines = new StringBuilder();
-        for (String node : names()) {
+        for (String node : pair) {
             List<String> found = cluster.logTail(node, 100_000).lines()
-                .filter(line -> SPLIT_BRAIN.matcher(line).find()).toList();
-            found.subList(Math.max(0, found.size() - 10), found.size()).forEach(line -> lines.append("  ").append(node).append(": ").append(line).append('\n'));
+                .filter(line -> line.contains(" ERROR ") || SPLIT_BRAIN.matcher(line).find()).toList();
+            found.subList(Math.max(0, found.size() - 5), found.size())
+                .forEach(line -> lines.append("  ").append(node).append(": ").append(line).append('\n'));
         }
         return lines.toString();
-    }
-
-    /** An AssertionError that tells the whole story of the run. */
-    AssertionError failure(String what, Throwable cause) {
-        StringBuilder text = new StringBuilder("NemesisIT (seed ").append(seed).append(", rerun with -Dnemesis.seed=")
-            .append(seed).append("): ").append(what).append("\n--- events:\n").append(nemesis.events())
-            .append("\n--- proxies:\n").append(cluster.network().describe());
-        for (String node : names()) {
-            text.append("--- ").append(node).append(" status: ")
-                .append(cluster.query(node, "status", "--verbose").describe()).append('\n');
-        }
-        for (String node : names()) {
-            text.append("--- ").append(node).append(".log ends (status polls left out):\n")
-                .append(logTailWithoutPolls(node)).append('\n');
-        }
-        text.append("--- whole logs kept in ").append(keepLogs().toAbsolutePath()).append('\n');
-        AssertionError error = new AssertionError(text.toString());
-        if (cause != null) {
-            error.initCause(cause);
-        }
-        return error;
     }
 
     /** {@code verify} on the Primary, and every peer's run must find nothing out of sync. */

@@ -27,7 +27,8 @@ class NetworkFaultsIT {
 
     @Test
     void everyFaultIsNoticedByBothDaemons_andHealingReconnectsThem() throws Exception {
-        try (TestCluster cluster = TestCluster.builder(folder).faultProxies().build()) {
+        try (TestCluster cluster = TestCluster.builder(folder).faultProxies().netOptions("ping-int 1; ping-timeout 10;")
+            .build()) {
             cluster.bootstrap("alpha");
             assertThat(cluster.network().proxy("bravo", "alpha").acceptedConnections())
                 .as("the dialer's connections pass its proxy\n%s", cluster.network().describe()).isGreaterThanOrEqualTo(2);

@@ -17,6 +17,11 @@ record PeerViews(Map<String, PeerView> peers) {
         }
     }
 
+    /** The peers {@link PeerView#inSync() in sync}, in status order. */
+    java.util.List<String> inSync() {
+        return peers.entrySet().stream().filter(peer -> peer.getValue().inSync()).map(Map.Entry::getKey).toList();
+    }
+
     static PeerViews parse(String verboseStatus) {
         Map<String, PeerView> peers = new LinkedHashMap<>();
         String name = null;
