@@ -4,12 +4,13 @@ import io.replicator.fixtures.cluster.TestCluster;
 import io.replicator.fixtures.cluster.TestClusterBuilder;
 import io.replicator.net.nbd.client.WriteWorkload;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * A seeded randomized nemesis against real daemons (issue 16, TESTING.md level 3), protocol C, on two nodes and on
@@ -23,7 +24,6 @@ import java.time.Duration;
  * events per test (default 30, what CI runs). The seed is printed first and is in every failure message, with the
  * events, the proxies' state, every node's status and the daemons' log tails.
  */
-@Timeout(1800)
 class NemesisIT {
     private static final int BLOCK = 4096;
     private static final long BLOCKS = 4096;
@@ -34,18 +34,27 @@ class NemesisIT {
     Path folder;
 
     @Test
-    void twoNodesKeepEveryAcknowledgedWriteUnderARandomSchedule() throws Exception {
-        runNemesis(2);
+    void twoNodesKeepEveryAcknowledgedWriteUnderARandomSchedule() {
+        runWithTimeout(2);
     }
 
+    /**
+     * Fails today in most runs on a product bug it found (docs/testing.md, "Nemesis against real daemons"): a link
+     * stopped (StandAlone, no split brain) between two Inconsistent Secondaries that each resync from a third node.
+     */
     @Test
-    void threeNodesWithQuorumKeepEveryAcknowledgedWriteUnderARandomSchedule() throws Exception {
-        runNemesis(3);
+    void threeNodesWithQuorumKeepEveryAcknowledgedWriteUnderARandomSchedule() {
+        runWithTimeout(3);
     }
 
-    private void runNemesis(int nodeCount) throws Exception {
-        long seed = Long.getLong("nemesis.seed", new SecureRandom().nextLong());
+    /** The timeout grows with the number of events: 10 minutes plus 6 s per event (about 2 s each are spent). */
+    private void runWithTimeout(int nodeCount) {
         int events = Integer.getInteger("nemesis.events", 30);
+        assertTimeoutPreemptively(Duration.ofSeconds(600 + 6L * events), () -> runNemesis(nodeCount, events));
+    }
+
+    private void runNemesis(int nodeCount, int events) throws Exception {
+        long seed = Long.getLong("nemesis.seed", new SecureRandom().nextLong());
         System.out.println("NemesisIT " + nodeCount + " nodes: seed " + seed + ", " + events
             + " fault events (rerun with -Dnemesis.seed=" + seed + ")");
         TestClusterBuilder builder = TestCluster.builder(folder.resolve("n" + nodeCount)).nodes(nodeCount)
