@@ -89,7 +89,7 @@ class QuorumIT {
     }
 
     /** The node's configuration with {@code quorum majority}. */
-    private static String majority(String text) {
+    static String majority(String text) {
         return text.replaceFirst("resource " + TestCluster.RESOURCE + " \\{\n",
             "resource " + TestCluster.RESOURCE + " {\n  options { quorum majority; }\n");
     }
