@@ -39,8 +39,9 @@ class NemesisIT {
     }
 
     /**
-     * Fails today in most runs on a product bug it found (docs/testing.md, "Nemesis against real daemons"): a link
-     * stopped (StandAlone, no split brain) between two Inconsistent Secondaries that each resync from a third node.
+     * Found a product bug in its first runs (docs/testing.md, "Nemesis against real daemons"): a link stopped
+     * (StandAlone, no split brain) between two Inconsistent Secondaries that each resynced from a third node; they now
+     * connect again once one is resynced ({@code HandshakeDeciderTest}).
      */
     @Test
     void threeNodesWithQuorumKeepEveryAcknowledgedWriteUnderARandomSchedule() {

@@ -193,6 +193,13 @@ public final class HandshakeDecider {
                     + ")");
                 return steps.outcome(decision, Action.RETRY_CONNECT);
             }
+            if (target.disk() == DiskState.INCONSISTENT) {
+                // Neither can be source: both are mid-resync (from a third node, each) or were cut in one. Not for
+                // good: once one of them is done, they decide again (NemesisIT on real daemons, seed
+                // -2871941046277847608: the pair went StandAlone and needed a manual connect).
+                steps.add("both disks are Inconsistent: connecting again once one of them was resynced");
+                return steps.outcome(decision, Action.RETRY_CONNECT);
+            }
             return steps.outcome(decision, Action.DISCONNECT);
         }
         if (target.servesPrimary() && target.disk().isAtLeast(DiskState.OUTDATED)) {

@@ -529,14 +529,21 @@ class HandshakeDeciderTest {
 
     // --- step 5: source disk, rr-conflict (this node is Primary and the peer holds changes for it)
 
+
+    /**
+     * Two Inconsistent sides (each mid-resync from a third node, or cut in one): neither can be source now, and not
+     * for good — they connect again, and decide again once one is resynced. Before, the pair went StandAlone and
+     * needed a manual {@code connect} (NemesisIT, three real daemons, seed -2871941046277847608).
+     */
     @Test
-    void sourceWithInconsistentDisk_isRefused() {
+    void sourceWithInconsistentDisk_towardAnInconsistentTarget_connectsAgainLater() {
         HandshakeOutcome outcome = decide(rrSource().withDisk(DiskState.INCONSISTENT),
             rrTarget().withPrimary(false).withDisk(DiskState.INCONSISTENT), SplitBrainPolicies.DEFAULT);
 
-        assertThat(outcome.action()).isEqualTo(DISCONNECT);
+        assertThat(outcome.action()).as("DRBD 8.4 disconnects for good here").isEqualTo(RETRY_CONNECT);
         assertThat(outcome.decision().isSyncSource()).isTrue();
-        assertThat(outcome.explanation()).contains("we would become sync source, but our disk is Inconsistent");
+        assertThat(outcome.explanation()).contains("we would become sync source, but our disk is Inconsistent",
+            "both disks are Inconsistent");
     }
 
     @Test
