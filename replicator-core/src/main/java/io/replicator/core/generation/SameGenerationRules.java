@@ -84,9 +84,13 @@ final class SameGenerationRules {
         }
         HandshakeSide source = compared.isSyncSource() ? self : peer;
         HandshakeSide target = compared.isSyncSource() ? peer : self;
+        // A target that crashed as Primary of this generation, its page cache intact (a process crash), holds every
+        // write it completed: it knows how far it got (simulation seed 5402130752003863502, three nodes).
+        boolean targetKnows = !target.lastWrite().equals(LastWrite.NONE)
+            || (target.sync().crashedPrimary() && !target.restartedUnclean());
         boolean targetGotFurther = target.lastWrite().aheadOf(source.lastWrite())
-            || (source.lastWrite().equals(LastWrite.NONE) && source.restartedUnclean()
-                && !target.lastWrite().equals(LastWrite.NONE) && !target.restartedUnclean());
+            || (source.lastWrite().equals(LastWrite.NONE) && source.restartedUnclean() && targetKnows
+                && !target.restartedUnclean());
         // An Outdated target knows it is behind its generation: whatever it applied last, an UpToDate source is not
         // (simulation seed 8880017404524932397, three nodes: an Outdated node overwrote a crashed Primary's writes).
         if (!targetGotFurther || source.primary() || target.primary() || !HandshakeDecider.better(target.disk())
@@ -129,8 +133,8 @@ final class SameGenerationRules {
      * UpToDate. So the marked blocks are resynced, from the side whose data is in use: the only Primary, else the
      * side that applied the later writes of the same Primary, else the side that replicates from another Primary,
      * else the better disk, else the side that did not restart after a machine crash (the other may have lost unflushed
-     * writes), else the side that marked more blocks (it wrote them), else the peer of the RESOLVE_CONFLICTS
-     * holder. The just-created case (two fresh, never-synced disks) is left alone, and so are two Primaries.
+     * writes), else the side that completed writes as Primary (demoted since), else the side that marked more blocks
+     * (it wrote them), else the peer of the RESOLVE_CONFLICTS holder. The just-created case (two fresh, never-synced disks) is left alone, and so are two Primaries.
      */
     static SyncDecision reconcileMarkedBlocks(NoSync noSync, HandshakeSide self, HandshakeSide peer,
             Steps steps) {
@@ -153,6 +157,10 @@ final class SameGenerationRules {
         } else if (self.restartedUnclean() != peer.restartedUnclean()) {
             // A machine crash may have lost unflushed writes that the other copy still holds.
             selfIsSource = peer.restartedUnclean();
+        } else if (self.ackedAsPrimary() != peer.ackedAsPrimary()) {
+            // It completed this generation's writes as its Primary (since demoted): it holds them all, while the
+            // other's marks may be only its activity log after a crash (simulation seed -1106884806000804991).
+            selfIsSource = self.ackedAsPrimary();
         } else if (self.changedBlocks() != peer.changedBlocks()) {
             selfIsSource = self.changedBlocks() > peer.changedBlocks();
         } else {

@@ -13,7 +13,12 @@ public enum PeerFlag implements BitFlag {
     /** The peer's disk has been seen at least once. */
     DEVICE_SEEN(16),
     /** The slot is assigned to a configured node. */
-    NODE_EXISTS(1 << 16);
+    NODE_EXISTS(1 << 16),
+    /**
+     * Ours: the peer was told of this node's unclean restart ({@code UNCLEAN_RESTART}) at a handshake, or its copy was
+     * resynced from here since; kept on disk so that a crash of the process does not make the restart news again.
+     */
+    TOLD_UNCLEAN(1 << 17);
 
     private final int mask;
 

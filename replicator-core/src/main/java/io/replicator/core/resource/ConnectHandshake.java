@@ -460,13 +460,17 @@ final class ConnectHandshake {
      * data as an equal.
      */
     void toldUnclean(PeerRuntime peer) {
-        state.toldUnclean.add(peer.nodeId());
-        if (peers.values().stream().allMatch(p -> state.toldUnclean.contains(p.nodeId()))) {
-            for (VolumeRuntime local : state.volumes) {
-                local.disk().filter(d -> d.backing().metadata().current().has(MetadataFlag.UNCLEAN_RESTART))
-                    .ifPresent(d -> state.disk.writeMetadata(local, superblock -> superblock
-                        .withFlag(MetadataFlag.UNCLEAN_RESTART, false)));
-            }
+        boolean news = state.toldUnclean.add(peer.nodeId());
+        boolean everyone = peers.values().stream().allMatch(p -> state.toldUnclean.contains(p.nodeId()));
+        for (VolumeRuntime local : state.volumes) {
+            // Kept on disk: a crash of the process must not make the restart news again for a peer told already
+            // (simulation seed -6331408367274708443: the peer holding the crashed Primary's last write looked
+            // suspect itself and was overwritten).
+            local.disk().filter(d -> d.backing().metadata().current().has(MetadataFlag.UNCLEAN_RESTART)
+                && (news || everyone)).ifPresent(d -> state.disk.writeMetadata(local, superblock -> everyone
+                    ? DiskEdge.withToldUnclean(superblock, java.util.Set.of()).withFlag(MetadataFlag.UNCLEAN_RESTART,
+                        false)
+                    : DiskEdge.withToldUnclean(superblock, state.toldUnclean)));
         }
     }
 }

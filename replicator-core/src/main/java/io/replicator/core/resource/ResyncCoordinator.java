@@ -22,6 +22,7 @@ import io.replicator.core.resync.ResyncTargetJob;
 import io.replicator.core.resync.ResyncController;
 import io.replicator.core.resync.SyncProgress;
 import io.replicator.core.metadata.MetadataFlag;
+import io.replicator.core.metadata.Superblock;
 import io.replicator.core.state.ReplicationState;
 import io.replicator.core.state.DiskState;
 import io.replicator.core.state.Role;
@@ -302,20 +303,30 @@ final class ResyncCoordinator {
         // replaced them), no longer matters — but a source back from a machine crash may have lost unflushed writes,
         // and this copy of its data may lack them too: the other peers are told so at their next handshake, as they
         // would be by the source.
-        boolean suspect = sourceReport.restartedUnclean();
-        if (suspect) {
+        // Back from a machine crash as Primary, this node completed writes that may be only on the peers it has not met
+        // since (the crash took its copy, the source never had them): they are still to be told (simulation seed
+        // -3926041774289139685, three nodes).
+        Superblock before = local.get().disk().get().backing().metadata().current();
+        boolean ownWritesElsewhere = before.has(MetadataFlag.CRASHED_PRIMARY)
+            && before.has(MetadataFlag.UNCLEAN_RESTART);
+        boolean suspect = sourceReport.restartedUnclean() || ownWritesElsewhere;
+        if (sourceReport.restartedUnclean()) {
             state.toldUnclean.clear();
+        }
+        if (suspect) {
             state.toldUnclean.add(peer.nodeId());
         }
         // The data is the source's, and as new as the source's: a copy of Outdated data is Outdated too (it knows
         // of a node ahead), not UpToDate (simulation seed -4794304479322027848, three nodes: an invalidated node
         // resynced from an Outdated one, promotable, lacked an acknowledged write).
         boolean outdated = sourceReport.disk() == DiskState.OUTDATED;
-        Outcome written = state.disk.writeMetadata(local.get(), superblock -> DiskEdge.upToDate(superblock)
-            .withFlag(MetadataFlag.OUTDATED, outdated).withFlag(MetadataFlag.WAS_UP_TO_DATE, !outdated)
-            .withFlag(MetadataFlag.UNCLEAN_RESTART, suspect)
-            .withFlag(MetadataFlag.CRASHED_PRIMARY, false)
-            .withGenerationIds(superblock.generationIds().resyncFinishedAsTarget(slot, sourceReport.ids())));
+        Outcome written = state.disk.writeMetadata(local.get(), superblock -> DiskEdge.withToldUnclean(
+            DiskEdge.upToDate(superblock)
+                .withFlag(MetadataFlag.OUTDATED, outdated).withFlag(MetadataFlag.WAS_UP_TO_DATE, !outdated)
+                .withFlag(MetadataFlag.UNCLEAN_RESTART, suspect)
+                .withFlag(MetadataFlag.CRASHED_PRIMARY, false)
+                .withGenerationIds(superblock.generationIds().resyncFinishedAsTarget(slot, sourceReport.ids())),
+            suspect ? state.toldUnclean : java.util.Set.of()));
         state.disk.persistBitmap(local.get());
         if (written.ok()) {
             local.get().moveTo(outdated ? DiskState.OUTDATED : DiskState.UP_TO_DATE);

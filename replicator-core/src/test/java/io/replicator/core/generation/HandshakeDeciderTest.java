@@ -676,6 +676,19 @@ class HandshakeDeciderTest {
     }
 
     /**
+     * Two Secondaries of one generation, one its Primary until demoted (it completed the writes, ACKED_AS_PRIMARY):
+     * it is source, however many blocks the other's activity log marked after a crash of its process (simulation seed
+     * -1106884806000804991, three nodes).
+     */
+    @Test
+    void sameGeneration_theDemotedPrimaryIsSource_overTheOthersActivityLog() {
+        HandshakeSide demoted = sameGeneration(true).withChangedBlocks(11).withAckedAsPrimary(true);
+        HandshakeSide restarted = sameGeneration(false).withChangedBlocks(128);
+
+        assertProceeds(decide(demoted, restarted, rr(RrConflict.DISCONNECT)), SOURCE_BY_MARKS);
+    }
+
+    /**
      * Two replicas of the same Primary hold its data, whatever their bitmap ids for each other say (here: a missed
      * resync finish between them). Before, that made one the other's sync target, under the Primary's writes.
      */
@@ -786,6 +799,12 @@ class HandshakeDeciderTest {
         HandshakeOutcome afterCrash = decide(marked.withRestartedUnclean(true), caughtUp.withLastWrite(later),
             rr(RrConflict.DISCONNECT));
         assertThat(afterCrash.decision()).as("back from a machine crash, it cannot say").isEqualTo(byIds.mirror());
+
+        HandshakeSide crashedPrimary = new HandshakeSide(caughtUp.sync().withCrashedPrimary(true), caughtUp.disk(), 0,
+            false, false, false, LastWrite.NONE);
+        assertThat(decide(marked.withRestartedUnclean(true), crashedPrimary, rr(RrConflict.DISCONNECT)).decision())
+            .as("the peer, its Primary killed with its page cache intact, holds every write it completed (simulation "
+                + "seed 5402130752003863502)").isEqualTo(byIds.mirror());
 
         assertThat(decide(marked.withLastWrite(later), caughtUp.withLastWrite(earlier), rr(RrConflict.DISCONNECT))
             .decision()).as("the marking side got further: the ids stand").isEqualTo(byIds);
