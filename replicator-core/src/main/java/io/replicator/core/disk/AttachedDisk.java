@@ -95,13 +95,7 @@ public final class AttachedDisk implements AutoCloseable {
             boolean fresh = GenerationIds.mask(superblock.currentUuid()) == GenerationIds.UUID_JUST_CREATED;
             if (!superblock.has(MetadataFlag.AL_CLEAN) && !sameBoot && !fresh) {
                 // A new unclean restart: no peer has been told of it yet.
-                attached = attached.withFlag(MetadataFlag.UNCLEAN_RESTART, true);
-                for (io.replicator.core.metadata.PeerSlot slot : attached.peers()) {
-                    if (slot.nodeId() >= 0) {
-                        attached = attached.withPeerFlag(slot.nodeId(), io.replicator.core.metadata.PeerFlag.TOLD_UNCLEAN,
-                            false);
-                    }
-                }
+                attached = attached.withFlag(MetadataFlag.UNCLEAN_RESTART, true).withToldUnclean(java.util.Set.of());
             }
             if (crashedPrimary) {
                 // The node comes back Secondary: the indication becomes the crashed-primary mark, which a handshake

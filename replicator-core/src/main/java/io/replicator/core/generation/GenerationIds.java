@@ -168,11 +168,7 @@ public final class GenerationIds {
      * generation is forgotten. The new current is random, with bit 0 set iff {@code primary}.
      */
     public GenerationIds newCurrent(RandomGenerator random, boolean primary, PeerSlots slotsToRotate) {
-        Objects.requireNonNull(random, "random");
-        long[] nextBitmaps = bitmaps.clone();
-        boolean rotated = rotateInto(nextBitmaps, current, slotsToRotate);
-        long[] nextHistory = rotated ? history : pushed(history, current);
-        return new GenerationIds(freshId(random, primary, current), nextBitmaps, nextHistory);
+        return newCurrentFromFollowed(random, primary, current, slotsToRotate);
     }
 
     /**
@@ -180,7 +176,8 @@ public final class GenerationIds {
      * over from {@code heldInFull}, the generation it held before: the followed one is held in part only, so it goes
      * neither into a peer's slot nor into history — kept, a node holding the whole of it, and writes of its own on
      * top, would look like an ancestor of this data and be overwritten without a split brain (simulation seed
-     * -4534909588574701163). {@code heldInFull} goes where {@link #newCurrent} puts the old current.
+     * -4534909588574701163). {@code heldInFull} goes where {@link #newCurrent} puts the old current ({@link
+     * #newCurrent} is this with the current id as {@code heldInFull}).
      */
     public GenerationIds newCurrentFromFollowed(RandomGenerator random, boolean primary, long heldInFull,
                                                 PeerSlots slotsToRotate) {

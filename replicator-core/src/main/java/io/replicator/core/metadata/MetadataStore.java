@@ -5,6 +5,7 @@ import io.replicator.core.volume.Volume;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Reads and writes the two superblock copies of one volume's metadata, crash-safely.
@@ -78,7 +79,7 @@ public final class MetadataStore {
      * {@link #write} starts from {@link #current()} again and drops it). Sequence current + 1, in the copy that does
      * not hold the current superblock.
      */
-    public synchronized void writeUnflushed(java.util.function.UnaryOperator<Superblock> change) throws IOException {
+    public synchronized void writeUnflushed(UnaryOperator<Superblock> change) throws IOException {
         long sequence = current.sequence() + 1;
         Superblock stamped = change.apply(current).withSequence(sequence);
         long offset = (sequence & 1) == 1 ? copyAOffsetBytes : copyBOffset(copyAOffsetBytes);

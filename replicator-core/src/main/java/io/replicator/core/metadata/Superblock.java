@@ -104,6 +104,20 @@ public record Superblock(
             bootId, lastWrite, id);
     }
 
+    /**
+     * This superblock recording, per assigned peer slot, which peers were told of this node's unclean restart
+     * ({@link PeerFlag#TOLD_UNCLEAN}): the nodes in {@code told}, no others.
+     */
+    public Superblock withToldUnclean(java.util.Set<Integer> told) {
+        Superblock next = this;
+        for (PeerSlot slot : peers) {
+            if (slot.nodeId() >= 0) {
+                next = next.withPeerFlag(slot.nodeId(), PeerFlag.TOLD_UNCLEAN, told.contains(slot.nodeId()));
+            }
+        }
+        return next;
+    }
+
     /** Whether {@code flag} is set. */
     public boolean has(MetadataFlag flag) {
         return flag.isSet(flags);

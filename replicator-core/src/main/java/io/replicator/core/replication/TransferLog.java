@@ -381,38 +381,21 @@ public final class TransferLog {
      * flush issued now covers on this node's disk.
      */
     public long locallyCompletedThrough() {
-        lock.lock();
-        try {
-            for (WriteRequest request : active) {
-                if (!request.localDone) {
-                    return request.id() - 1;
-                }
-            }
-            return nextId - 1;
-        } finally {
-            lock.unlock();
-        }
+        return read(() -> active.stream().filter(request -> !request.localDone).findFirst()
+            .map(request -> request.id() - 1).orElse(nextId - 1));
     }
 
     /** Writes submitted and not yet completed. */
     public int inFlight() {
-        lock.lock();
-        try {
-            return active.size();
-        } finally {
-            lock.unlock();
-        }
+        return read(active::size);
     }
 
     /** Bytes sent to {@code peer} and not yet confirmed by a barrier ack. */
     public long unackedBytes(int peer) {
-        lock.lock();
-        try {
+        return read(() -> {
             ReplicatingPeer p = peers[checkNode(peer)];
-            return p == null ? 0 : p.unackedBytes;
-        } finally {
-            lock.unlock();
-        }
+            return p == null ? 0L : p.unackedBytes;
+        });
     }
 
     /**
@@ -420,29 +403,14 @@ public final class TransferLog {
      * (DRBD's {@code pending}): the hand-over with A, the receive ack with B, the write ack with C.
      */
     public int pending(int peer, int volume) {
-        lock.lock();
-        try {
-            long bit = bit(checkNode(peer));
-            int count = 0;
-            for (WriteRequest request : active) {
-                if (request.volume() == volume && (request.netPending & bit) != 0) {
-                    count++;
-                }
-            }
-            return count;
-        } finally {
-            lock.unlock();
-        }
+        long bit = bit(checkNode(peer));
+        return read(() -> (int) active.stream()
+            .filter(request -> request.volume() == volume && (request.netPending & bit) != 0).count());
     }
 
     /** The current (open) epoch's number. */
     public int currentEpoch() {
-        lock.lock();
-        try {
-            return current.number;
-        } finally {
-            lock.unlock();
-        }
+        return read(() -> current.number);
     }
 
     private boolean conflicts(int volume, long offset, long length) {
@@ -527,6 +495,16 @@ public final class TransferLog {
         lock.lock();
         try {
             return gate.suspended();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@code query} of the log's state, under its lock. */
+    private <T> T read(java.util.function.Supplier<T> query) {
+        lock.lock();
+        try {
+            return query.get();
         } finally {
             lock.unlock();
         }

@@ -468,9 +468,9 @@ final class ConnectHandshake {
             // suspect itself and was overwritten).
             local.disk().filter(d -> d.backing().metadata().current().has(MetadataFlag.UNCLEAN_RESTART)
                 && (news || everyone)).ifPresent(d -> state.disk.writeMetadata(local, superblock -> everyone
-                    ? DiskEdge.withToldUnclean(superblock, java.util.Set.of()).withFlag(MetadataFlag.UNCLEAN_RESTART,
+                    ? superblock.withToldUnclean(java.util.Set.of()).withFlag(MetadataFlag.UNCLEAN_RESTART,
                         false)
-                    : DiskEdge.withToldUnclean(superblock, state.toldUnclean)));
+                    : superblock.withToldUnclean(state.toldUnclean)));
         }
     }
 }

@@ -191,21 +191,6 @@ final class DiskEdge {
         }
     }
 
-    /**
-     * {@code superblock} recording, per peer slot, which peers were told of this node's unclean restart (the
-     * {@code TOLD_UNCLEAN} peer flag; {@link ResourceState#toldUnclean} is its copy in memory, read back at attach).
-     */
-    static Superblock withToldUnclean(Superblock superblock, java.util.Set<Integer> told) {
-        Superblock next = superblock;
-        for (io.replicator.core.metadata.PeerSlot slot : superblock.peers()) {
-            if (slot.nodeId() >= 0) {
-                next = next.withPeerFlag(slot.nodeId(), io.replicator.core.metadata.PeerFlag.TOLD_UNCLEAN,
-                    told.contains(slot.nodeId()));
-            }
-        }
-        return next;
-    }
-
     static Superblock upToDate(Superblock superblock) {
         return superblock.withFlag(MetadataFlag.CONSISTENT, true).withFlag(MetadataFlag.WAS_UP_TO_DATE, true)
             .withFlag(MetadataFlag.OUTDATED, false).withFlag(MetadataFlag.FOLLOWS_PRIMARY, false).withFollowedFrom(0);

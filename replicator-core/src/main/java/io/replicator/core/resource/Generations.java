@@ -14,6 +14,7 @@ import io.replicator.core.replication.PeerSender;
 import io.replicator.core.replication.SyncMessage;
 import io.replicator.core.replication.VolumeReport;
 import io.replicator.core.metadata.MetadataFlag;
+import io.replicator.core.metadata.PeerFlag;
 import io.replicator.core.metadata.PeerSlot;
 import io.replicator.core.metadata.Superblock;
 import io.replicator.core.state.DiskState;
@@ -373,6 +374,15 @@ final class Generations {
             ? ownWritesOnlyAfterAMachineCrash(superblock.lastWrite(), superblock) : kept;
         if (!recorded.equals(LastWrite.NONE)) {
             state.lastWrite(recorded);
+        }
+    }
+
+    /** After attaching {@code disk}: the peers told of its unclean restart before this process started (on disk). */
+    void recallToldUnclean(AttachedDisk disk) {
+        Superblock superblock = disk.backing().metadata().current();
+        if (superblock.has(MetadataFlag.UNCLEAN_RESTART)) {
+            peers.values().stream().filter(peer -> superblock.peerHas(peer.nodeId(), PeerFlag.TOLD_UNCLEAN))
+                .forEach(peer -> state.toldUnclean.add(peer.nodeId()));
         }
     }
 

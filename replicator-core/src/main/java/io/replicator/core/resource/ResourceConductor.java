@@ -9,7 +9,6 @@ import io.replicator.core.generation.GenerationIds;
 import io.replicator.core.replication.PeerNetwork;
 import io.replicator.core.metadata.BackingDisk;
 import io.replicator.core.metadata.MetadataFlag;
-import io.replicator.core.metadata.PeerFlag;
 import io.replicator.core.metadata.Superblock;
 import io.replicator.core.state.ConnectionState;
 import io.replicator.core.state.ReplicationState;
@@ -434,12 +433,7 @@ public final class ResourceConductor implements AutoCloseable {
                     state.scheduler.bootId());
                 volume.attached(disk, DiskEdge.diskStateOf(disk.backing().metadata().current()));
                 state.generations.recallLastWrite(disk);
-                Superblock attachedBlock = disk.backing().metadata().current();
-                if (attachedBlock.has(MetadataFlag.UNCLEAN_RESTART)) {
-                    // Peers told of the unclean restart before this process started (kept on disk).
-                    state.peers.values().stream().filter(peer -> attachedBlock.peerHas(peer.nodeId(),
-                        PeerFlag.TOLD_UNCLEAN)).forEach(peer -> state.toldUnclean.add(peer.nodeId()));
-                }
+                state.generations.recallToldUnclean(disk);
                 attachedAny = true;
                 if (disk.replayedExtents() > 0) {
                     notes.add(state.config.name() + "/" + volume.config().number() + ": activity log replayed, "

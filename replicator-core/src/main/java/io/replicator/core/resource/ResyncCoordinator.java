@@ -320,13 +320,12 @@ final class ResyncCoordinator {
         // of a node ahead), not UpToDate (simulation seed -4794304479322027848, three nodes: an invalidated node
         // resynced from an Outdated one, promotable, lacked an acknowledged write).
         boolean outdated = sourceReport.disk() == DiskState.OUTDATED;
-        Outcome written = state.disk.writeMetadata(local.get(), superblock -> DiskEdge.withToldUnclean(
-            DiskEdge.upToDate(superblock)
-                .withFlag(MetadataFlag.OUTDATED, outdated).withFlag(MetadataFlag.WAS_UP_TO_DATE, !outdated)
-                .withFlag(MetadataFlag.UNCLEAN_RESTART, suspect)
-                .withFlag(MetadataFlag.CRASHED_PRIMARY, false)
-                .withGenerationIds(superblock.generationIds().resyncFinishedAsTarget(slot, sourceReport.ids())),
-            suspect ? state.toldUnclean : java.util.Set.of()));
+        Outcome written = state.disk.writeMetadata(local.get(), superblock -> DiskEdge.upToDate(superblock)
+            .withFlag(MetadataFlag.OUTDATED, outdated).withFlag(MetadataFlag.WAS_UP_TO_DATE, !outdated)
+            .withFlag(MetadataFlag.UNCLEAN_RESTART, suspect)
+            .withFlag(MetadataFlag.CRASHED_PRIMARY, false)
+            .withGenerationIds(superblock.generationIds().resyncFinishedAsTarget(slot, sourceReport.ids()))
+            .withToldUnclean(suspect ? state.toldUnclean : java.util.Set.of()));
         state.disk.persistBitmap(local.get());
         if (written.ok()) {
             local.get().moveTo(outdated ? DiskState.OUTDATED : DiskState.UP_TO_DATE);

@@ -1,10 +1,12 @@
 package io.replicator.core.resource;
 
+import io.replicator.core.replication.VolumeReport;
 import io.replicator.core.resync.OnlineVerify;
 import io.replicator.core.resync.ResyncSource;
 import io.replicator.core.resync.ResyncThrottle;
 import io.replicator.core.resync.ResyncTargetJob;
 import io.replicator.core.resync.SyncProgress;
+import io.replicator.core.state.DiskState;
 import io.replicator.core.state.ReplicationState;
 
 import java.util.ArrayList;
@@ -38,9 +40,9 @@ final class VolumeSync {
      * As target, between the decision and the source's bitmap: the source's report at the decision, whose ids the
      * target takes once the resync really starts (ResyncCoordinator.bitmapReceived).
      */
-    io.replicator.core.replication.VolumeReport startingFrom;
+    VolumeReport startingFrom;
     /** As target, between the decision and the source's bitmap: the disk state before (restored if it never came). */
-    io.replicator.core.state.DiskState stateBeforeStart;
+    DiskState stateBeforeStart;
 
     VolumeSync(int volume) {
         this.volume = volume;
